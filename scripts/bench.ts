@@ -1,0 +1,75 @@
+/**
+ * `npm run bench` — timings on the wasm backend in Node, written to bench/results.json (medians of
+ * repeated runs, and ratios between methods measured in the same run). Never asserted in tests.
+ *
+ * Per bundled model and latent space: one-image render; the exact metric H = JᵀJ (batched double-VJP
+ * Jacobian + the float64 product) against central differences and against the floor of n batched
+ * forward passes (what any Jacobian needs at least).
+ */
+import * as tf from '@tensorflow/tfjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { useBackend } from './lib/tfnode';
+import { dirFiles } from './lib/fsFiles';
+import { loadGenerator } from '../src/model/load';
+import type { Generator, LatentSpace } from '../src/model/generator';
+import { jacobianExact, jacobianFD, metricFromJacobian } from '../src/geometry/jacobian';
+
+const root = path.resolve(import.meta.dirname, '..');
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function time(f: () => void, repeats = REPEATS): number {
+  f(); // warm-up: kernel setup and memory growth are not what we measure
+  const ms: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t = performance.now();
+    f();
+    ms.push(performance.now() - t);
+  }
+  return median(ms);
+}
+
+function latentAt(g: Generator, space: LatentSpace, seed: number): tf.Tensor {
+  return tf.tidy(() => {
+    const z = tf.tensor2d(g.samplePrior(seed, 1), [1, g.zDim]);
+    return space === 'z' ? z : g.mapZ(z);
+  });
+}
+
+async function main() {
+  const backend = (process.env.BENCH_BACKEND ?? 'wasm') as 'wasm' | 'cpu';
+  await useBackend(backend);
+  const index = JSON.parse(fs.readFileSync(path.join(root, 'public', 'models', 'index.json'), 'utf8'));
+  const results: Record<string, unknown>[] = [];
+  for (const id of index.models as string[]) {
+    const dir = path.join(root, 'public', 'models', id);
+    if (!fs.existsSync(path.join(dir, 'manifest.json'))) continue;
+    const g = await loadGenerator(dirFiles(dir));
+    const spaces: LatentSpace[] = g.isStyleBased ? ['z', 'w'] : ['z'];
+    for (const space of spaces) {
+      const x0 = latentAt(g, space, 1);
+      const f = (x: tf.Tensor) => g.generate(x, space);
+      const n = x0.size;
+      const render = time(() => tf.tidy(() => { f(x0).dataSync(); }), 20);
+      const floor = time(() => tf.tidy(() => { f(tf.tile(x0, [n, 1])).dataSync(); }));
+      const exact = time(() => { metricFromJacobian(jacobianExact(f, x0)); });
+      const fd = time(() => { metricFromJacobian(jacobianFD(f, x0)); });
+      const row = { model: id, space, n, backend, renderMs: render, floorMs: floor, exactMetricMs: exact, fdMetricMs: fd, exactOverFloor: exact / floor, exactOverFd: exact / fd };
+      console.log(JSON.stringify(row));
+      results.push(row);
+      x0.dispose();
+    }
+    g.dispose();
+  }
+  fs.mkdirSync(path.join(root, 'bench'), { recursive: true });
+  const out = { date: new Date().toISOString(), node: process.version, repeats: REPEATS, results };
+  fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(out, null, 1) + '\n');
+  console.log(`wrote bench/results.json (${results.length} rows)`);
+}
+
+main().catch((e) => { console.error(e instanceof Error ? e.stack : e); process.exit(1); });

@@ -1,0 +1,45 @@
+/** Writing image grids as PNG (Node only): used by training snapshots, docs and the CLI. */
+import { PNG } from 'pngjs';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Write `count` images ([count, h, w, c] row-major, values in [lo, hi]) as a grid PNG with a one-pixel
+ * dark gutter, optionally upscaled by an integer factor (nearest, so pixels stay crisp).
+ */
+export function writeGridPng(
+  file: string,
+  images: Float32Array | number[],
+  count: number,
+  h: number,
+  w: number,
+  c: number,
+  opts: { cols?: number; scale?: number; range?: [number, number] } = {},
+): void {
+  const cols = opts.cols ?? Math.ceil(Math.sqrt(count));
+  const rows = Math.ceil(count / cols);
+  const s = opts.scale ?? 1;
+  const [lo, hi] = opts.range ?? [-1, 1];
+  const gut = 1;
+  const W = cols * (w * s + gut) + gut;
+  const H = rows * (h * s + gut) + gut;
+  const png = new PNG({ width: W, height: H });
+  png.data.fill(0);
+  for (let i = 3; i < png.data.length; i += 4) png.data[i] = 255;
+  for (let k = 0; k < count; k++) {
+    const ox = gut + (k % cols) * (w * s + gut);
+    const oy = gut + Math.floor(k / cols) * (h * s + gut);
+    for (let y = 0; y < h * s; y++) {
+      for (let x = 0; x < w * s; x++) {
+        const src = ((k * h + Math.floor(y / s)) * w + Math.floor(x / s)) * c;
+        const dst = ((oy + y) * W + ox + x) * 4;
+        for (let ch = 0; ch < 3; ch++) {
+          const v = images[src + (c === 1 ? 0 : ch)];
+          png.data[dst + ch] = Math.max(0, Math.min(255, Math.round(((v - lo) / (hi - lo)) * 255)));
+        }
+      }
+    }
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, PNG.sync.write(png));
+}

@@ -1,0 +1,47 @@
+/**
+ * The Generator interface: everything the rest of the project may ask of a loaded model. Geometry,
+ * methods and the engine work against this, never against tf.LayersModel directly, so that a z-space
+ * DCGAN, a style-based model (mapping ∘ synthesis) and a user's plain TF.js generator look alike.
+ *
+ * All tensor-returning methods return new tensors owned by the caller (dispose them or use tf.tidy).
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { ModelManifest } from './manifest';
+
+/** Where a latent lives: the prior space Z, the style space W, or per-layer styles W+. */
+export type LatentSpace = 'z' | 'w' | 'wplus';
+
+export interface Generator {
+  readonly manifest: ModelManifest;
+  /** Latent dimension of Z. */
+  readonly zDim: number;
+  /** Dimension of W (style models), otherwise undefined. */
+  readonly wDim?: number;
+  /** Number of style inputs of the synthesis network (style models), otherwise undefined. */
+  readonly styleLayers?: number;
+  /** True when the model has a mapping network (so W and W+ exist). */
+  readonly isStyleBased: boolean;
+  /** Output image shape [height, width, channels]. */
+  readonly outputShape: [number, number, number];
+  /** Notes about what was assumed while loading (e.g. no manifest given); shown to the user. */
+  readonly assumptions: string[];
+
+  /** Deterministic samples of the prior: [count, zDim]. */
+  samplePrior(seed: number, count: number): Float32Array;
+  /** z [B, zDim] → w [B, wDim] (style models only). */
+  mapZ(z: tf.Tensor2D): tf.Tensor2D;
+  /** w [B, wDim] → w+ [B, styleLayers, wDim] (broadcast). */
+  broadcastW(w: tf.Tensor2D): tf.Tensor3D;
+  /** w+ [B, L, wDim] → images [B, H, W, C] (style models only). */
+  synthesize(wplus: tf.Tensor3D): tf.Tensor4D;
+  /** Images from a latent in the given space: z [B, zDim], w [B, wDim] or w+ [B, L, wDim]. */
+  generate(latent: tf.Tensor, space?: LatentSpace): tf.Tensor4D;
+  /** Discriminator logit per image [B] (if the model ships a discriminator). */
+  discriminatorScore?(images: tf.Tensor4D): tf.Tensor1D;
+  /** The discriminator's named feature maps, fine to coarse (if it ships one). */
+  discriminatorFeatures?(images: tf.Tensor4D): tf.Tensor4D[];
+  /** Images [B, H, W, C] in the manifest's output range → RGBA bytes, B·H·W·4 (grey replicated). */
+  toRGBA(images: tf.Tensor4D): Promise<Uint8ClampedArray>;
+  /** Free every weight. The generator is unusable afterwards. */
+  dispose(): void;
+}

@@ -1,0 +1,153 @@
+/**
+ * Tiny models for loader tests, built with tfjs and serialised in memory into the files a model folder
+ * holds ({path → contents}), so each failure case is a corrupted copy of a known-good folder.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ConstInput, EqConv2D, EqDense, LeakyReLU2, ModConv2D, PixelNorm, StyleSlice, Upsample2x } from '../layers';
+import type { ModelManifest } from '../manifest';
+
+export type FileMap = Record<string, string | ArrayBuffer>;
+
+export const SHARD = 'group1-shard1of1.bin';
+export const FEATURE_LAYERS = ['feat_a', 'feat_b'];
+export const SIZE = 8;
+export const Z_DIM = 4;
+export const W_DIM = 6;
+export const STYLE_LAYERS = 3;
+
+type Sym = tf.SymbolicTensor;
+
+/** Save a model as a model.json object and one weight shard, as tfjs' own save handlers would. */
+export async function serialise(model: tf.LayersModel): Promise<{ json: Record<string, unknown>; shard: ArrayBuffer }> {
+  let result: { json: Record<string, unknown>; shard: ArrayBuffer } | undefined;
+  await model.save(tf.io.withSaveHandler(async (artifacts) => {
+    const data = artifacts.weightData;
+    result = {
+      json: { format: 'layers-model', modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: [SHARD], weights: artifacts.weightSpecs }] },
+      shard: Array.isArray(data) ? (await new Blob(data).arrayBuffer()) : data!,
+    };
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  return result!;
+}
+
+/** Serialise `model` into `dir` of a file map, then free it. */
+async function addModel(files: FileMap, dir: string, model: tf.LayersModel): Promise<void> {
+  const { json, shard } = await serialise(model);
+  const prefix = dir ? `${dir}/` : '';
+  files[`${prefix}model.json`] = JSON.stringify(json);
+  files[`${prefix}${SHARD}`] = shard;
+  model.dispose();
+}
+
+/** z [zDim] → dense → [size, size, channels] image through `activation`: the simplest generator. */
+export function denseGenerator(opts: { zDim?: number; size?: number; channels?: number; activation?: 'tanh' | 'sigmoid' | 'linear' } = {}): tf.LayersModel {
+  const { zDim = Z_DIM, size = SIZE, channels = 3, activation = 'tanh' } = opts;
+  const z = tf.input({ shape: [zDim], name: 'z' });
+  let x = tf.layers.dense({ units: size * size * channels, name: 'fc', kernelInitializer: tf.initializers.glorotNormal({ seed: 1 }) }).apply(z) as Sym;
+  x = tf.layers.reshape({ targetShape: [size, size, channels], name: 'to_image' }).apply(x) as Sym;
+  x = tf.layers.activation({ activation, name: 'image' }).apply(x) as Sym;
+  return tf.model({ inputs: z, outputs: x, name: 'generator' });
+}
+
+/** z → w through the custom layers (pixel norm, equalised dense, leaky ReLU). */
+export function styleMapping(zDim = Z_DIM, wDim = W_DIM): tf.LayersModel {
+  const z = tf.input({ shape: [zDim], name: 'z' });
+  let h = new PixelNorm({ name: 'z_norm' }).apply(z) as Sym;
+  h = new EqDense({ units: wDim, lrMul: 0.1, name: 'map_dense0' }).apply(h) as Sym;
+  h = new LeakyReLU2({ name: 'map_act0' }).apply(h) as Sym;
+  return tf.model({ inputs: z, outputs: h, name: 'mapping' });
+}
+
+/** w+ [styleLayers, wDim] (or one w) → 8×8 image: constant, two modulated convs around an upsampling, toRGB. */
+export function styleSynthesis(opts: { wDim?: number; styleLayers?: number; input?: 'w' | 'w+'; channels?: number } = {}): tf.LayersModel {
+  const { wDim = W_DIM, styleLayers = STYLE_LAYERS, input = 'w+', channels = 3 } = opts;
+  const latent = tf.input({ shape: input === 'w+' ? [styleLayers, wDim] : [wDim], name: 'wplus' });
+  let s = 0;
+  const style = () => {
+    const i = s++;
+    return input === 'w+' ? new StyleSlice({ index: i, name: `style${i}` }).apply(latent) as Sym : latent;
+  };
+  let x = new ConstInput({ size: SIZE / 2, channels: 8, name: 'const' }).apply(latent) as Sym;
+  x = new ModConv2D({ filters: 8, kernelSize: 3, name: 'conv4' }).apply([x, style()]) as Sym;
+  x = new LeakyReLU2({ name: 'conv4_act' }).apply(x) as Sym;
+  x = new Upsample2x({ name: 'up8' }).apply(x) as Sym;
+  x = new ModConv2D({ filters: 8, kernelSize: 3, name: 'conv8' }).apply([x, style()]) as Sym;
+  x = new LeakyReLU2({ name: 'conv8_act' }).apply(x) as Sym;
+  x = new ModConv2D({ filters: channels, kernelSize: 1, demodulate: false, name: 'to_rgb' }).apply([x, style()]) as Sym;
+  x = tf.layers.activation({ activation: 'tanh', name: 'image' }).apply(x) as Sym;
+  return tf.model({ inputs: latent, outputs: x, name: 'synthesis' });
+}
+
+/** Image → score [1], with two named feature maps (the FEATURE_LAYERS). */
+export function discriminator(channels = 3): tf.LayersModel {
+  const img = tf.input({ shape: [SIZE, SIZE, channels], name: 'image' });
+  let x = new EqConv2D({ filters: 4, kernelSize: 3, name: 'conv0' }).apply(img) as Sym;
+  x = new LeakyReLU2({ name: FEATURE_LAYERS[0] }).apply(x) as Sym;
+  x = new EqConv2D({ filters: 4, kernelSize: 3, strides: 2, name: 'down0' }).apply(x) as Sym;
+  x = new LeakyReLU2({ name: FEATURE_LAYERS[1] }).apply(x) as Sym;
+  x = tf.layers.flatten({ name: 'flatten' }).apply(x) as Sym;
+  x = new EqDense({ units: 1, name: 'score' }).apply(x) as Sym;
+  return tf.model({ inputs: img, outputs: x, name: 'discriminator' });
+}
+
+export function manifestFor(kind: 'z' | 'style', overrides: Partial<ModelManifest> = {}): ModelManifest {
+  const common = {
+    id: `tiny-${kind}`,
+    name: `Tiny ${kind} model`,
+    description: 'A test fixture.',
+    latent: { dim: Z_DIM, prior: 'normal' as const },
+    discriminator: { path: 'discriminator/model.json', featureLayers: FEATURE_LAYERS },
+    output: { height: SIZE, width: SIZE, channels: 3, range: [-1, 1] as [number, number] },
+  };
+  const nets = kind === 'z'
+    ? { generator: { path: 'generator/model.json' } }
+    : { mapping: { path: 'mapping/model.json', wDim: W_DIM }, synthesis: { path: 'synthesis/model.json', styleLayers: STYLE_LAYERS, input: 'w+' as const } };
+  return { ...common, ...nets, ...overrides };
+}
+
+/** A complete z-space model folder: manifest, dense generator, discriminator. */
+export async function zModelFolder(): Promise<FileMap> {
+  const files: FileMap = { 'manifest.json': JSON.stringify(manifestFor('z')) };
+  await addModel(files, 'generator', denseGenerator());
+  await addModel(files, 'discriminator', discriminator());
+  return files;
+}
+
+/** A complete style model folder (mapping + synthesis + discriminator), synthesis taking w+ or one w. */
+export async function styleModelFolder(input: 'w' | 'w+' = 'w+'): Promise<FileMap> {
+  const manifest = manifestFor('style', {
+    synthesis: { path: 'synthesis/model.json', styleLayers: STYLE_LAYERS, input },
+  });
+  const files: FileMap = { 'manifest.json': JSON.stringify(manifest) };
+  await addModel(files, 'mapping', styleMapping());
+  await addModel(files, 'synthesis', styleSynthesis({ input }));
+  await addModel(files, 'discriminator', discriminator());
+  return files;
+}
+
+/** A bare model.json + shard at the folder root, no manifest. */
+export async function plainModelFolder(opts: Parameters<typeof denseGenerator>[0] = {}): Promise<FileMap> {
+  const files: FileMap = {};
+  await addModel(files, '', denseGenerator(opts));
+  return files;
+}
+
+/** Serialise any model into a copy of `files` under `dir` (to swap a network for a wrong one). */
+export async function withModel(files: FileMap, dir: string, model: tf.LayersModel): Promise<FileMap> {
+  const copy = { ...files };
+  await addModel(copy, dir, model);
+  return copy;
+}
+
+/** A copy of `files` with the JSON file at `path` edited in place by `edit`. */
+export function editJson(files: FileMap, path: string, edit: (json: Record<string, unknown>) => void): FileMap {
+  const json = JSON.parse(files[path] as string);
+  edit(json);
+  return { ...files, [path]: JSON.stringify(json) };
+}
+
+/** The weight specs of a model.json object (all groups). */
+export function weightSpecs(modelJson: Record<string, unknown>): tf.io.WeightsManifestEntry[] {
+  return (modelJson.weightsManifest as tf.io.WeightsManifestConfig).flatMap((g) => g.weights);
+}
