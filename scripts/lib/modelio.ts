@@ -1,10 +1,12 @@
 /**
- * Saving and loading TF.js layers models and training checkpoints as files (Node only; tfjs-node is
+ * Saving TF.js layers models, loading them through the validating loader, and training checkpoints, as files (Node only; tfjs-node is
  * not used, so the `file://` handlers are not available).
  */
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
+import { loadLayersModelFrom } from '../../src/model/load';
+import { dirFiles } from './fsFiles';
 
 const WEIGHTS_FILE = 'group1-shard1of1.bin';
 
@@ -29,18 +31,9 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string): Promi
   return bytes;
 }
 
-/** Load a layers model saved by `saveLayersModel` (or any single-folder TF.js layers model). */
-export async function loadLayersModelFromDir(dir: string): Promise<tf.LayersModel> {
-  const json = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
-  const specs: tf.io.WeightsManifestEntry[] = [];
-  const buffers: Buffer[] = [];
-  for (const group of json.weightsManifest) {
-    specs.push(...group.weights);
-    for (const p of group.paths) buffers.push(fs.readFileSync(path.join(dir, p)));
-  }
-  const all = Buffer.concat(buffers);
-  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength);
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }));
+/** Load one layers model folder (e.g. a probe) through the app's validating loader. */
+export function loadLayersModelFromDir(dir: string): Promise<tf.LayersModel> {
+  return loadLayersModelFrom(dirFiles(dir), 'model.json');
 }
 
 /** A checkpoint: named float32 tensors in one binary file with a JSON index, plus free-form state. */

@@ -1,0 +1,46 @@
+/** The page layout: header, messages, controls beside the image, status bar. */
+import { useAtlas, useSession } from './context';
+import { ErrorBanner, NoticeBanner, RemoteConfirm } from './components/Banners';
+import { HelpOverlay } from './components/HelpOverlay';
+import { ImageCanvas } from './components/ImageCanvas';
+import { ModelPicker } from './components/ModelPicker';
+import { OwnModel } from './components/OwnModel';
+import { SeedControls } from './components/SeedControls';
+import { SpaceControls } from './components/SpaceControls';
+import { StatusBar } from './components/StatusBar';
+
+export function App() {
+  const session = useSession();
+  const helpOpen = useAtlas((s) => s.helpOpen);
+  return (
+    <div className="app">
+      <header className="top-bar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          <h1>Latent Atlas</h1>
+          <span className="tagline">see and steer the geometry of a generator's latent space</span>
+        </div>
+        <button type="button" className="button subtle help-button" aria-haspopup="dialog"
+          onClick={() => session.store.setState({ helpOpen: true })}>? Help</button>
+      </header>
+      <div className="messages">
+        <RemoteConfirm />
+        <ErrorBanner />
+        <NoticeBanner />
+      </div>
+      <main className="workspace">
+        <aside className="sidebar" aria-label="Controls">
+          <ModelPicker />
+          <SeedControls />
+          <SpaceControls />
+          <OwnModel />
+        </aside>
+        <section className="stage" aria-label="Image">
+          <ImageCanvas />
+        </section>
+      </main>
+      <StatusBar />
+      {helpOpen && <HelpOverlay />}
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+/** One line of facts: backend, time per frame, model and its latent dimensions. */
+import { useAtlas } from '../context';
+
+export function StatusBar() {
+  const backend = useAtlas((s) => s.backend);
+  const notes = useAtlas((s) => s.backendNotes);
+  const ms = useAtlas((s) => s.frame?.ms ?? null);
+  const model = useAtlas((s) => s.model);
+  const loading = useAtlas((s) => s.loading);
+  const dims = model
+    ? model.isStyleBased ? `z ${model.zDim} → w ${model.wDim ?? '?'} (${model.styleLayers ?? '?'} styles)` : `z ${model.zDim}`
+    : null;
+  return (
+    <footer className="status-bar" aria-label="Status">
+      <span className="status-item" title={notes.length ? `Skipped: ${notes.join('; ')}` : undefined} data-testid="status-backend">
+        <span className="status-key">backend</span> {backend ?? 'starting…'}
+      </span>
+      <span className="status-item" data-testid="status-ms">
+        <span className="status-key">frame</span> {ms === null ? '–' : `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`}
+      </span>
+      <span className="status-item" data-testid="status-model">
+        <span className="status-key">model</span> {model ? `${model.name} · ${model.width}×${model.height} · ${dims}` : 'none'}
+      </span>
+      {loading && <span className="status-item status-busy" aria-live="polite">loading {loading}…</span>}
+    </footer>
+  );
+}

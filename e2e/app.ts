@@ -1,0 +1,112 @@
+/** What the specs do with the app: open it, wait for frames, read the canvas, look at the state. */
+import fs from 'node:fs';
+import type { Page } from 'playwright-core';
+import { inject } from 'vitest';
+
+export const baseUrl = (): string => inject('baseUrl');
+
+/**
+ * The model the app must show first: the default of public/models/index.json. While models are still
+ * being trained, E2E_ANY_MODEL=1 accepts the first bundled model that has a manifest instead, and
+ * E2E_MODEL_ID=<id> names one outright (with E2E_SKIP_BUILD=1, for a model placed in dist/ by hand).
+ */
+export function expectedModelId(): string {
+  if (process.env.E2E_MODEL_ID) return process.env.E2E_MODEL_ID;
+  const index = JSON.parse(fs.readFileSync('public/models/index.json', 'utf8')) as { default: string; models: string[] };
+  const ready = (id: string) => fs.existsSync(`public/models/${id}/manifest.json`);
+  if (ready(index.default)) return index.default;
+  const fallback = index.models.find(ready);
+  if (process.env.E2E_ANY_MODEL === '1' && fallback) return fallback;
+  throw new Error(`The default model '${index.default}' is not in public/models (no manifest.json): train and export it first.`);
+}
+
+export interface Snapshot {
+  backend: string | null;
+  model: string | null;
+  error: string | null;
+  notices: string[];
+  frameKey: string | null;
+  ms: number | null;
+}
+
+export async function snapshot(page: Page): Promise<Snapshot> {
+  return page.evaluate(() => {
+    const s = (window as unknown as { latentAtlas: { state(): Record<string, unknown> } }).latentAtlas.state() as {
+      backend: string | null; model: { id: string } | null; error: string | null; notices: string[]; frame: { key: string; ms: number } | null;
+    };
+    return { backend: s.backend, model: s.model?.id ?? null, error: s.error, notices: s.notices, frameKey: s.frame?.key ?? null, ms: s.frame?.ms ?? null };
+  });
+}
+
+/** Open the app (optionally with a query and a hash) and wait until a frame is on the canvas. */
+export async function openApp(page: Page, opts: { query?: string; hash?: string; waitFrame?: boolean } = {}): Promise<void> {
+  // Going from one hash to another on the same page is not a reload; start from a blank page.
+  if (page.url() !== 'about:blank') await page.goto('about:blank');
+  await page.goto(`${baseUrl()}${opts.query ? `?${opts.query}` : ''}${opts.hash !== undefined ? `#${opts.hash}` : ''}`);
+  if (opts.waitFrame !== false) await waitForFrame(page);
+}
+
+/** Wait until the canvas shows a frame whose key starts with `prefix` (any frame if omitted). */
+export async function waitForFrame(page: Page, prefix = '', timeout = 120_000): Promise<string> {
+  await page.waitForFunction(
+    (p) => (document.querySelector('canvas.main-canvas')?.getAttribute('data-frame') ?? '').startsWith(p) &&
+      document.querySelector('canvas.main-canvas')?.getAttribute('data-frame') !== null,
+    prefix,
+    { timeout },
+  );
+  return (await page.getAttribute('canvas.main-canvas', 'data-frame'))!;
+}
+
+/** Wait until the canvas shows a frame other than `previous`. */
+export async function waitForNewFrame(page: Page, previous: string, timeout = 120_000): Promise<string> {
+  await page.waitForFunction(
+    (prev) => {
+      const key = document.querySelector('canvas.main-canvas')?.getAttribute('data-frame');
+      return key !== null && key !== undefined && key !== prev;
+    },
+    previous,
+    { timeout },
+  );
+  return (await page.getAttribute('canvas.main-canvas', 'data-frame'))!;
+}
+
+/** Type a seed and wait for its frame. */
+export async function showSeed(page: Page, modelId: string, seed: number): Promise<void> {
+  await page.fill('#seed-input', String(seed));
+  await waitForFrame(page, `${modelId}|${seed}|`);
+}
+
+/** The canvas's pixels (RGBA at native resolution). */
+export async function canvasPixels(page: Page): Promise<Uint8ClampedArray> {
+  const data = await page.evaluate(() => {
+    const canvas = document.querySelector('canvas.main-canvas') as HTMLCanvasElement;
+    const img = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    return Array.from(img.data);
+  });
+  return Uint8ClampedArray.from(data);
+}
+
+/** Standard deviation of the RGB values: near 0 for a blank or flat image. */
+export function spread(rgba: Uint8ClampedArray): number {
+  let n = 0, sum = 0, sq = 0;
+  for (let i = 0; i < rgba.length; i++) {
+    if (i % 4 === 3) continue;
+    n++;
+    sum += rgba[i];
+    sq += rgba[i] * rgba[i];
+  }
+  const mean = sum / n;
+  return Math.sqrt(Math.max(0, sq / n - mean * mean));
+}
+
+export function meanAbsDiff(a: Uint8ClampedArray, b: Uint8ClampedArray): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
+  return s / a.length;
+}
+
+/** Wait until the debounced URL sync has written a hash containing `fragment`. */
+export async function waitForHash(page: Page, fragment: string): Promise<string> {
+  await page.waitForFunction((f) => location.hash.includes(f), fragment, { timeout: 10_000 });
+  return page.url();
+}

@@ -1,0 +1,34 @@
+/**
+ * Every backend the engine can pick draws the same image (up to float rounding). This also proves the
+ * wasm binaries come from our own build and the WebGPU matmul workaround holds.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { launch, screenshot, type Launched } from './browser';
+import { canvasPixels, expectedModelId, meanAbsDiff, openApp, snapshot, spread } from './app';
+
+let b: Launched;
+let id: string;
+const frames = new Map<string, Uint8ClampedArray>();
+
+beforeAll(async () => {
+  id = expectedModelId();
+  b = await launch();
+});
+afterAll(async () => b?.close());
+
+for (const backend of ['cpu', 'wasm', 'webgl', 'webgpu'] as const) {
+  it(`renders on ${backend}`, async () => {
+    const offCdn: string[] = [];
+    b.page.on('request', (r) => !r.url().startsWith('http://127.0.0.1') && offCdn.push(r.url()));
+    await openApp(b.page, { query: `backend=${backend}`, hash: `v=1&model=${id}&seed=3` });
+    const s = await snapshot(b.page);
+    expect(s.backend).toBe(backend);
+    expect(s.error).toBeNull();
+    const px = await canvasPixels(b.page);
+    expect(spread(px)).toBeGreaterThan(5);
+    expect(offCdn).toEqual([]);
+    frames.set(backend, px);
+    if (backend !== 'cpu') expect(meanAbsDiff(px, frames.get('cpu')!)).toBeLessThan(1.5);
+    await screenshot(b.page, `backend-${backend}`);
+  });
+}

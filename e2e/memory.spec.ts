@@ -1,0 +1,28 @@
+/** Rendering does not leak tensors: 50 frames leave the engine's memory where it was. */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { launch, type Launched } from './browser';
+import { expectedModelId, openApp, showSeed } from './app';
+
+let b: Launched;
+let id: string;
+
+beforeAll(async () => {
+  id = expectedModelId();
+  b = await launch();
+});
+afterAll(async () => b?.close());
+
+type Memory = { numTensors: number; numBytes: number; numDataBuffers: number };
+const memory = () => b.page.evaluate(() => (window as unknown as { latentAtlas: { memory(): Promise<Memory> } }).latentAtlas.memory());
+
+it('engine.memory() does not grow across 50 renders', async () => {
+  await openApp(b.page);
+  await showSeed(b.page, id, 1000);
+  const start = await memory();
+  expect(start.numTensors).toBeGreaterThan(0);
+  for (let i = 1; i <= 50; i++) await showSeed(b.page, id, 1000 + i);
+  const end = await memory();
+  expect(end.numTensors).toBe(start.numTensors);
+  expect(end.numBytes).toBe(start.numBytes);
+  expect(end.numDataBuffers).toBe(start.numDataBuffers);
+});

@@ -1,0 +1,68 @@
+/** The default model loads and draws; seeds change pixels; a link reproduces the same pixels. */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { launch, screenshot, type Launched } from './browser';
+import { canvasPixels, expectedModelId, meanAbsDiff, openApp, showSeed, snapshot, spread, waitForFrame, waitForHash, waitForNewFrame } from './app';
+
+let b: Launched;
+let id: string;
+
+beforeAll(async () => {
+  id = expectedModelId();
+  b = await launch();
+});
+afterAll(async () => b?.close());
+
+it('loads the default model and renders a non-blank image', async () => {
+  await openApp(b.page);
+  const s = await snapshot(b.page);
+  expect(s.error, b.logs.join('\n')).toBeNull();
+  expect(s.model).toBe(id);
+  expect(s.backend).toMatch(/^(webgpu|webgl|wasm|cpu)$/);
+  expect(s.frameKey).toMatch(new RegExp(`^${id}\\|1\\|`));
+  const px = await canvasPixels(b.page);
+  expect(px.length).toBeGreaterThanOrEqual(32 * 32 * 4);
+  expect(spread(px)).toBeGreaterThan(5);
+  const label = await b.page.getAttribute('canvas.main-canvas', 'aria-label');
+  expect(label).toMatch(/seed 1/);
+  await expect.poll(() => b.page.textContent('[data-testid=status-backend]')).toContain(s.backend!);
+  expect(await b.page.textContent('[data-testid=status-ms]')).toMatch(/\d ms/);
+  await screenshot(b.page, 'default-model');
+});
+
+it('changing the seed changes the pixels', async () => {
+  const before = await canvasPixels(b.page);
+  await showSeed(b.page, id, 2);
+  const after = await canvasPixels(b.page);
+  expect(meanAbsDiff(before, after)).toBeGreaterThan(1);
+  const shown = (await snapshot(b.page)).frameKey!;
+  await b.page.click('text=Random');
+  const key = await waitForNewFrame(b.page, shown);
+  expect(key).toMatch(new RegExp(`^${id}\\|\\d+\\|`));
+  await screenshot(b.page, 'random-seed');
+});
+
+it('reloading the page with the same URL gives identical pixels', async () => {
+  await showSeed(b.page, id, 7);
+  const url = await waitForHash(b.page, 'seed=7');
+  expect(url).toContain(`model=${id}`);
+  const first = await canvasPixels(b.page);
+  const again = await b.context.newPage();
+  try {
+    await again.goto(url);
+    await waitForFrame(again, `${id}|7|`);
+    const second = await canvasPixels(again);
+    expect(second).toEqual(first);
+    await screenshot(again, 'reloaded-seed-7');
+  } finally {
+    await again.close();
+  }
+});
+
+it('explains itself in a help overlay', async () => {
+  await b.page.click('text=? Help');
+  const dialog = b.page.locator('[role=dialog]');
+  expect(await dialog.textContent()).toMatch(/latent space/);
+  await screenshot(b.page, 'help');
+  await b.page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+});

@@ -1,0 +1,116 @@
+/**
+ * Choosing a tfjs backend: try each candidate in order, keep the first that initialises and computes a
+ * known product correctly, and record why the others were passed over (shown in the status bar).
+ */
+import * as tf from '@tensorflow/tfjs';
+// Side-effect imports register the 'wasm' and 'webgpu' backend factories with tfjs.
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-backend-webgpu';
+import { installWasmKernels } from '../tfjs/wasmKernels';
+import type { BackendName, WasmPaths } from './types';
+
+export interface BackendChoice {
+  backend: BackendName;
+  notes: string[];
+}
+
+/**
+ * tfjs 4.22's WebGPU split-K matmul returns wrong results for transposeB with K % 4 = 0, which every
+ * dense layer's gradient and several of our layers hit. 3 = MatMulPackedProgram, which is correct.
+ */
+const WEBGPU_PACKED_MATMUL = 3;
+
+export interface SelectOptions {
+  wasmPaths?: WasmPaths;
+  /**
+   * Accept a GPU that is emulated on the CPU (SwiftShader, llvmpipe). Off when choosing automatically:
+   * measured here, a 64×64 style model took ≈1 s a frame on software WebGPU, ≈170 ms on software
+   * WebGL and ≈15–30 ms on wasm. On when the caller names the backend (tests, comparisons).
+   */
+  allowSoftwareGpu?: boolean;
+}
+
+export async function selectBackend(order: readonly BackendName[], opts: SelectOptions = {}): Promise<BackendChoice> {
+  const notes: string[] = [];
+  for (const name of order) {
+    const skip = prepare(name, opts.wasmPaths) ?? (opts.allowSoftwareGpu ? null : await softwareGpu(name));
+    if (skip) {
+      notes.push(`${name}: ${skip}`);
+      continue;
+    }
+    try {
+      const ok = await tf.setBackend(name);
+      if (!ok) {
+        notes.push(`${name}: failed to initialise`);
+        continue;
+      }
+      await tf.ready();
+      if (!(await computesCorrectly())) {
+        notes.push(`${name}: initialised but computed a wrong matrix product`);
+        continue;
+      }
+      return { backend: name, notes };
+    } catch (e) {
+      notes.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  throw new Error(`No tfjs backend could be started (${notes.join('; ')}).`);
+}
+
+/** Per-backend set-up before `setBackend`; returns a reason to skip it, or null. */
+function prepare(name: BackendName, wasmPaths?: WasmPaths): string | null {
+  if (!tf.findBackendFactory(name)) return 'not available in this environment';
+  if (name === 'webgpu') {
+    const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
+    if (!nav?.gpu) return 'WebGPU is not available';
+    tf.env().set('WEBGPU_MATMUL_PROGRAM_TYPE', WEBGPU_PACKED_MATMUL);
+  }
+  if (name === 'wasm') {
+    // Binaries come from our own build (or the package folder in Node), never from a CDN.
+    if (wasmPaths !== undefined) setWasmPaths(wasmPaths);
+    installWasmKernels();
+  }
+  return null;
+}
+
+type AdapterInfo = { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+type GpuAdapter = { info?: AdapterInfo; isFallbackAdapter?: boolean };
+const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|microsoft basic render/i;
+
+/** Why a GPU backend would run on an emulated GPU, or null if it looks like real hardware. */
+async function softwareGpu(name: BackendName): Promise<string | null> {
+  try {
+    if (name === 'webgpu') {
+      const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<GpuAdapter | null> } } }).navigator?.gpu;
+      const adapter = await gpu?.requestAdapter();
+      if (!adapter) return 'no WebGPU adapter';
+      const info = adapter.info ?? {};
+      const text = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
+      if (adapter.isFallbackAdapter || info.isFallbackAdapter || SOFTWARE.test(text)) return `software adapter (${text || 'fallback'}), slower than wasm`;
+    }
+    if (name === 'webgl' && typeof OffscreenCanvas !== 'undefined') {
+      const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+      if (!gl) return null; // let tfjs try and report its own failure
+      const ext = gl.getExtension('WEBGL_debug_renderer_info');
+      const renderer = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+      gl.getExtension('WEBGL_lose_context')?.loseContext();
+      if (SOFTWARE.test(renderer)) return `software renderer (${renderer.slice(0, 80)}), slower than wasm`;
+    }
+  } catch {
+    // Probing is best effort; the backend's own initialisation decides.
+  }
+  return null;
+}
+
+/** A 2×4 · (2×4)ᵀ product (transposeB, K = 4): catches backends that start but compute garbage. */
+async function computesCorrectly(): Promise<boolean> {
+  const c = tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8], [2, 4]),
+    tf.tensor2d([1, 0, -1, 2, 0.5, 1, 1, -1], [2, 4]), false, true));
+  try {
+    const got = await c.data();
+    const want = [6, 1.5, 14, 7.5];
+    return want.every((v, i) => Math.abs(got[i] - v) < 1e-4);
+  } finally {
+    c.dispose();
+  }
+}

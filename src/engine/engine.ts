@@ -1,0 +1,204 @@
+/**
+ * The Engine owns the tfjs backend and the loaded generator, and turns render requests into RGBA
+ * frames. It is plain TypeScript (no DOM), so the worker exposes it as is and Node tests drive it
+ * directly. Scheduling policy (latest-wins) lives in the client; the engine runs what it is given, one
+ * job at a time, so a model swap can never free weights under a frame being computed.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ModelLoadError } from '../model/errors';
+import type { ModelFiles } from '../model/files';
+import type { Generator } from '../model/generator';
+import { loadGenerator } from '../model/load';
+import { selectBackend } from './backend';
+import { readCatalogue } from './catalogue';
+import { generateThrough, isSpace, spacesOf, zOf } from './latent';
+import { filesFor } from './sources';
+import {
+  BACKEND_ORDER, type BackendName, type Catalogue, type EngineInfo, type LoadResult, type MemoryInfo,
+  type ModelSource, type ModelSummary, type RenderRequest, type RenderResult, type WasmPaths,
+} from './types';
+
+export interface EngineOptions {
+  /** Backends to try, in order (default WebGPU → WebGL → WASM → CPU). */
+  backends?: readonly BackendName[];
+  /** Accept emulated GPUs (default: only when `backends` is given). */
+  allowSoftwareGpu?: boolean;
+  /** Where the wasm binaries are served from (the worker passes URLs from its own build). */
+  wasmPaths?: WasmPaths;
+  /** Absolute URL of the folder holding index.json and the bundled model folders, ending in '/'. */
+  modelsBaseUrl?: string;
+  fetchFn?: typeof fetch;
+  /** Refuse models whose files exceed this many bytes in total (the loader's default otherwise). */
+  maxModelBytes?: number;
+  /** The loader; injectable so tests can use a tiny in-memory generator. */
+  loader?: (files: ModelFiles, opts?: { maxBytes?: number }) => Promise<Generator>;
+}
+
+const MAX_MESSAGE = 400;
+
+export class Engine {
+  private readonly opts: EngineOptions;
+  private generator: Generator | null = null;
+  private summary: ModelSummary | null = null;
+  private backend: BackendName | null = null;
+  private backendNotes: string[] = [];
+  private starting: Promise<void> | null = null;
+  private loadTicket = 0;
+  /** Tail of the chain of exclusive jobs (renders and model swaps). */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: EngineOptions = {}) {
+    const base = opts.modelsBaseUrl;
+    // Relative resolution ('<id>/manifest.json') needs the folder URL to end in a slash.
+    this.opts = { ...opts, ...(base ? { modelsBaseUrl: base.endsWith('/') ? base : base + '/' } : {}) };
+  }
+
+  /** Start the backend (idempotent; every other method calls it first). */
+  init(): Promise<EngineInfo> {
+    this.starting ??= selectBackend(this.opts.backends ?? BACKEND_ORDER, {
+      wasmPaths: this.opts.wasmPaths,
+      // A backend named by the caller is taken even if emulated; the automatic choice avoids that.
+      allowSoftwareGpu: this.opts.allowSoftwareGpu ?? this.opts.backends !== undefined,
+    }).then((choice) => {
+      this.backend = choice.backend;
+      this.backendNotes = choice.notes;
+    });
+    return this.starting.then(() => this.info());
+  }
+
+  async catalogue(): Promise<Catalogue> {
+    const base = this.opts.modelsBaseUrl;
+    if (!base) throw new Error('The engine was started without a location for bundled models.');
+    return readCatalogue(base, this.opts.fetchFn);
+  }
+
+  /**
+   * Load a model and make it current. On failure the previous model stays loaded and working, and the
+   * result carries one plain sentence saying why. When loads overlap, the last one started wins.
+   */
+  async load(source: ModelSource): Promise<LoadResult> {
+    await this.init();
+    const ticket = ++this.loadTicket;
+    let next: Generator;
+    try {
+      const files = filesFor(source, this.opts.modelsBaseUrl, this.opts.fetchFn);
+      const loader = this.opts.loader ?? loadGenerator;
+      next = await loader(files, this.opts.maxModelBytes !== undefined ? { maxBytes: this.opts.maxModelBytes } : {});
+      await smokeTest(next);
+    } catch (e) {
+      return { ok: false, error: describe(e, 'The model could not be loaded'), model: this.summary };
+    }
+    return this.exclusive(async () => {
+      if (ticket !== this.loadTicket) {
+        next.dispose();
+        return { ok: false, error: 'A newer model load replaced this one.', model: this.summary };
+      }
+      const previous = this.generator;
+      this.generator = next;
+      this.summary = summarise(next, sourceLabel(source));
+      previous?.dispose();
+      return { ok: true, model: this.summary };
+    });
+  }
+
+  /** One frame. Throws (rejects) with a plain sentence if no model is loaded or the request is invalid. */
+  render(req: RenderRequest): Promise<RenderResult> {
+    return this.exclusive(async () => {
+      await this.init();
+      const g = this.generator;
+      if (!g) throw new Error('No model is loaded yet.');
+      if (!req || typeof req.seq !== 'number') throw new Error('A render request needs a sequence number.');
+      if (!isSpace(req.space)) throw new Error('The latent space must be z, w or wplus.');
+      const t0 = performance.now();
+      const space = g.isStyleBased ? req.space : 'z';
+      const images = generateThrough(g, zOf(g, req.latent), space);
+      let rgba: Uint8ClampedArray;
+      try {
+        rgba = await g.toRGBA(images);
+      } finally {
+        images.dispose();
+      }
+      const [height, width] = g.outputShape;
+      return { seq: req.seq, width, height, rgba, ms: performance.now() - t0, space };
+    });
+  }
+
+  memory(): MemoryInfo {
+    const m = tf.memory();
+    return { numTensors: m.numTensors, numBytes: m.numBytes, numDataBuffers: m.numDataBuffers };
+  }
+
+  info(): EngineInfo {
+    return { backend: this.backend, backendNotes: [...this.backendNotes], model: this.summary };
+  }
+
+  /** Free the model's weights (the backend stays). */
+  dispose(): void {
+    this.loadTicket++;
+    this.generator?.dispose();
+    this.generator = null;
+    this.summary = null;
+  }
+
+  private exclusive<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(job, job);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/**
+ * Run the new model once before it replaces the old one, so a model that loads but cannot run (wrong
+ * shapes, missing kernels) is reported as a load error instead of breaking every later frame.
+ */
+async function smokeTest(g: Generator): Promise<void> {
+  let images: tf.Tensor4D | null = null;
+  try {
+    images = generateThrough(g, g.samplePrior(0, 1), 'z');
+    const [, h, w, c] = images.shape;
+    const [eh, ew, ec] = g.outputShape;
+    if (h !== eh || w !== ew || c !== ec) {
+      throw new ModelLoadError(`The model produced ${h}×${w}×${c} images but its manifest declares ${eh}×${ew}×${ec}.`);
+    }
+    await images.data();
+  } catch (e) {
+    g.dispose();
+    throw e instanceof ModelLoadError ? e : new ModelLoadError(describe(e, 'The model loaded but failed to run'));
+  } finally {
+    images?.dispose();
+  }
+}
+
+function summarise(g: Generator, source: string): ModelSummary {
+  const m = g.manifest;
+  const [height, width, channels] = g.outputShape;
+  return {
+    id: m.id,
+    name: m.name || m.id,
+    description: m.description ?? '',
+    source,
+    zDim: g.zDim,
+    ...(g.wDim !== undefined ? { wDim: g.wDim } : {}),
+    ...(g.styleLayers !== undefined ? { styleLayers: g.styleLayers } : {}),
+    isStyleBased: g.isStyleBased,
+    spaces: spacesOf(g),
+    width,
+    height,
+    channels,
+    hasDiscriminator: typeof g.discriminatorScore === 'function',
+    assumptions: [...g.assumptions],
+  };
+}
+
+function sourceLabel(source: ModelSource): string {
+  if (source.kind === 'bundled') return `bundled model ${source.id}`;
+  if (source.kind === 'url') return source.url;
+  return `${source.files.length} local file${source.files.length === 1 ? '' : 's'}`;
+}
+
+/** ModelLoadError messages are already one plain sentence; anything else gets a short lead-in. */
+function describe(e: unknown, lead: string): string {
+  const raw = e instanceof Error ? e.message : String(e);
+  const msg = e instanceof ModelLoadError ? raw : `${lead}: ${raw}`;
+  return msg.length > MAX_MESSAGE ? msg.slice(0, MAX_MESSAGE - 1) + '…' : msg;
+}

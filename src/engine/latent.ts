@@ -1,0 +1,47 @@
+/**
+ * Turning a render request's latent into tensors. Requests cross a thread boundary, so their shape is
+ * checked here rather than trusted from the type system.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Generator } from '../model/generator';
+import type { LatentSpace, LatentSpec } from './types';
+
+export const SPACES: readonly LatentSpace[] = ['z', 'w', 'wplus'];
+
+export function isSpace(value: unknown): value is LatentSpace {
+  return typeof value === 'string' && (SPACES as readonly string[]).includes(value);
+}
+
+/** The spaces a model can be driven in: W and W+ exist only behind a mapping network. */
+export function spacesOf(g: Generator): LatentSpace[] {
+  return g.isStyleBased ? [...SPACES] : ['z'];
+}
+
+/** The z vector [zDim] a latent spec stands for. */
+export function zOf(g: Generator, latent: LatentSpec): Float32Array {
+  if (latent && typeof latent === 'object' && 'seed' in latent) {
+    const seed = latent.seed;
+    if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new Error('The seed must be a finite number.');
+    return g.samplePrior(seed, 1);
+  }
+  if (latent && typeof latent === 'object' && 'z' in latent && Array.isArray(latent.z)) {
+    const z = latent.z;
+    if (z.length !== g.zDim) throw new Error(`The latent has ${z.length} values; this model expects ${g.zDim}.`);
+    if (!z.every((v) => typeof v === 'number' && Number.isFinite(v))) throw new Error('The latent contains a value that is not a finite number.');
+    return Float32Array.from(z);
+  }
+  throw new Error('A latent must be given as {seed} or {z}.');
+}
+
+/**
+ * Images [1, H, W, C] for z, generated through the requested space. The routes agree numerically; the
+ * space matters because later steering edits the latent in that space before this point.
+ */
+export function generateThrough(g: Generator, z: Float32Array, space: LatentSpace): tf.Tensor4D {
+  return tf.tidy(() => {
+    const zt = tf.tensor2d(z, [1, g.zDim]);
+    if (space === 'z' || !g.isStyleBased) return g.generate(zt, 'z');
+    const w = g.mapZ(zt);
+    return space === 'w' ? g.generate(w, 'w') : g.generate(g.broadcastW(w), 'wplus');
+  });
+}

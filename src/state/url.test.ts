@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../util/random';
+import { decodeFloats, decodeView, encodeFloats, encodeView, sanitiseView, URL_VERSION, type ViewState } from './url';
+
+describe('url codec: round trips', () => {
+  const views: ViewState[] = [
+    {},
+    { model: 'shapes-style' },
+    { model: 'shapes-style', seed: 42, space: 'w' },
+    { model: 'fashion-dcgan', seed: 0, space: 'z' },
+    { modelUrl: 'https://example.org/models/mine/', seed: 4294967295, space: 'wplus' },
+    { model: 'm1', z: [0, 1, -1, 0.5, Math.fround(1e-20), -3.25, 65504] },
+  ];
+  for (const view of views) {
+    it(`round-trips ${JSON.stringify(view)}`, () => {
+      const hash = encodeView(view);
+      expect(hash.startsWith(`v=${URL_VERSION}`)).toBe(true);
+      const { state, notices } = decodeView('#' + hash);
+      expect(notices).toEqual([]);
+      expect(state).toEqual(view);
+    });
+  }
+
+  it('writes fields in a stable order', () => {
+    expect(encodeView({ space: 'w', seed: 7, model: 'shapes-style' })).toBe('v=1&model=shapes-style&seed=7&space=w');
+  });
+
+  it('leaves invalid values out when encoding', () => {
+    const bad = { model: '../etc', seed: -1, space: 'q', z: [NaN] } as unknown as ViewState;
+    expect(encodeView(bad)).toBe('v=1');
+    expect(sanitiseView(bad)).toEqual({});
+  });
+
+  it('stores latents exactly as float32', () => {
+    const z = Array.from(new Rng(3).normals(64));
+    const back = decodeFloats(encodeFloats(z))!;
+    expect(back).toEqual(z);
+    expect(encodeFloats(z)).toMatch(/^[A-Za-z0-9_-]+$/);
+  });
+});
+
+describe('url codec: decoding is total', () => {
+  it('ignores an empty hash silently', () => {
+    expect(decodeView('')).toEqual({ state: {}, notices: [] });
+    expect(decodeView('#')).toEqual({ state: {}, notices: [] });
+  });
+
+  it('ignores garbage with a notice', () => {
+    const { state, notices } = decodeView('#<img src=x onerror=alert(1)>');
+    expect(state).toEqual({});
+    expect(notices).toHaveLength(1);
+  });
+
+  it('ignores other versions with a notice', () => {
+    const { state, notices } = decodeView('#v=2&model=shapes-style');
+    expect(state).toEqual({});
+    expect(notices[0]).toMatch(/version "2"/);
+  });
+
+  it('drops malformed fields one by one and keeps the rest', () => {
+    const { state, notices } = decodeView('#v=1&model=shapes-style&seed=abc&space=x&z=%%%&zoom=3');
+    expect(state).toEqual({ model: 'shapes-style' });
+    expect(notices).toEqual([
+      'Ignored unknown setting "zoom".',
+      'Ignored an invalid seed.',
+      'Ignored an invalid latent code.',
+      'Ignored an invalid latent space.',
+    ]);
+  });
+
+  it('refuses model ids that could escape the models folder', () => {
+    for (const id of ['../secret', 'a/b', '.hidden', 'A', '', 'x'.repeat(80), 'a%2Fb']) {
+      expect(decodeView(`v=1&model=${encodeURIComponent(id)}`).state.model).toBeUndefined();
+    }
+  });
+
+  it('accepts only http(s) model URLs', () => {
+    for (const url of ['javascript:alert(1)', 'data:text/html,x', 'file:///etc/passwd', 'ftp://x/y', 'not a url']) {
+      const { state, notices } = decodeView(`v=1&url=${encodeURIComponent(url)}`);
+      expect(state.modelUrl).toBeUndefined();
+      expect(notices).toEqual(['Ignored an invalid model URL.']);
+    }
+  });
+
+  it('prefers the bundled model when a link names both', () => {
+    const { state, notices } = decodeView('v=1&model=shapes-style&url=https%3A%2F%2Fx.org%2Fm%2F');
+    expect(state).toEqual({ model: 'shapes-style' });
+    expect(notices).toHaveLength(1);
+  });
+
+  it('uses the first of repeated fields', () => {
+    const { state, notices } = decodeView('v=1&seed=1&seed=2');
+    expect(state).toEqual({ seed: 1 });
+    expect(notices).toHaveLength(1);
+  });
+
+  it('rejects seeds out of range and latents with non-finite values', () => {
+    expect(decodeView('v=1&seed=4294967296').state.seed).toBeUndefined();
+    expect(decodeView('v=1&seed=1.5').state.seed).toBeUndefined();
+    const nan = encodeFloats([1, 2]).slice(0, 6) + 'f_8'; // last float's bytes ff ff ff 7f = NaN
+    expect(decodeView(`v=1&z=${nan}`).state.z).toBeUndefined();
+  });
+
+  it('quotes untrusted keys briefly and as printable text', () => {
+    const { notices } = decodeView(`v=1&${'<b>\u0000'.repeat(20)}=1`);
+    expect(notices[0].length).toBeLessThan(80);
+    expect([...notices[0]].every((ch) => ch.charCodeAt(0) >= 0x20)).toBe(true);
+  });
+
+  it('fuzz: random strings never throw and always give a valid view', () => {
+    const rng = new Rng(2024);
+    const alphabet = 'v=1&model=seed=z=space=url=%#?wplus-_.:/0123456789abcXYZ<>"\'\u0000\u00e9\ud800\udfff ';
+    for (let i = 0; i < 5000; i++) {
+      const n = rng.int(120);
+      let s = '';
+      for (let j = 0; j < n; j++) {
+        s += rng.next() < 0.9 ? alphabet[rng.int(alphabet.length)] : String.fromCharCode(rng.int(0x10000));
+      }
+      if (rng.next() < 0.5) s = 'v=1&' + s;
+      const { state, notices } = decodeView(s);
+      expect(sanitiseView(state)).toEqual(state);
+      for (const n of notices) expect(typeof n).toBe('string');
+    }
+    for (const weird of [undefined, null, 42, {}, [], 'v=1'.repeat(10_000)]) expect(() => decodeView(weird)).not.toThrow();
+  });
+
+  it('fuzz: valid random views survive a round trip', () => {
+    const rng = new Rng(7);
+    const spaces = ['z', 'w', 'wplus'] as const;
+    for (let i = 0; i < 500; i++) {
+      const view: ViewState = {};
+      if (rng.next() < 0.7) view.model = `m${rng.int(1000)}`;
+      if (rng.next() < 0.7) view.seed = rng.int(0xffffffff);
+      if (rng.next() < 0.3) view.z = Array.from(rng.normals(1 + rng.int(100)));
+      if (rng.next() < 0.7) view.space = spaces[rng.int(3)];
+      expect(decodeView(encodeView(view))).toEqual({ state: view, notices: [] });
+    }
+  });
+});

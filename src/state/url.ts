@@ -1,0 +1,192 @@
+/**
+ * The view ↔ location-hash codec (DESIGN §5). Pure: no DOM, no globals beyond atob/btoa.
+ *
+ * One table (FIELDS) lists every property a link can carry, with how to read and write it, in the
+ * spirit of TensorFlow Playground's state table. Decoding is total: whatever the hash holds, the
+ * result is a valid view plus plain-text notices for what was dropped. Notices are text, never HTML,
+ * and quote at most a short, sanitised piece of the offending input.
+ */
+import { isModelId } from '../util/modelId';
+import type { LatentSpace } from '../model/generator';
+
+export const URL_VERSION = 1;
+
+export interface ViewState {
+  /** Bundled model id. */
+  model?: string;
+  /** A remote model folder; the app fetches it only after the reader confirms. */
+  modelUrl?: string;
+  /** Seed of the prior sample shown. */
+  seed?: number;
+  /** An explicit latent z (overrides the seed when both are present). */
+  z?: number[];
+  space?: LatentSpace;
+}
+
+export interface DecodedView {
+  state: ViewState;
+  /** One plain sentence per dropped or adjusted field. */
+  notices: string[];
+}
+
+const MAX_HASH = 16_384;
+const MAX_URL = 2_000;
+const MAX_Z = 1_024;
+const MAX_SEED = 0xffffffff;
+const SPACES: readonly LatentSpace[] = ['z', 'w', 'wplus'];
+
+interface Field<K extends keyof ViewState> {
+  key: string;
+  prop: K;
+  /** Human name used in notices. */
+  label: string;
+  parse(raw: string): ViewState[K] | undefined;
+  format(value: NonNullable<ViewState[K]>): string;
+}
+
+const field = <K extends keyof ViewState>(f: Field<K>) => f;
+
+/** Every property a link can carry, in the order they are written. */
+const FIELDS = [
+  field({
+    key: 'model', prop: 'model', label: 'model id',
+    parse: (raw) => (isModelId(raw) ? raw : undefined),
+    format: (v) => v,
+  }),
+  field({
+    key: 'url', prop: 'modelUrl', label: 'model URL',
+    parse: parseHttpUrl,
+    format: (v) => v,
+  }),
+  field({
+    key: 'seed', prop: 'seed', label: 'seed',
+    parse: (raw) => (/^\d{1,10}$/.test(raw) && Number(raw) <= MAX_SEED ? Number(raw) : undefined),
+    format: (v) => String(v),
+  }),
+  field({
+    key: 'z', prop: 'z', label: 'latent code',
+    parse: decodeFloats,
+    format: encodeFloats,
+  }),
+  field({
+    key: 'space', prop: 'space', label: 'latent space',
+    parse: (raw) => (SPACES as readonly string[]).includes(raw) ? (raw as LatentSpace) : undefined,
+    format: (v) => v,
+  }),
+];
+
+/** The hash (without '#') for a view. Invalid values are left out rather than written. */
+export function encodeView(state: ViewState): string {
+  const params = new URLSearchParams();
+  params.set('v', String(URL_VERSION));
+  const clean = sanitiseView(state);
+  for (const f of FIELDS) {
+    const value = clean[f.prop];
+    if (value !== undefined) params.set(f.key, (f.format as (v: unknown) => string)(value));
+  }
+  return params.toString();
+}
+
+/** Never throws: any string gives a valid view and notices for whatever was ignored. */
+export function decodeView(hash: unknown): DecodedView {
+  const text = typeof hash === 'string' ? hash.replace(/^#/, '') : '';
+  if (text.trim() === '') return { state: {}, notices: [] };
+  if (text.length > MAX_HASH) return { state: {}, notices: ['The link is too long to be a view of this app; it was ignored.'] };
+
+  const params = new URLSearchParams(text);
+  const version = params.get('v');
+  if (version === null || !/^\d{1,6}$/.test(version)) {
+    return { state: {}, notices: ['The link does not describe a view of this app; it was ignored.'] };
+  }
+  if (version !== String(URL_VERSION)) {
+    return { state: {}, notices: [`The link uses format version ${quote(version)}, which this app does not read; it was ignored.`] };
+  }
+
+  const state: ViewState = {};
+  const notices: string[] = [];
+  const known = new Set(['v', ...FIELDS.map((f) => f.key)]);
+  const unknown = [...new Set([...params.keys()].filter((k) => !known.has(k)))];
+  if (unknown.length > 0) {
+    const shown = unknown.slice(0, 3).map(quote).join(', ');
+    notices.push(`Ignored unknown setting${unknown.length > 1 ? 's' : ''} ${shown}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''}.`);
+  }
+  for (const f of FIELDS) {
+    const values = params.getAll(f.key);
+    if (values.length === 0) continue;
+    if (values.length > 1) notices.push(`The ${f.label} appears more than once; the first was used.`);
+    const parsed = f.parse(values[0]);
+    if (parsed === undefined) notices.push(`Ignored an invalid ${f.label}.`);
+    else (state as Record<string, unknown>)[f.prop] = parsed;
+  }
+  if (state.model !== undefined && state.modelUrl !== undefined) {
+    delete state.modelUrl;
+    notices.push('The link names both a bundled model and a model URL; the bundled model was used.');
+  }
+  return { state, notices };
+}
+
+/** The view with every invalid field removed (what `encodeView` writes). */
+export function sanitiseView(state: ViewState): ViewState {
+  const out: ViewState = {};
+  for (const f of FIELDS) {
+    const value = state[f.prop];
+    if (value === undefined) continue;
+    // Validate by a round trip through the field's own text form: one definition of "valid".
+    let text: string;
+    try {
+      text = (f.format as (v: unknown) => string)(value);
+    } catch {
+      continue;
+    }
+    const back = f.parse(text);
+    if (back !== undefined) (out as Record<string, unknown>)[f.prop] = back;
+  }
+  return out;
+}
+
+function parseHttpUrl(raw: string): string | undefined {
+  if (raw.length > MAX_URL) return undefined;
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** float32 little-endian, base64url without padding: exact, so a shared latent reproduces pixels. */
+export function encodeFloats(values: number[]): string {
+  if (!Array.isArray(values) || values.length === 0 || values.length > MAX_Z) throw new Error('bad latent length');
+  const bytes = new Uint8Array(values.length * 4);
+  const view = new DataView(bytes.buffer);
+  values.forEach((v, i) => view.setFloat32(i * 4, v, true));
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function decodeFloats(text: string): number[] | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(text) || text.length > Math.ceil((MAX_Z * 4 * 4) / 3)) return undefined;
+  let bin: string;
+  try {
+    bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  } catch {
+    return undefined;
+  }
+  if (bin.length === 0 || bin.length % 4 !== 0) return undefined;
+  const view = new DataView(new ArrayBuffer(bin.length));
+  for (let i = 0; i < bin.length; i++) view.setUint8(i, bin.charCodeAt(i));
+  const out: number[] = [];
+  for (let i = 0; i < bin.length; i += 4) {
+    const v = view.getFloat32(i, true);
+    if (!Number.isFinite(v)) return undefined;
+    out.push(v);
+  }
+  return out;
+}
+
+/** A short, printable rendering of untrusted text for a notice. */
+function quote(s: string): string {
+  const printable = s.replace(/[^\x20-\x7e]/g, '?');
+  return `"${printable.length > 24 ? printable.slice(0, 23) + '…' : printable}"`;
+}

@@ -1,0 +1,31 @@
+/**
+ * Build of the browser app. `vite build` writes dist/ (public/, including the bundled models, is
+ * copied in as is); `vite preview` serves dist/. Workers are ES modules so they can import tfjs and
+ * our src/ like any other module. Nothing is fetched from a CDN: the tfjs wasm binaries are emitted
+ * as assets of this build (see workers/engine.worker.ts).
+ */
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+export default defineConfig({
+  plugins: [react()],
+  publicDir: 'public',
+  worker: { format: 'es' },
+  // Pre-bundle the worker's heavy dependencies up front, so the dev server does not discover them
+  // late and reload the page mid-start.
+  optimizeDeps: {
+    include: ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', 'comlink'],
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // tfjs with three backends is one large chunk by nature; it is loaded by the worker only.
+    chunkSizeWarningLimit: 4096,
+    // Bundling tfjs into the worker is slow by nature (and slower beside a training run); the timing
+    // report it triggers is noise, not a problem to act on.
+    rolldownOptions: { checks: { bundlerTimings: false } },
+  },
+  server: { port: 5173 },
+  preview: { port: 5173 },
+});

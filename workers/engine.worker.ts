@@ -1,0 +1,44 @@
+/**
+ * The engine's thread. Thin on purpose: it wires the build's wasm binaries into the Engine and exposes
+ * it through comlink; all behaviour lives in src/engine.
+ */
+import * as Comlink from 'comlink';
+// Emitted as assets of our own build and passed to tfjs one by one: no CDN at run time.
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { Engine } from '../src/engine/engine';
+import type { EngineApi } from '../src/engine/types';
+
+let engine: Engine | null = null;
+
+function started(): Engine {
+  if (!engine) throw new Error('The engine has not been started.');
+  return engine;
+}
+
+const api: EngineApi = {
+  start(opts) {
+    engine ??= new Engine({
+      modelsBaseUrl: opts.modelsBaseUrl,
+      ...(opts.backends?.length ? { backends: opts.backends } : {}),
+      wasmPaths: {
+        'tfjs-backend-wasm.wasm': wasmPlain,
+        'tfjs-backend-wasm-simd.wasm': wasmSimd,
+        'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+      },
+    });
+    return engine.init();
+  },
+  catalogue: () => started().catalogue(),
+  load: (source) => started().load(source),
+  async render(req) {
+    const frame = await started().render(req);
+    // Hand the pixel buffer over instead of copying it.
+    return Comlink.transfer(frame, [frame.rgba.buffer]);
+  },
+  memory: async () => started().memory(),
+  info: async () => started().info(),
+};
+
+Comlink.expose(api);
