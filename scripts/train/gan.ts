@@ -135,9 +135,13 @@ export async function trainGan(r: GanRecipe, opts: { maxMinutes: number; checkpo
     gVars.forEach((v, i) => (tensors[`g/${i}`] = v));
     dVars.forEach((v, i) => (tensors[`d/${i}`] = v));
     emaVars.forEach((v, i) => (tensors[`ema/${i}`] = v));
-    for (const { name, tensor } of await gOpt.getWeights()) tensors[`gopt/${name}`] = tensor;
-    for (const { name, tensor } of await dOpt.getWeights()) tensors[`dopt/${name}`] = tensor;
+    const gState = await gOpt.getWeights();
+    const dState = await dOpt.getWeights();
+    for (const { name, tensor } of gState) tensors[`gopt/${name}`] = tensor;
+    for (const { name, tensor } of dState) tensors[`dopt/${name}`] = tensor;
     saveCheckpoint(ckpt, tensors, state);
+    // getWeights() makes a fresh scalar for the iteration count (the rest are the live variables).
+    tf.dispose([...gState, ...dState].filter((w) => w.name === 'iter').map((w) => w.tensor));
   };
 
   const started = Date.now();
