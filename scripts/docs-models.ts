@@ -87,9 +87,16 @@ async function main() {
       `| real vs real (floor, ${N} vs ${N}) | ${fd.realVsReal.toFixed(3)} |`,
       `| **generated vs real** | **${fd.generatedVsReal.toFixed(3)}** |`,
       `| untrained generator vs real (ceiling) | ${fd.untrainedVsReal.toFixed(3)} |`, '');
+    const historyFile = path.join(root, 'checkpoints', r.id, 'history.json');
+    if (fs.existsSync(historyFile)) {
+      const history = JSON.parse(fs.readFileSync(historyFile, 'utf8')) as { step: number; fid: number }[];
+      lines.push(`Probe FD of the EMA generator during training (1,000 samples each): ${history.map((h) => `${h.step}: ${h.fid.toFixed(1)}`).join(' · ')}.`, '');
+    }
     const classNames = classes === 4 ? [...SHAPE_CLASSES] : JSON.parse(fs.readFileSync(path.join(root, 'public', 'models', 'probes', r.probe, 'manifest.json'), 'utf8')).outputs.classes;
+    const rarest = Math.min(...readGen.classFreq);
     lines.push('| class (probe\'s reading) | generated | real |', '|---|---|---|',
-      ...classNames.map((c: string, i: number) => `| ${c} | ${(100 * readGen.classFreq[i]).toFixed(1)} % | ${(100 * readReal.classFreq[i]).toFixed(1)} % |`), '');
+      ...classNames.map((c: string, i: number) => `| ${c} | ${(100 * readGen.classFreq[i]).toFixed(1)} % | ${(100 * readReal.classFreq[i]).toFixed(1)} % |`), '',
+      ...(r.data === 'shapes' ? [`Rarest shape class among generated samples: ${(100 * rarest).toFixed(1)} % (${rarest >= 0.1 ? 'every class ≥ 10 %' : '**below the 10 % bar: not every class is covered**'}).`, ''] : []));
     if (r.data === 'shapes') {
       lines.push('| factor target (probe\'s reading) | generated mean ± sd | real mean ± sd |', '|---|---|---|',
         ...FACTOR_TARGET_NAMES.map((f, j) => `| ${f} | ${readGen.factorMeans[j].toFixed(2)} ± ${readGen.factorStds[j].toFixed(2)} | ${readReal.factorMeans[j].toFixed(2)} ± ${readReal.factorStds[j].toFixed(2)} |`), '');
