@@ -6,7 +6,8 @@
  * columns from one forward pass, one backward pass and one double-backward pass. Requires f to be twice
  * differentiable in tfjs (see src/model/layers.ts) and to treat batch items independently.
  *
- * `fd` uses central differences with all 2n perturbed codes in one batch, ε relative to ‖x‖.
+ * `fd` uses central differences with all 2n perturbed codes in one batch, ε relative to ‖x‖ (default
+ * 1e-4: the bundled models are piecewise linear (leaky ReLU), and a step across a kink errs like √ε).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -55,7 +56,7 @@ export function jacobianExact(f: BatchedMap, x0: tf.Tensor, chunk = 64): Jacobia
 }
 
 /** Central-difference Jacobian at x0 with step ε = relEps·max(‖x0‖, 1); all 2n codes in one batch per chunk. */
-export function jacobianFD(f: BatchedMap, x0: tf.Tensor, relEps = 1e-3, chunk = 64): Jacobian {
+export function jacobianFD(f: BatchedMap, x0: tf.Tensor, relEps = 1e-4, chunk = 64): Jacobian {
   const n = x0.size;
   const inShape = x0.shape.slice(1);
   const norm = Math.sqrt(tf.tidy(() => tf.sum(tf.square(x0))).dataSync()[0]);

@@ -1,0 +1,309 @@
+/**
+ * The metric tensor of a generator's latent space at one latent (Wang & Ponce 2021, Eq. 1–4): the
+ * Hessian H of d²(G(z₀), G(z)) at z = z₀ for an image distance d (src/distance), eigen-decomposed.
+ * In Gauss–Newton form H = Jᵀ M J with J = ∂φ(G(z))/∂z (M = I for mse and perceptual), so:
+ *
+ * - `exact`: the n columns J eᵢ by the batched double-VJP trick (chunks of `chunk` directions, as
+ *   jacobian.ts's jacobianExact, generalised so each chunk can be cancelled, reported and weighted),
+ *   then H = Jᵀ(MJ) in float64 and a dense eigen-decomposition.
+ * - `fd`: the same with central differences (ε = relEps·max(‖z₀‖, 1), as jacobianFD, but per style vector
+ *   in W+ and with a smaller default relEps, see DEFAULT_REL_EPS): needs only first derivatives, so it
+ *   also works for models that are not twice differentiable in tfjs.
+ * - `lanczos`: the top k only, by Lanczos (src/linalg/lanczos.ts) on the products H v = Jᵀ M J v.
+ * - `bp`: the paper's "full backprop" baseline: H eᵢ by differentiating the scalar d² twice (hvp.ts).
+ *
+ * errorEstimate, relative to λ₁, what each method can honestly say about itself:
+ * - exact, bp, lanczos: max over the returned top pairs (at most 10 for the dense methods, all k for
+ *   lanczos) of the residual ‖H v − λ v‖ / λ₁, with H v re-evaluated along a different float32 route
+ *   through the network: for exact, Jᵀ by one reverse-mode VJP applied to the stored forward-mode
+ *   columns (one backward pass); for bp and lanczos, one batched `hvp`. It is the float32 round-off
+ *   actually incurred (≈1e-7…1e-6; an a-priori bound would be loose by orders of magnitude) and, for
+ *   Lanczos, also the unconverged part. For symmetric H it bounds each eigenvalue's error.
+ * - fd: max over the top (≤ 10) eigenpairs of |‖J_{ε/2} v‖²_M − λ| / λ₁, where J_{ε/2} v is a central
+ *   difference along v with half the step: the change between step sizes estimates the truncation
+ *   plus round-off error of the finite differences (order of magnitude, not a bound). Uses no second
+ *   derivatives, like fd itself.
+ *
+ * Cancellation: the AbortSignal is checked between chunks (and Lanczos products), after yielding to the
+ * event loop so that an abort sent by another task can arrive. No tensor outlives the call.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { anchorDistance, type AnchoredDistance, type DistanceName } from '../distance';
+import { eigh } from '../linalg/eigh';
+import { lanczos } from '../linalg/lanczos';
+import type { Generator, LatentSpace } from '../model/generator';
+import { applyRows, hvp, hvpBackprop, hvpOperator, jvp, jvpFD, vjp, type Linearisation } from './hvp';
+
+/**
+ * fd step, relative to max(‖latent‖, 1) (per style vector in W+). Smaller than the smooth-function optimum (≈ u^⅓ ≈ 5e-3 in
+ * float32) because our generators are piecewise linear (leaky ReLU): a step that straddles a kink
+ * averages two slopes, an error that shrinks only like √ε (measured on shapes-style: Jacobian error
+ * 2.9e-2 at 1e-3, 3.6e-3 at 1e-4, and Richardson extrapolation does not help). Below ~1e-4 float32
+ * round-off (∝ u/ε) takes over again. At 1e-4 the top-10 eigenvalues are within ≤ 3e-4·λ₁ of exact.
+ */
+export const DEFAULT_REL_EPS = 1e-4;
+
+export type MetricMethod = 'exact' | 'fd' | 'lanczos' | 'bp';
+export const METRIC_METHODS: readonly MetricMethod[] = ['exact', 'fd', 'lanczos', 'bp'];
+
+export interface MetricProgress {
+  phase: 'columns' | 'gram' | 'eigen' | 'lanczos' | 'check';
+  done: number;
+  total: number;
+}
+
+export interface MetricOptions {
+  space: LatentSpace;
+  distance: DistanceName;
+  method: MetricMethod;
+  /** Eigenpairs returned. lanczos computes only these (default 10); the others compute all n and keep k (default n). */
+  k?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: MetricProgress) => void;
+  /** Directions per batch through the network (default 32). */
+  chunk?: number;
+  /** fd step relative to max(‖latent‖, 1), per style vector in W+ (default DEFAULT_REL_EPS = 1e-4). */
+  relEps?: number;
+  /** Lanczos: Krylov dimension (default src/linalg's), stopping tolerance (default 1e-7·λ₁; float32 products rarely allow less), seed. */
+  krylovDim?: number;
+  tol?: number;
+  seed?: number;
+}
+
+export interface MetricResult {
+  space: LatentSpace;
+  distance: DistanceName;
+  method: MetricMethod;
+  /** Latent dimension (L·wDim for W+). */
+  n: number;
+  /** Descending, length k. */
+  eigenvalues: Float64Array;
+  /** k×n row-major: row i is the unit eigenvector of eigenvalues[i]. */
+  eigenvectors: Float64Array;
+  ms: number;
+  /** Relative to λ₁; see the module comment for what it measures per method. */
+  errorEstimate: number;
+  /** Network products used: n direction columns for the dense methods, H-products for Lanczos. */
+  products: number;
+}
+
+/** The latent's shape in a space: [1, zDim], [1, wDim] or [1, L, wDim]. */
+export function latentShape(g: Generator, space: LatentSpace): number[] {
+  if (space !== 'z' && !g.isStyleBased) {
+    throw new Error(`Model '${g.manifest.id}' has no mapping network, so it has no ${space === 'w' ? 'W' : 'W+'} space; use space 'z'.`);
+  }
+  if (space === 'z') return [1, g.zDim];
+  return space === 'w' ? [1, g.wDim!] : [1, g.styleLayers!, g.wDim!];
+}
+
+function latentTensor(g: Generator, latent: tf.Tensor | ArrayLike<number>, space: LatentSpace): tf.Tensor {
+  const shape = latentShape(g, space);
+  const size = shape.reduce((a, b) => a * b, 1);
+  const got = latent instanceof tf.Tensor ? latent.size : latent.length;
+  if (got !== size) throw new Error(`The latent has ${got} values; space '${space}' of model '${g.manifest.id}' expects ${size} (${shape.slice(1).join('×')}).`);
+  return latent instanceof tf.Tensor ? tf.reshape(latent, shape) : tf.tensor(Float32Array.from(latent), shape);
+}
+
+/** Let other tasks run (an abort arrives as a message), then honour the signal. */
+async function checkpoint(signal?: AbortSignal): Promise<void> {
+  await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  signal?.throwIfAborted();
+}
+
+/** Rows start…start+k of the n×n identity, as directions. */
+const basisRows = (start: number, k: number, n: number) => tf.oneHot(tf.range(start, start + k, 1, 'int32'), n).toFloat() as tf.Tensor2D;
+
+/**
+ * Applies `product` to all n basis directions in chunks; each product returns tensors [k, width_j];
+ * result j is the n×width_j float64 matrix of their rows (row i from direction eᵢ).
+ */
+async function basisProducts(n: number, opts: MetricOptions, product: (v: tf.Tensor2D) => tf.Tensor2D[]): Promise<Float64Array[]> {
+  const chunk = opts.chunk ?? 32;
+  let out: Float64Array[] = [];
+  for (let start = 0; start < n; start += chunk) {
+    await checkpoint(opts.signal);
+    const k = Math.min(chunk, n - start);
+    const parts = tf.tidy(() => product(basisRows(start, k, n)));
+    try {
+      if (start === 0) out = parts.map((p) => new Float64Array(n * p.shape[1]));
+      for (let j = 0; j < parts.length; j++) out[j].set(await parts[j].data(), start * parts[j].shape[1]);
+    } finally {
+      tf.dispose(parts);
+    }
+    opts.onProgress?.({ phase: 'columns', done: start + k, total: n });
+  }
+  return out;
+}
+
+/** H = A Bᵀ for n×m row-major A, B (B = MA, so H is symmetric): upper triangle, mirrored, in float64. */
+async function gram(a: Float64Array, b: Float64Array, n: number, opts: MetricOptions): Promise<Float64Array> {
+  const m = a.length / n;
+  const h = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    if (i % 64 === 0 && i > 0) {
+      opts.onProgress?.({ phase: 'gram', done: i, total: n });
+      await checkpoint(opts.signal);
+    }
+    const ai = a.subarray(i * m, (i + 1) * m);
+    for (let j = i; j < n; j++) {
+      let s = 0;
+      const oj = j * m;
+      for (let t = 0; t < m; t++) s += ai[t] * b[oj + t];
+      h[i * n + j] = s;
+      h[j * n + i] = s;
+    }
+  }
+  return h;
+}
+
+function topOfEigh(h: Float64Array, n: number, k: number, opts: MetricOptions) {
+  opts.onProgress?.({ phase: 'eigen', done: 0, total: 1 });
+  const e = eigh(h, n);
+  opts.onProgress?.({ phase: 'eigen', done: 1, total: 1 });
+  return { values: e.values.slice(0, k), vectors: e.vectors.slice(0, k * n) };
+}
+
+/** max_i ‖H vᵢ − λᵢ vᵢ‖ / |λ₁| over the first r pairs, with H v from one batched hvp per chunk. */
+async function residualCheck(lin: Linearisation, values: Float64Array, vectors: Float64Array, r: number, opts: MetricOptions): Promise<number> {
+  const n = lin.x0.size;
+  const chunk = opts.chunk ?? 32;
+  let worst = 0;
+  opts.onProgress?.({ phase: 'check', done: 0, total: r });
+  for (let s = 0; s < r; s += chunk) {
+    await checkpoint(opts.signal);
+    const k = Math.min(chunk, r - s);
+    const rows = vectors.subarray(s * n, (s + k) * n);
+    const hv = await applyRows((v) => hvp(lin, v), rows, n);
+    worst = Math.max(worst, maxResidual(hv, values.subarray(s, s + k), rows, k, n));
+    opts.onProgress?.({ phase: 'check', done: s + k, total: r });
+  }
+  return worst / (Math.abs(values[0]) || 1);
+}
+
+/**
+ * exact's check, at the cost of one backward pass: max_i ‖Jᵀ(M J vᵢ) − λᵢ vᵢ‖ / |λ₁|, with M J vᵢ from
+ * the stored (forward-mode) columns and Jᵀ by an independent reverse-mode VJP.
+ */
+async function transposeCheck(lin: Linearisation, values: Float64Array, vectors: Float64Array, r: number, mjt: Float64Array, opts: MetricOptions): Promise<number> {
+  await checkpoint(opts.signal);
+  const n = lin.x0.size, m = lin.m;
+  opts.onProgress?.({ phase: 'check', done: 0, total: r });
+  const u = new Float64Array(r * m);
+  for (let i = 0; i < r; i++) {
+    const ui = u.subarray(i * m, (i + 1) * m);
+    for (let a = 0; a < n; a++) {
+      const c = vectors[i * n + a];
+      const row = mjt.subarray(a * m, (a + 1) * m);
+      for (let t = 0; t < m; t++) ui[t] += c * row[t];
+    }
+  }
+  const hv = await applyRows((rows) => vjp(lin, rows), u, m);
+  opts.onProgress?.({ phase: 'check', done: r, total: r });
+  return maxResidual(hv, values, vectors, r, n) / (Math.abs(values[0]) || 1);
+}
+
+/** max_i ‖hvᵢ − λᵢ vᵢ‖ over r rows. */
+function maxResidual(hv: Float64Array, values: Float64Array, vectors: Float64Array, r: number, n: number): number {
+  let worst = 0;
+  for (let i = 0; i < r; i++) {
+    let sq = 0;
+    for (let t = 0; t < n; t++) sq += (hv[i * n + t] - values[i] * vectors[i * n + t]) ** 2;
+    worst = Math.max(worst, Math.sqrt(sq));
+  }
+  return worst;
+}
+
+/** max_i |‖J_{ε/2} vᵢ‖²_M − λᵢ| / |λ₁| over the first r pairs (fd's own error, see the module comment). */
+async function halfStepCheck(lin: Linearisation, values: Float64Array, vectors: Float64Array, r: number, eps: number, opts: MetricOptions): Promise<number> {
+  await checkpoint(opts.signal);
+  const n = lin.x0.size;
+  const quad = tf.tidy(() => {
+    const u = jvpFD(lin, tf.tensor2d(Float32Array.from(vectors.subarray(0, r * n)), [r, n]), eps / 2);
+    return tf.sum(tf.mul(u, lin.weight ? lin.weight(u) : u), 1);
+  });
+  const q = await quad.data();
+  quad.dispose();
+  let worst = 0;
+  for (let i = 0; i < r; i++) worst = Math.max(worst, Math.abs(q[i] - values[i]));
+  return worst / (Math.abs(values[0]) || 1);
+}
+
+/**
+ * The length fd's step is relative to: ‖x₀‖, or for W+ [1, L, wDim] the norm of one style vector
+ * (‖x₀‖/√L), so that W+ takes the same step per coordinate as W (W+ is W repeated L times).
+ */
+function latentScale(x0: tf.Tensor): number {
+  const t = tf.norm(x0);
+  const value = t.dataSync()[0];
+  t.dispose();
+  return x0.rank === 3 ? value / Math.sqrt(x0.shape[1]!) : value;
+}
+
+type Pairs = { values: Float64Array; vectors: Float64Array; errorEstimate: number; products: number };
+
+async function solve(g: Generator, lin: Linearisation, dist: AnchoredDistance, opts: MetricOptions): Promise<Pairs> {
+  const n = lin.x0.size;
+  const checked = (k: number) => Math.min(k, 10);
+  const { method, space } = opts;
+  if (method === 'lanczos') {
+    const k = Math.min(opts.k ?? 10, n);
+    const op = hvpOperator(lin);
+    const res = await lanczos(async (v) => { await checkpoint(opts.signal); return op(v); }, n, {
+      k, krylovDim: opts.krylovDim, tol: opts.tol ?? 1e-7, seed: opts.seed, signal: opts.signal,
+      onProgress: (done, total) => opts.onProgress?.({ phase: 'lanczos', done, total }),
+    });
+    const errorEstimate = await residualCheck(lin, res.values, res.vectors, k, opts);
+    return { values: res.values, vectors: res.vectors, errorEstimate, products: res.matvecs + k };
+  }
+  const k = Math.min(opts.k ?? n, n);
+  if (method === 'bp') {
+    const squared = (x: tf.Tensor) => dist.squared(g.generate(x, space));
+    const [h] = await basisProducts(n, opts, (v) => [hvpBackprop(squared, lin.x0, v)]);
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) h[i * n + j] = h[j * n + i] = (h[i * n + j] + h[j * n + i]) / 2;
+    const { values, vectors } = topOfEigh(h, n, k, opts);
+    return { values, vectors, errorEstimate: await residualCheck(lin, values, vectors, checked(k), opts), products: n };
+  }
+  const eps = method === 'fd' ? (opts.relEps ?? DEFAULT_REL_EPS) * Math.max(latentScale(lin.x0), 1) : 0;
+  const columns = method === 'exact' ? (v: tf.Tensor2D) => jvp(lin, v) : (v: tf.Tensor2D) => jvpFD(lin, v, eps);
+  const weight = lin.weight;
+  const [jt, mjt] = await basisProducts(n, opts, (v) => {
+    const c = columns(v);
+    return weight ? [c, weight(c)] : [c];
+  });
+  const h = await gram(jt, mjt ?? jt, n, opts);
+  const { values, vectors } = topOfEigh(h, n, k, opts);
+  const errorEstimate = method === 'exact'
+    ? await transposeCheck(lin, values, vectors, checked(k), mjt ?? jt, opts)
+    : await halfStepCheck(lin, values, vectors, checked(k), eps, opts);
+  return { values, vectors, errorEstimate, products: n };
+}
+
+/**
+ * The metric at `latent` (given in `space`: [zDim], [wDim] or [L, wDim] values, as a tensor or array),
+ * eigen-decomposed. Rejects with the signal's reason when aborted.
+ */
+export async function computeMetric(g: Generator, latent: tf.Tensor | ArrayLike<number>, opts: MetricOptions): Promise<MetricResult> {
+  const t0 = performance.now();
+  if (!METRIC_METHODS.includes(opts.method)) throw new Error(`Unknown metric method '${String(opts.method)}'; expected one of ${METRIC_METHODS.join(', ')}.`);
+  if (opts.k !== undefined && !(Number.isInteger(opts.k) && opts.k >= 1)) throw new Error(`k must be a positive integer, got ${opts.k}.`);
+  opts.signal?.throwIfAborted();
+  const x0 = latentTensor(g, latent, opts.space);
+  let images0: tf.Tensor4D | undefined;
+  let dist: AnchoredDistance | undefined;
+  try {
+    images0 = tf.tidy(() => g.generate(x0, opts.space));
+    const d = anchorDistance(opts.distance, g, images0);
+    dist = d;
+    const lin: Linearisation = { f: (x) => d.features(g.generate(x, opts.space)), x0, m: d.m, weight: d.weight };
+    const pairs = await solve(g, lin, d, opts);
+    return {
+      space: opts.space, distance: opts.distance, method: opts.method, n: x0.size,
+      eigenvalues: pairs.values, eigenvectors: pairs.vectors,
+      ms: performance.now() - t0, errorEstimate: pairs.errorEstimate, products: pairs.products,
+    };
+  } finally {
+    dist?.dispose();
+    images0?.dispose();
+    x0.dispose();
+  }
+}
