@@ -3,7 +3,9 @@
  * JSON goes to stdout (or --out FILE). Bad arguments and unknown models: one line on stderr, exit 2.
  *
  *   generate --model ID (--seed S [--count C] | --latents FILE.json) [--space z|w|wplus] [--png FILE]
- *   metric   --model ID --seed S [--space z|w] [--method exact|fd]   (pixel distance; more in the geometry issue)
+ *   metric   --model ID --seed S [--space z|w|wplus] [--distance mse|ssim|perceptual] [--method exact|fd|lanczos|bp] [--k K]
+ *   map      --model ID --latents FILE.json            (style models: the w of each z)
+ *   local-basis --model ID --seed S                    (style models: Choi et al.'s Local Basis at z)
  */
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
@@ -14,8 +16,9 @@ import { writeGridPng } from './lib/png';
 import { loadGenerator } from '../src/model/load';
 import type { Generator, LatentSpace } from '../src/model/generator';
 import { ModelLoadError } from '../src/model/errors';
-import { jacobianExact, jacobianFD, metricFromJacobian } from '../src/geometry/jacobian';
-import { eigh } from '../src/linalg/eigh';
+import { computeMetric, METRIC_METHODS } from '../src/geometry/metric';
+import { localBasisOfGenerator } from '../src/geometry/localBasis';
+import { DISTANCES } from '../src/distance';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -112,30 +115,61 @@ async function generate(opts: Map<string, string>) {
   return result;
 }
 
+/** A row-major k×n Float64Array as k arrays. */
+const rows = (a: Float64Array, n: number) => Array.from({ length: a.length / n }, (_, k) => Array.from(a.subarray(k * n, (k + 1) * n)));
+
 async function metric(opts: Map<string, string>) {
   const g = await openModel(opts);
   const seed = intOpt(opts, 'seed');
-  const space = choice(opts, 'space', ['z', 'w'] as const, 'z');
-  const method = choice(opts, 'method', ['exact', 'fd'] as const, 'exact');
+  const space = choice(opts, 'space', ['z', 'w', 'wplus'] as const, 'z');
+  const distance = choice(opts, 'distance', DISTANCES, 'mse');
+  const method = choice(opts, 'method', METRIC_METHODS, 'exact');
+  const k = opts.has('k') ? intOpt(opts, 'k') : undefined;
+  if (k !== undefined && k < 1) throw new UsageError('--k must be at least 1');
   const x0 = latentFor(g, [seed], space);
-  const t0 = performance.now();
-  const f = (x: tf.Tensor) => g.generate(x, space);
-  const j = method === 'exact' ? jacobianExact(f, x0) : jacobianFD(f, x0);
-  const e = eigh(metricFromJacobian(j), j.n);
-  const ms = performance.now() - t0;
+  const z0 = space === 'z' ? null : latentFor(g, [seed], 'z');
+  const m = await computeMetric(g, x0, { space, distance, method, k });
   const result = {
-    model: g.manifest.id, space, distance: 'mse', method, seed,
-    [space]: Array.from(x0.dataSync()),
-    eigenvalues: Array.from(e.values),
-    eigenvectors: Array.from({ length: e.n }, (_, k) => Array.from(e.vectors.subarray(k * e.n, (k + 1) * e.n))),
-    ms,
+    model: g.manifest.id, space, distance, method, seed,
+    z: Array.from((z0 ?? x0).dataSync()),
+    ...(space === 'z' ? {} : { [space]: Array.from(x0.dataSync()) }),
+    eigenvalues: Array.from(m.eigenvalues),
+    eigenvectors: rows(m.eigenvectors, m.n),
+    errorEstimate: m.errorEstimate,
+    ms: m.ms,
   };
-  x0.dispose();
+  tf.dispose([x0, ...(z0 ? [z0] : [])]);
   g.dispose();
   return result;
 }
 
-const COMMANDS: Record<string, (o: Map<string, string>) => Promise<unknown>> = { generate, metric };
+async function map(opts: Map<string, string>) {
+  const g = await openModel(opts);
+  if (!g.isStyleBased) throw new UsageError(`model ${g.manifest.id} has no mapping network (it is a z-space generator)`);
+  const latents = readLatents(opts.get('latents') ?? (() => { throw new UsageError('--latents is required'); })());
+  if (latents.some((r) => r.length !== g.zDim)) throw new UsageError(`--latents: each row must have ${g.zDim} numbers (z)`);
+  const w = tf.tidy(() => g.mapZ(tf.tensor2d(latents)));
+  const result = { model: g.manifest.id, w: w.arraySync() };
+  w.dispose();
+  g.dispose();
+  return result;
+}
+
+async function localBasisCommand(opts: Map<string, string>) {
+  const g = await openModel(opts);
+  if (!g.isStyleBased) throw new UsageError(`model ${g.manifest.id} has no mapping network, so no Local Basis`);
+  const seed = intOpt(opts, 'seed');
+  const t0 = performance.now();
+  const lb = localBasisOfGenerator(g, g.samplePrior(seed, 1));
+  const ms = performance.now() - t0;
+  g.dispose();
+  return {
+    model: g.manifest.id, seed, z: Array.from(lb.z), w: Array.from(lb.w),
+    singularValues: Array.from(lb.singularValues), wBasis: rows(lb.wDirections, lb.wDim), zBasis: rows(lb.zDirections, lb.zDim), ms,
+  };
+}
+
+const COMMANDS: Record<string, (o: Map<string, string>) => Promise<unknown>> = { generate, metric, map, 'local-basis': localBasisCommand };
 
 async function main() {
   const { command, opts } = parseArgs(process.argv.slice(2));
