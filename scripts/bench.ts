@@ -2,9 +2,10 @@
  * `npm run bench` — timings on the wasm backend in Node, written to bench/results.json (medians of
  * repeated runs, and ratios between methods measured in the same run). Never asserted in tests.
  *
- * Per bundled model and latent space: one-image render; the exact metric H = JᵀJ (batched double-VJP
- * Jacobian + the float64 product) against central differences and against the floor of n batched
- * forward passes (what any Jacobian needs at least).
+ * Per bundled model and latent space: one-image render; the pixel metric by each method of
+ * computeMetric (exact batched double-VJP, central differences, Lanczos top-10 on HVPs, and the bp
+ * baseline of second-order backprops), against the floor of n batched forward passes (what any full
+ * Jacobian needs at least).
  */
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
@@ -13,7 +14,7 @@ import { useBackend } from './lib/tfnode';
 import { dirFiles } from './lib/fsFiles';
 import { loadGenerator } from '../src/model/load';
 import type { Generator, LatentSpace } from '../src/model/generator';
-import { jacobianExact, jacobianFD, metricFromJacobian } from '../src/geometry/jacobian';
+import { computeMetric, METRIC_METHODS } from '../src/geometry/metric';
 
 const root = path.resolve(import.meta.dirname, '..');
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
@@ -23,12 +24,12 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function time(f: () => void, repeats = REPEATS): number {
-  f(); // warm-up: kernel setup and memory growth are not what we measure
+async function time(f: () => unknown, repeats = REPEATS): Promise<number> {
+  await f(); // warm-up: kernel setup and memory growth are not what we measure
   const ms: number[] = [];
   for (let i = 0; i < repeats; i++) {
     const t = performance.now();
-    f();
+    await f();
     ms.push(performance.now() - t);
   }
   return median(ms);
@@ -55,11 +56,16 @@ async function main() {
       const x0 = latentAt(g, space, 1);
       const f = (x: tf.Tensor) => g.generate(x, space);
       const n = x0.size;
-      const render = time(() => tf.tidy(() => { f(x0).dataSync(); }), 20);
-      const floor = time(() => tf.tidy(() => { f(tf.tile(x0, [n, 1])).dataSync(); }));
-      const exact = time(() => { metricFromJacobian(jacobianExact(f, x0)); });
-      const fd = time(() => { metricFromJacobian(jacobianFD(f, x0)); });
-      const row = { model: id, space, n, backend, renderMs: render, floorMs: floor, exactMetricMs: exact, fdMetricMs: fd, exactOverFloor: exact / floor, exactOverFd: exact / fd };
+      const render = await time(() => tf.tidy(() => { f(x0).dataSync(); }), 20);
+      const floor = await time(() => tf.tidy(() => { f(tf.tile(x0, [n, 1])).dataSync(); }));
+      const methods: Record<string, number> = {};
+      for (const method of METRIC_METHODS) {
+        methods[method] = await time(() => computeMetric(g, x0, { space, distance: 'mse', method, k: method === 'lanczos' ? 10 : undefined }), method === 'bp' ? 1 : REPEATS);
+      }
+      const row = {
+        model: id, space, n, backend, renderMs: render, floorMs: floor, metricMs: methods,
+        ratios: { exactOverFloor: methods.exact / floor, exactOverFd: methods.exact / methods.fd, bpOverExact: methods.bp / methods.exact, lanczos10OverExact: methods.lanczos / methods.exact },
+      };
       console.log(JSON.stringify(row));
       results.push(row);
       x0.dispose();
