@@ -1,7 +1,9 @@
 /**
- * `npm run train -- <id> [--minutes M] [--eval N] [--every K]`
+ * `npm run train -- <id> [--steps N] [--minutes M] [--eval N] [--every K]`
  * Trains one bundled model or probe on the wasm backend, resuming from checkpoints/<id>/ when present,
- * and writes the result to public/models/. Seeded: the same id gives the same run.
+ * and writes the result to public/models/. Seeded and deterministic on wasm: the same id and --steps give
+ * the same weights (a run cut by --minutes resumes where it stopped). --steps overrides the recipe's
+ * step budget (the committed models record the steps they were trained for in their manifest).
  */
 import path from 'node:path';
 import { useBackend } from './lib/tfnode';
@@ -24,7 +26,7 @@ async function main() {
   const id = process.argv[2];
   const ids = [...Object.keys(PROBE_RECIPES), ...Object.keys(GAN_RECIPES)];
   if (!id || !ids.includes(id)) {
-    console.error(`usage: npm run train -- <id> [--minutes M] [--eval N] [--every K]\n  ids: ${ids.join(', ')}`);
+    console.error(`usage: npm run train -- <id> [--steps N] [--minutes M] [--eval N] [--every K]\n  ids: ${ids.join(', ')}`);
     process.exit(2);
   }
   await useBackend('wasm');
@@ -34,7 +36,8 @@ async function main() {
     await trainProbe(PROBE_RECIPES[id], modelsDir);
     return;
   }
-  await trainGan(GAN_RECIPES[id], {
+  const recipe = GAN_RECIPES[id];
+  await trainGan({ ...recipe, steps: arg('steps', recipe.steps) }, {
     maxMinutes: arg('minutes', 90),
     checkpointDir: path.join(root, 'checkpoints'),
     outDir: modelsDir,

@@ -76,20 +76,29 @@ export async function trainGan(r: GanRecipe, opts: { maxMinutes: number; checkpo
   emaVars.forEach((v, i) => v.assign(gVars[i]));
   const gOpt = tf.train.adam(r.lr, 0, 0.99, 1e-8);
   const dOpt = tf.train.adam(r.lr, 0, 0.99, 1e-8);
+  // Two checkpoints: `last` (everything, incl. Adam's moments: exact resumption, kept locally) and
+  // `resume` (weights, EMA and state only: a third of the size, committed so that a later session on a
+  // fresh machine can continue; Adam restarts from zero moments there).
   const ckpt = path.join(opts.checkpointDir, r.id, 'last');
+  const slimCkpt = path.join(opts.checkpointDir, r.id, 'resume');
   const state = { step: 0, seconds: 0, bestFid: Infinity, bestStep: -1, history: [] as { step: number; fid: number }[], losses: { d: 0, g: 0, r1: 0 } };
 
-  const restored = loadCheckpoint(ckpt);
+  const restored = loadCheckpoint(ckpt) ?? loadCheckpoint(slimCkpt);
   if (restored) {
     const t = restored.tensors;
     gVars.forEach((v, i) => v.assign(t[`g/${i}`]));
     dVars.forEach((v, i) => v.assign(t[`d/${i}`]));
     emaVars.forEach((v, i) => v.assign(t[`ema/${i}`]));
     const optNames = (prefix: string) => Object.keys(t).filter((k) => k.startsWith(prefix)).map((k) => ({ name: k.slice(prefix.length), tensor: t[k] }));
-    await gOpt.setWeights(optNames('gopt/'));
-    await dOpt.setWeights(optNames('dopt/'));
+    const exact = optNames('gopt/').length > 0;
+    if (exact) {
+      await gOpt.setWeights(optNames('gopt/'));
+      await dOpt.setWeights(optNames('dopt/'));
+    }
+    tf.dispose(Object.values(t));
     Object.assign(state, restored.state);
-    console.log(`[${r.id}] resumed at step ${state.step} (${(state.seconds / 60).toFixed(1)} min trained, best FD ${state.bestFid.toFixed(3)} @ ${state.bestStep})`);
+    console.log(`[${r.id}] resumed at step ${state.step} (${(state.seconds / 60).toFixed(1)} min trained, best FD ${state.bestFid.toFixed(3)} @ ${state.bestStep})` +
+      (exact ? '' : ' from the slim checkpoint: Adam restarts with zero moments'));
   } else {
     console.log(`[${r.id}] starting from scratch: G ${gVars.reduce((a, v) => a + v.size, 0)} params, D ${dVars.reduce((a, v) => a + v.size, 0)} params`);
   }
@@ -140,6 +149,7 @@ export async function trainGan(r: GanRecipe, opts: { maxMinutes: number; checkpo
     for (const { name, tensor } of gState) tensors[`gopt/${name}`] = tensor;
     for (const { name, tensor } of dState) tensors[`dopt/${name}`] = tensor;
     saveCheckpoint(ckpt, tensors, state);
+    saveCheckpoint(slimCkpt, Object.fromEntries(Object.entries(tensors).filter(([k]) => !k.includes('opt/'))), state);
     // getWeights() makes a fresh scalar for the iteration count (the rest are the live variables).
     tf.dispose([...gState, ...dState].filter((w) => w.name === 'iter').map((w) => w.tensor));
   };
