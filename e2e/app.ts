@@ -1,7 +1,8 @@
 /** What the specs do with the app: open it, wait for frames, read the canvas, look at the state. */
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { launch, type Launched } from './browser';
 
 export const baseUrl = (): string => inject('baseUrl');
 
@@ -18,6 +19,20 @@ export function expectedModelId(): string {
   const fallback = index.models.find(ready);
   if (process.env.E2E_ANY_MODEL === '1' && fallback) return fallback;
   throw new Error(`The default model '${index.default}' is not in public/models (no manifest.json): train and export it first.`);
+}
+
+/**
+ * One browser per spec file, launched before its tests and closed after them; `ready` receives the browser
+ * and the id of the model the app must show first (see expectedModelId).
+ */
+export function browserPerFile(ready: (browser: Launched, modelId: string) => void | Promise<void>): void {
+  let launched: Launched | undefined;
+  beforeAll(async () => {
+    const modelId = expectedModelId();
+    launched = await launch();
+    await ready(launched, modelId);
+  });
+  afterAll(async () => launched?.close());
 }
 
 export interface Snapshot {

@@ -2,19 +2,18 @@
  * Every backend the engine can pick draws the same image (up to float rounding). This also proves the
  * wasm binaries come from our own build and the WebGPU matmul workaround holds.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launch, screenshot, type Launched } from './browser';
-import { canvasPixels, expectedModelId, meanAbsDiff, openApp, snapshot, spread } from './app';
+import { expect, it } from 'vitest';
+import { screenshot, type Launched } from './browser';
+import { browserPerFile, canvasPixels, meanAbsDiff, openApp, snapshot, spread } from './app';
 
 let b: Launched;
 let id: string;
 const frames = new Map<string, Uint8ClampedArray>();
 
-beforeAll(async () => {
-  id = expectedModelId();
-  b = await launch();
+browserPerFile((browser, modelId) => {
+  b = browser;
+  id = modelId;
 });
-afterAll(async () => b?.close());
 
 for (const backend of ['cpu', 'wasm', 'webgl', 'webgpu'] as const) {
   it(`renders on ${backend}`, async () => {

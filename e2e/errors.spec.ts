@@ -1,17 +1,16 @@
 /** A bad model shows an error banner and leaves the previous model working. */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { launch, screenshot, type Launched } from './browser';
-import { canvasPixels, expectedModelId, meanAbsDiff, openApp, showSeed, snapshot } from './app';
+import { screenshot, type Launched } from './browser';
+import { browserPerFile, canvasPixels, meanAbsDiff, openApp, showSeed, snapshot } from './app';
 
 let b: Launched;
 let id: string;
 
-beforeAll(async () => {
-  id = expectedModelId();
-  b = await launch();
+browserPerFile((browser, modelId) => {
+  b = browser;
+  id = modelId;
 });
-afterAll(async () => b?.close());
 
 /** Drop files onto the drop zone the way a browser does (a DragEvent carrying a DataTransfer). */
 async function drop(page: Page, files: { name: string; text: string }[]): Promise<void> {

@@ -1,16 +1,15 @@
 /** Rendering does not leak tensors: 50 frames leave the engine's memory where it was. */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launch, type Launched } from './browser';
-import { expectedModelId, openApp, showSeed } from './app';
+import { expect, it } from 'vitest';
+import type { Launched } from './browser';
+import { browserPerFile, openApp, showSeed } from './app';
 
 let b: Launched;
 let id: string;
 
-beforeAll(async () => {
-  id = expectedModelId();
-  b = await launch();
+browserPerFile((browser, modelId) => {
+  b = browser;
+  id = modelId;
 });
-afterAll(async () => b?.close());
 
 type Memory = { numTensors: number; numBytes: number; numDataBuffers: number };
 const memory = () => b.page.evaluate(() => (window as unknown as { latentAtlas: { memory(): Promise<Memory> } }).latentAtlas.memory());

@@ -1,16 +1,15 @@
 /** The default model loads and draws; seeds change pixels; a link reproduces the same pixels. */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launch, screenshot, type Launched } from './browser';
-import { canvasPixels, expectedModelId, meanAbsDiff, openApp, showSeed, snapshot, spread, waitForFrame, waitForHash, waitForNewFrame } from './app';
+import { expect, it } from 'vitest';
+import { screenshot, type Launched } from './browser';
+import { browserPerFile, canvasPixels, meanAbsDiff, openApp, showSeed, snapshot, spread, waitForFrame, waitForHash, waitForNewFrame } from './app';
 
 let b: Launched;
 let id: string;
 
-beforeAll(async () => {
-  id = expectedModelId();
-  b = await launch();
+browserPerFile((browser, modelId) => {
+  b = browser;
+  id = modelId;
 });
-afterAll(async () => b?.close());
 
 it('loads the default model and renders a non-blank image', async () => {
   await openApp(b.page);

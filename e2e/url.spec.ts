@@ -1,21 +1,20 @@
 /** Links: garbage is ignored with a notice, a remote model URL waits for consent. */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launch, screenshot, type Launched } from './browser';
-import { canvasPixels, expectedModelId, openApp, showSeed, snapshot, spread } from './app';
+import { expect, it } from 'vitest';
+import { screenshot, type Launched } from './browser';
+import { browserPerFile, canvasPixels, openApp, showSeed, snapshot, spread } from './app';
 
 let b: Launched;
 let id: string;
 const dialogs: string[] = [];
 
-beforeAll(async () => {
-  id = expectedModelId();
-  b = await launch();
-  b.page.on('dialog', (d) => {
+browserPerFile((browser, modelId) => {
+  b = browser;
+  id = modelId;
+  browser.page.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();
   });
 });
-afterAll(async () => b?.close());
 
 it('a garbage hash shows a notice and a working app', async () => {
   await openApp(b.page, { hash: '<img src=x onerror=alert(1)>&%E0%A4%A&v=' });
