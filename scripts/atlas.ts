@@ -16,6 +16,7 @@ import { writeGridPng } from './lib/png';
 import { loadGenerator } from '../src/model/load';
 import type { Generator, LatentSpace } from '../src/model/generator';
 import { ModelLoadError } from '../src/model/errors';
+import { latentIn } from '../src/engine/latent';
 import { computeMetric, METRIC_METHODS } from '../src/geometry/metric';
 import { localBasisOfGenerator } from '../src/geometry/localBasis';
 import { DISTANCES } from '../src/distance';
@@ -66,12 +67,7 @@ async function openModel(opts: Map<string, string>): Promise<Generator> {
 /** The latent of `seed` in `space`: z from the prior, mapped to w (or broadcast to w+) for style models. */
 function latentFor(g: Generator, seeds: number[], space: LatentSpace): tf.Tensor {
   if (space !== 'z' && !g.isStyleBased) throw new UsageError(`model ${g.manifest.id} has no ${space} space (it is a z-space generator)`);
-  return tf.tidy(() => {
-    const zs = tf.concat(seeds.map((s) => tf.tensor2d(g.samplePrior(s, 1), [1, g.zDim])), 0) as tf.Tensor2D;
-    if (space === 'z') return zs;
-    const w = g.mapZ(zs);
-    return space === 'w' ? w : g.broadcastW(w);
-  });
+  return tf.tidy(() => latentIn(g, tf.concat(seeds.map((s) => tf.tensor2d(g.samplePrior(s, 1), [1, g.zDim])), 0) as tf.Tensor2D, space));
 }
 
 function readLatents(file: string): number[][] {

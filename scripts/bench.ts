@@ -13,7 +13,8 @@ import path from 'node:path';
 import { useBackend } from './lib/tfnode';
 import { dirFiles } from './lib/fsFiles';
 import { loadGenerator } from '../src/model/load';
-import type { Generator, LatentSpace } from '../src/model/generator';
+import type { LatentSpace } from '../src/model/generator';
+import { latentIn } from '../src/engine/latent';
 import { computeMetric, METRIC_METHODS } from '../src/geometry/metric';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -35,13 +36,6 @@ async function time(f: () => unknown, repeats = REPEATS): Promise<number> {
   return median(ms);
 }
 
-function latentAt(g: Generator, space: LatentSpace, seed: number): tf.Tensor {
-  return tf.tidy(() => {
-    const z = tf.tensor2d(g.samplePrior(seed, 1), [1, g.zDim]);
-    return space === 'z' ? z : g.mapZ(z);
-  });
-}
-
 async function main() {
   const backend = (process.env.BENCH_BACKEND ?? 'wasm') as 'wasm' | 'cpu';
   await useBackend(backend);
@@ -53,7 +47,7 @@ async function main() {
     const g = await loadGenerator(dirFiles(dir));
     const spaces: LatentSpace[] = g.isStyleBased ? ['z', 'w'] : ['z'];
     for (const space of spaces) {
-      const x0 = latentAt(g, space, 1);
+      const x0 = tf.tidy(() => latentIn(g, tf.tensor2d(g.samplePrior(1, 1), [1, g.zDim]), space));
       const f = (x: tf.Tensor) => g.generate(x, space);
       const n = x0.size;
       const render = await time(() => tf.tidy(() => { f(x0).dataSync(); }), 20);

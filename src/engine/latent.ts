@@ -39,9 +39,16 @@ export function zOf(g: Generator, latent: LatentSpec): Float32Array {
  */
 export function generateThrough(g: Generator, z: Float32Array, space: LatentSpace): tf.Tensor4D {
   return tf.tidy(() => {
-    const zt = tf.tensor2d(z, [1, g.zDim]);
-    if (space === 'z' || !g.isStyleBased) return g.generate(zt, 'z');
-    const w = g.mapZ(zt);
-    return space === 'w' ? g.generate(w, 'w') : g.generate(g.broadcastW(w), 'wplus');
+    const route = g.isStyleBased ? space : 'z';
+    return g.generate(latentIn(g, tf.tensor2d(z, [1, g.zDim]), route), route);
+  });
+}
+
+/** z [B, zDim] expressed in `space`: z itself, w = mapZ(z) [B, wDim], or w broadcast to w+ [B, L, wDim]. */
+export function latentIn(g: Generator, z: tf.Tensor2D, space: LatentSpace): tf.Tensor {
+  if (space === 'z') return z.clone();
+  return tf.tidy(() => {
+    const w = g.mapZ(z);
+    return space === 'w' ? w : g.broadcastW(w);
   });
 }

@@ -19,21 +19,12 @@
  * cannot be logged and are left out of that pair's log correlation (the authors mask them the same way).
  */
 import { metricEigen, metricMatrix, type MetricInput } from './spectrum';
+import { quadraticForm } from '../linalg/dense';
 
 /** Λᵢⱼ: (Λ)ₖ = uₖᵀ H uₖ for the rows uₖ of `vectors` (k×n) and a dense n×n H. */
 export function actionOnVectors(vectors: Float64Array, k: number, h: Float64Array, n: number): Float64Array {
   const out = new Float64Array(k);
-  for (let r = 0; r < k; r++) {
-    const u = vectors.subarray(r * n, (r + 1) * n);
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      let hu = 0;
-      const o = i * n;
-      for (let j = 0; j < n; j++) hu += h[o + j] * u[j];
-      s += u[i] * hu;
-    }
-    out[r] = s;
-  }
+  for (let r = 0; r < k; r++) out[r] = quadraticForm(h, vectors.subarray(r * n, (r + 1) * n), n);
   return out;
 }
 

@@ -7,6 +7,7 @@
  * eigen-decomposition with eigenvectors as rows (the layout of linalg/eigh). The other geometry files
  * (homogeneity, averageMetric) normalise their inputs through `metricEigen` / `metricMatrix` here.
  */
+import { quadraticForm } from '../linalg/dense';
 import { eigh } from '../linalg/eigh';
 import { Rng } from '../util/random';
 
@@ -148,14 +149,7 @@ export function alphaSamples(h: MetricInput, count: number, seed = 0): Float64Ar
     for (let s = 0; s < count; s++) {
       let vv = 0;
       for (let i = 0; i < n; i++) { v[i] = rng.normal(); vv += v[i] * v[i]; }
-      let q = 0;
-      for (let i = 0; i < n; i++) {
-        let hv = 0;
-        const r = i * n;
-        for (let j = 0; j < n; j++) hv += h[r + j] * v[j];
-        q += v[i] * hv;
-      }
-      out[s] = q / vv;
+      out[s] = quadraticForm(h, v, n) / vv;
     }
   } else {
     const lam = h.eigenvalues;

@@ -62,6 +62,18 @@ export function matvec(a: Float64Array, x: Float64Array, m: number, n: number): 
   return y;
 }
 
+/** xᵀ A x for A n×n, without allocating A x. */
+export function quadraticForm(a: Float64Array, x: ArrayLike<number>, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    let ax = 0;
+    const r = i * n;
+    for (let j = 0; j < n; j++) ax += a[r + j] * x[j];
+    s += x[i] * ax;
+  }
+  return s;
+}
+
 /** (A + Aᵀ)/2 for A n×n: removes the round-off asymmetry of products such as Jᵀ J computed in pieces. */
 export function symmetrise(a: Float64Array, n: number): Float64Array {
   const s = new Float64Array(n * n);
