@@ -1,7 +1,7 @@
 /**
  * Small kernels on dense float64 data. Matrices are row-major `Float64Array`s with their shape passed
  * alongside (the same convention as `eigh`), vectors are `Float64Array`s. Only what the rest of linalg/
- * needs: the heavy factorisations (eigh, SVD) come from ml-matrix, these are the glue around them.
+ * needs: the heavy factorisations (eigh.ts, and SVD from ml-matrix) live elsewhere; these are the glue.
  */
 
 export function dot(x: Float64Array, y: Float64Array): number {
