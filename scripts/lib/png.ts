@@ -16,6 +16,19 @@ export function writeGridPng(
   c: number,
   opts: { cols?: number; scale?: number; range?: [number, number] } = {},
 ): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, gridPng(images, count, h, w, c, opts).data);
+}
+
+/** The grid of writeGridPng as PNG bytes, with its pixel size. */
+export function gridPng(
+  images: Float32Array | number[],
+  count: number,
+  h: number,
+  w: number,
+  c: number,
+  opts: { cols?: number; scale?: number; range?: [number, number] } = {},
+): { data: Buffer; width: number; height: number } {
   const cols = opts.cols ?? Math.ceil(Math.sqrt(count));
   const rows = Math.ceil(count / cols);
   const s = opts.scale ?? 1;
@@ -40,6 +53,5 @@ export function writeGridPng(
       }
     }
   }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, PNG.sync.write(png));
+  return { data: PNG.sync.write(png), width: W, height: H };
 }

@@ -1,6 +1,7 @@
 /**
- * The CLI on the bundled default model: generate returns the batch's raw outputs and a PNG; metric's
- * eigenvalues are descending and non-negative; bad arguments and unknown models exit 2 with one line.
+ * The CLI on the bundled models: generate returns the batch's raw outputs and a PNG; metric's eigenvalues
+ * are descending and non-negative; spectrum, grassmann, traverse and score give well-formed results at
+ * small sample counts; bad arguments and unknown models exit 2 with one line.
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -38,11 +39,106 @@ describe('atlas CLI', () => {
     expect(out.eigenvalues.at(-1)).toBeGreaterThan(-1e-6 * out.eigenvalues[0]);
   });
 
+  it('spectrum: per-sample spectra, anisotropy dims, α against its law, C^H and the averaged metric', () => {
+    const r = atlas('spectrum', '--model', 'shapes-style', '--space', 'w', '--samples', '2', '--seed', '5', '--alpha-samples', '400');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.seeds).toEqual([5, 6]);
+    expect(out.n).toBe(64);
+    expect(out.perSample).toHaveLength(2);
+    for (const s of out.perSample) {
+      expect(s.eigenvalues).toHaveLength(64);
+      for (let i = 1; i < 64; i++) expect(s.eigenvalues[i]).toBeLessThanOrEqual(s.eigenvalues[i - 1]);
+      // dims grow with the fraction and stay within n.
+      for (let j = 1; j < 4; j++) expect(s.dims[j]).toBeGreaterThanOrEqual(s.dims[j - 1]);
+      expect(s.dims[3]).toBeLessThanOrEqual(64);
+      // α(v)'s sample mean is the mean eigenvalue to within a few standard errors (A.6).
+      expect(Math.abs(s.alpha.meanZ)).toBeLessThan(5);
+      expect(s.alpha.cvAlpha).toBeLessThan(s.alpha.cvEigen);
+    }
+    expect(out.homogeneity.linear.count).toBe(2);
+    expect(Math.abs(out.homogeneity.log.mean)).toBeLessThanOrEqual(1);
+    expect(out.average.count).toBe(2);
+    expect(out.average.eigenvalues).toHaveLength(64);
+    expect(out.anisotropy.ofAverage).toHaveLength(4);
+  });
+
+  it('grassmann: five curves over k, close pairs nearer than random orthonormal frames', () => {
+    const r = atlas('grassmann', '--model', 'shapes-style', '--samples', '3', '--k-max', '6');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.k).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(out.curves.map((c: { name: string }) => c.name)).toEqual(['close-w', 'to-ganspace', 'random-w', 'to-sefa', 'random-O(d)']);
+    for (const c of out.curves) {
+      expect(c.pairs).toBe(3);
+      c.projection.mean.forEach((p: number, j: number) => {
+        expect(p).toBeGreaterThanOrEqual(0);
+        expect(p).toBeLessThanOrEqual(1 + 1e-12);
+        expect(c.geodesic.mean[j]).toBeLessThanOrEqual((Math.sqrt(j + 1) * Math.PI) / 2 + 1e-9);
+      });
+    }
+    const geo = (name: string) => out.curves.find((c: { name: string }) => c.name === name).geodesic.mean[5];
+    expect(geo('close-w')).toBeLessThan(geo('random-O(d)'));
+  });
+
+  it('traverse: a montage PNG with an eigen-scaled linear row and a curve row', () => {
+    const png = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-')), 'tr.png');
+    const r = atlas('traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'hessian', '--index', '1', '--steps', '3', '--range', '0.1', '--curve', '2', '--png', png);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.rows).toEqual(['linear', 'curve (guided)']);
+    expect(out.t).toHaveLength(3);
+    expect(out.t[0]).toBeCloseTo(-out.t[2], 12);
+    // Eigen-scaled: the end step is range/√λ, so its predicted image change is the range.
+    expect(out.t[2]).toBeCloseTo(0.1 / Math.sqrt(out.eigenvalue), 6);
+    expect(out.predicted).toBeCloseTo(0.1, 6);
+    expect(out.curve.indices).toHaveLength(2);
+    expect(fs.readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('traverse: a spherical move along a SeFa direction of a z-space model', () => {
+    const png = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-')), 'sefa.png');
+    const r = atlas('traverse', '--model', 'shapes-dcgan', '--seed', '2', '--basis', 'sefa', '--steps', '2', '--range', '1.5', '--spherical', '--png', png);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect([out.space, out.rows, out.t]).toEqual(['z', ['spherical'], [-1.5, 1.5]]);
+    expect(fs.existsSync(png)).toBe(true);
+  });
+
+  it('score: per-basis factor responses, shares and purities through the shapes probe', () => {
+    const r = atlas('score', '--model', 'shapes-style', '--basis', 'local,sefa', '--seeds', '1', '--top', '2');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.factors).toEqual(['x', 'y', 'scale', 'rotation', 'hue', 'background']);
+    expect(out.methods.map((m: { basis: string }) => m.basis)).toEqual(['local', 'sefa']);
+    for (const m of out.methods) {
+      expect(m.directions).toHaveLength(2);
+      for (const d of m.directions) {
+        expect(d.share.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 9);
+        expect(d.purity).toBeGreaterThanOrEqual(1 / 6 - 1e-12);
+        expect(d.purity).toBeLessThanOrEqual(1 + 1e-12);
+        expect(d.response.every((v: number) => Number.isFinite(v) && v >= 0)).toBe(true);
+      }
+    }
+    expect(Object.keys(out.best)).toEqual(out.factors);
+  });
+
   it.each([
     [['generate', '--model', 'no-such-model', '--seed', '1'], /unknown model 'no-such-model'/],
     [['generate', '--model', index.default, '--seed', 'x'], /--seed must be an integer/],
     [['frobnicate'], /unknown command 'frobnicate'/],
     [['metric', '--model', index.default], /--seed is required/],
+    [['spectrum', '--model', 'shapes-style'], /--samples is required/],
+    [['spectrum', '--model', 'shapes-dcgan', '--samples', '2', '--space', 'w'], /has no w space/],
+    [['spectrum', '--model', 'shapes-style', '--samples', '2', '--sample', '3'], /spectrum does not take --sample/],
+    [['grassmann', '--model', 'shapes-dcgan', '--samples', '2'], /needs a style model/],
+    [['grassmann', '--model', 'shapes-style', '--samples', '0'], /--samples must be between 1/],
+    [['traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'pca', '--range', '1', '--png', 'x.png'], /--basis must be one of/],
+    [['traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'local', '--range', '1', '--spherical', '--png', 'x.png'], /--spherical/],
+    [['traverse', '--model', 'shapes-dcgan', '--seed', '1', '--basis', 'local', '--range', '1', '--png', 'x.png'], /no Local Basis/],
+    [['traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'local', '--range', 'far', '--png', 'x.png'], /--range must be a number/],
+    [['score', '--model', 'fashion-dcgan'], /needs the shapes factors/],
+    [['score', '--model', 'shapes-style', '--basis', 'hessian,pca'], /'pca' is not one of/],
   ])('bad input %j exits 2 with one line', (args, message) => {
     const r = atlas(...(args as string[]));
     expect(r.code).toBe(2);

@@ -1,0 +1,202 @@
+/**
+ * What every atlas command shares: argument parsing with one-line usage errors, opening a bundled model
+ * (and its networks or probe) through the validating loader, seeds → latents, and small array helpers.
+ */
+import * as tf from '@tensorflow/tfjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { snapshotFiles } from '../lib/fsFiles';
+import type { ModelFiles } from '../../src/model/files';
+import { loadGenerator, loadLayersModelFrom } from '../../src/model/load';
+import type { Generator, LatentSpace } from '../../src/model/generator';
+import { latentIn } from '../../src/engine/latent';
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..');
+export const MODELS_DIR = path.join(ROOT, 'public', 'models');
+
+/** Bad arguments: reported as one line on stderr with exit code 2. */
+export class UsageError extends Error {}
+
+/** Options that take no value (present = true). */
+const FLAGS = new Set(['spherical']);
+
+/** Parsed `--key value` options of one command, with typed, checked readers. */
+export class Opts {
+  constructor(readonly map: Map<string, string>) {}
+
+  has(name: string): boolean {
+    return this.map.has(name);
+  }
+
+  str(name: string): string | undefined {
+    return this.map.get(name);
+  }
+
+  required(name: string): string {
+    const v = this.map.get(name);
+    if (v === undefined) throw new UsageError(`--${name} is required`);
+    return v;
+  }
+
+  flag(name: string): boolean {
+    return this.map.has(name);
+  }
+
+  int(name: string, fallback?: number, range?: [number, number]): number {
+    const raw = this.map.get(name);
+    if (raw === undefined) {
+      if (fallback === undefined) throw new UsageError(`--${name} is required`);
+      return fallback;
+    }
+    const v = Number(raw);
+    if (!Number.isInteger(v)) throw new UsageError(`--${name} must be an integer, got '${raw}'`);
+    if (range && (v < range[0] || v > range[1])) throw new UsageError(`--${name} must be between ${range[0]} and ${range[1]}, got ${v}`);
+    return v;
+  }
+
+  num(name: string, fallback?: number, range?: [number, number]): number {
+    const raw = this.map.get(name);
+    if (raw === undefined) {
+      if (fallback === undefined) throw new UsageError(`--${name} is required`);
+      return fallback;
+    }
+    const v = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(v)) throw new UsageError(`--${name} must be a number, got '${raw}'`);
+    if (range && (v < range[0] || v > range[1])) throw new UsageError(`--${name} must be between ${range[0]} and ${range[1]}, got ${v}`);
+    return v;
+  }
+
+  choice<T extends string>(name: string, allowed: readonly T[], fallback?: T): T {
+    const v = (this.map.get(name) ?? fallback) as T | undefined;
+    if (v === undefined) throw new UsageError(`--${name} is required (one of ${allowed.join(', ')})`);
+    if (!allowed.includes(v)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got '${v}'`);
+    return v;
+  }
+
+  /** A comma-separated list of choices. */
+  list<T extends string>(name: string, allowed: readonly T[], fallback: readonly T[]): T[] {
+    const raw = this.map.get(name);
+    if (raw === undefined) return [...fallback];
+    const items = raw.split(',').map((s) => s.trim()).filter(Boolean) as T[];
+    if (items.length === 0) throw new UsageError(`--${name} needs at least one of ${allowed.join(', ')}`);
+    for (const v of items) if (!allowed.includes(v)) throw new UsageError(`--${name}: '${v}' is not one of ${allowed.join(', ')}`);
+    return [...new Set(items)];
+  }
+}
+
+/** `command --key value … --flag`, checking keys against the command's `allowed` options (plus --out). */
+export function parseArgs(argv: string[], allowedFor: (command: string) => readonly string[] | undefined): { command: string; opts: Opts } {
+  const [command = '', ...rest] = argv;
+  const allowed = allowedFor(command);
+  const map = new Map<string, string>();
+  for (let i = 0; i < rest.length; i++) {
+    const key = rest[i];
+    if (!key.startsWith('--')) throw new UsageError(`unexpected argument '${key}'`);
+    const name = key.slice(2);
+    if (allowed && name !== 'out' && !allowed.includes(name)) {
+      throw new UsageError(`${command} does not take ${key} (options: ${[...allowed, 'out'].map((o) => `--${o}`).join(' ')})`);
+    }
+    if (map.has(name)) throw new UsageError(`${key} given twice`);
+    if (FLAGS.has(name)) {
+      map.set(name, 'true');
+      continue;
+    }
+    const value = rest[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`${key} needs a value`);
+    map.set(name, value);
+    i++;
+  }
+  return { command, opts: new Opts(map) };
+}
+
+/** Ids of the bundled models (public/models/index.json). */
+export function bundledModels(): string[] {
+  const index = JSON.parse(fs.readFileSync(path.join(MODELS_DIR, 'index.json'), 'utf8'));
+  return index.models as string[];
+}
+
+export function modelDir(id: string): string {
+  return path.join(MODELS_DIR, id);
+}
+
+/** The files each open generator was loaded from (an in-memory snapshot), for its other networks. */
+const sources = new WeakMap<Generator, ModelFiles & { hash: string }>();
+
+/**
+ * A bundled model, loaded from an in-memory snapshot of its folder: a training run may publish new weights
+ * there at any time, and the generator, its networks (latentNetwork) and weightsHash must agree.
+ */
+export async function openModelId(id: string): Promise<Generator> {
+  const models = bundledModels();
+  if (!models.includes(id)) throw new UsageError(`unknown model '${id}' (bundled: ${models.join(', ')})`);
+  const files = snapshotFiles(modelDir(id));
+  const g = await loadGenerator(files);
+  sources.set(g, files);
+  return g;
+}
+
+/** sha256 (10 hex digits) of the weight shards an open bundled model was loaded from. */
+export function weightsHash(g: Generator): string {
+  return sources.get(g)?.hash ?? 'unknown';
+}
+
+export async function openModel(opts: Opts): Promise<Generator> {
+  return openModelId(opts.required('model'));
+}
+
+/** The network that consumes the latent (a z-space `generator`, or a style model's `synthesis`), loaded on its own. The caller disposes it. */
+export async function latentNetwork(g: Generator): Promise<tf.LayersModel> {
+  const m = g.manifest;
+  const rel = g.isStyleBased ? m.synthesis?.path : m.generator?.path;
+  if (!rel) throw new UsageError(`model ${m.id} names no ${g.isStyleBased ? 'synthesis' : 'generator'} network in its manifest`);
+  const files = sources.get(g);
+  if (!files) throw new Error(`latentNetwork: ${m.id} was not opened by openModelId`);
+  return loadLayersModelFrom(files, rel);
+}
+
+/** The latent of each seed in `space`: z from the prior, mapped to w (or broadcast to w+) for style models. */
+export function latentFor(g: Generator, seeds: number[], space: LatentSpace): tf.Tensor {
+  if (space !== 'z' && !g.isStyleBased) throw new UsageError(`model ${g.manifest.id} has no ${space} space (it is a z-space generator)`);
+  return tf.tidy(() => latentIn(g, tf.concat(seeds.map((s) => tf.tensor2d(g.samplePrior(s, 1), [1, g.zDim])), 0) as tf.Tensor2D, space));
+}
+
+/** The same as plain numbers (one seed). */
+export function latentValues(g: Generator, seed: number, space: LatentSpace): Float64Array {
+  const t = latentFor(g, [seed], space);
+  const v = Float64Array.from(t.dataSync());
+  t.dispose();
+  return v;
+}
+
+export function readLatents(file: string): number[][] {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--latents ${file}: ${(e as Error).message}`);
+  }
+  const latents = (json as { latents?: unknown }).latents;
+  if (!Array.isArray(latents) || latents.length === 0 || !latents.every((r) => Array.isArray(r) && r.every((v) => typeof v === 'number' && Number.isFinite(v)))) {
+    throw new UsageError(`--latents ${file}: expected {"latents": number[][]} with finite numbers`);
+  }
+  return latents as number[][];
+}
+
+/** A row-major k×n Float64Array as k arrays. */
+export const rows = (a: Float64Array, n: number): number[][] => Array.from({ length: a.length / n }, (_, k) => Array.from(a.subarray(k * n, (k + 1) * n)));
+
+/** Seeds start, start+1, … (count of them). */
+export const seedRange = (start: number, count: number): number[] => Array.from({ length: count }, (_, i) => start + i);
+
+/** Mean and population standard deviation of finite values (NaN when none). */
+export function meanSd(xs: ArrayLike<number>): { mean: number; sd: number } {
+  const v = Array.from(xs).filter(Number.isFinite);
+  if (v.length === 0) return { mean: NaN, sd: NaN };
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  return { mean, sd: Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length) };
+}
+
+/** Default space of the directions a basis lives in: W for style models, Z otherwise. */
+export function defaultSpace(g: Generator): 'z' | 'w' {
+  return g.isStyleBased ? 'w' : 'z';
+}

@@ -1,0 +1,132 @@
+/**
+ * score: the factor alignment table (src/geometry/factorScore.ts) of the shapes models — for each basis,
+ * its top K directions at S positions, read through the shapes probe: how much x, y, scale, rotation, hue
+ * and background move per unit of RMS image change, and how purely.
+ */
+import * as tf from '@tensorflow/tfjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadLayersModelFromDir } from '../lib/modelio';
+import { anchorDistance } from '../../src/distance';
+import { directionalRates, factorRates, scoreDirections, SHAPES_FACTOR_GROUPS, type FactorScore } from '../../src/geometry/factorScore';
+import type { Generator } from '../../src/model/generator';
+import { BASES, basesFor, checkBasis, directionsAt, maxDirections, type BasisName, type Directions } from './bases';
+import { defaultSpace, latentFor, MODELS_DIR, openModel, seedRange, UsageError, weightsHash, type Opts } from './common';
+
+export interface ScoreOptions {
+  bases?: BasisName[];
+  /** Positions: seeds seed … seed + seeds − 1. */
+  seeds: number;
+  seed: number;
+  /** Directions per basis. */
+  top: number;
+  space: 'z' | 'w';
+  averageSamples?: number;
+  ganspaceSamples?: number;
+  method?: 'exact' | 'fd';
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface MethodScore extends FactorScore {
+  basis: BasisName;
+  notes: string[];
+}
+
+export interface ScoreStudy {
+  model: string;
+  /** sha256 prefix of the weights (see common.weightsHash). */
+  weights: string;
+  probe: string;
+  space: 'z' | 'w';
+  distance: 'mse';
+  seeds: number[];
+  top: number;
+  factors: string[];
+  methods: MethodScore[];
+  /** Per factor: the basis with the highest clarity, and that clarity. */
+  best: Record<string, { basis: BasisName; clarity: number }>;
+  ms: number;
+}
+
+interface Probe {
+  id: string;
+  model: tf.LayersModel;
+  classes: number;
+  targets: string[];
+}
+
+async function openProbe(g: Generator): Promise<Probe> {
+  const id = g.manifest.probe;
+  const dir = id ? path.join(MODELS_DIR, 'probes', id) : '';
+  if (!id || !fs.existsSync(path.join(dir, 'manifest.json'))) throw new UsageError(`score needs a model with a factor probe; ${g.manifest.id} has none`);
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { outputs?: { classes?: string[]; targets?: string[] } };
+  const targets = manifest.outputs?.targets ?? [];
+  const missing = SHAPES_FACTOR_GROUPS.flatMap((f) => f.targets).filter((t) => !targets.includes(t));
+  if (missing.length > 0) throw new UsageError(`score needs the shapes factors; probe ${id} of ${g.manifest.id} does not read ${missing.join(', ')}`);
+  return { id, model: await loadLayersModelFromDir(path.join(dir, 'model')), classes: manifest.outputs?.classes?.length ?? 0, targets };
+}
+
+export async function scoreStudy(g: Generator, o: ScoreOptions): Promise<ScoreStudy> {
+  const t0 = performance.now();
+  const bases = o.bases ?? basesFor(g, o.space);
+  for (const b of bases) {
+    checkBasis(g, b, o.space);
+    const kMax = maxDirections(g, b, o.space);
+    if (o.top > kMax) throw new UsageError(`--top ${o.top} is more than basis ${b} has (${kMax})`);
+  }
+  const probe = await openProbe(g);
+  const ctx = { g, space: o.space, distance: 'mse' as const, k: o.top, averageSamples: o.averageSamples ?? 8, averageSeed: 1000, ganspaceSamples: o.ganspaceSamples };
+  const cache = new Map<BasisName, Directions>();
+  const seeds = seedRange(o.seed, o.seeds);
+  const perSeed = new Map<BasisName, Float64Array[]>(bases.map((b) => [b, []]));
+  const notes = new Map<BasisName, string[]>();
+  const T = probe.targets.length;
+  const readout = (img: tf.Tensor) => (probe.model.apply(img, { training: false }) as tf.Tensor2D).slice([0, probe.classes], [-1, T]);
+  try {
+    for (const [i, seed] of seeds.entries()) {
+      const x0 = latentFor(g, [seed], o.space);
+      const images0 = tf.tidy(() => g.generate(x0, o.space));
+      const dist = anchorDistance('mse', g, images0);
+      try {
+        const maps = { render: (x: tf.Tensor) => g.generate(x, o.space), imageFeatures: (img: tf.Tensor) => dist.features(img as tf.Tensor4D), readout };
+        for (const b of bases) {
+          const d = await directionsAt(ctx, b, seed, cache);
+          if (!notes.has(b)) notes.set(b, d.notes);
+          const rates = directionalRates(maps, x0, d.directions.subarray(0, o.top * d.n), { method: o.method });
+          perSeed.get(b)!.push(factorRates(rates, probe.targets));
+        }
+      } finally {
+        dist.dispose();
+        tf.dispose([x0, images0]);
+      }
+      o.onProgress?.(i + 1, seeds.length);
+    }
+  } finally {
+    probe.model.dispose();
+  }
+  const factors = SHAPES_FACTOR_GROUPS.map((f) => f.name);
+  const methods: MethodScore[] = bases.map((b) => ({ basis: b, notes: b === 'hessian' || b === 'local' ? [`computed at each seed`] : notes.get(b)!, ...scoreDirections(perSeed.get(b)!, o.top, factors) }));
+  const best: ScoreStudy['best'] = {};
+  factors.forEach((f, j) => {
+    let top = methods[0];
+    for (const m of methods) if (m.clarity[j] > top.clarity[j]) top = m;
+    best[f] = { basis: top.basis, clarity: top.clarity[j] };
+  });
+  return { model: g.manifest.id, weights: weightsHash(g), probe: probe.id, space: o.space, distance: 'mse', seeds, top: o.top, factors, methods, best, ms: performance.now() - t0 };
+}
+
+export async function score(opts: Opts) {
+  const seeds = opts.int('seeds', 4, [1, 1000]);
+  const seed = opts.int('seed', 100);
+  const top = opts.int('top', 5, [1, 1000]);
+  const averageSamples = opts.int('samples', 8, [1, 1000]);
+  const method = opts.choice('method', ['exact', 'fd'] as const, 'exact');
+  const bases = opts.has('basis') ? opts.list('basis', BASES, []) : undefined;
+  const g = await openModel(opts);
+  try {
+    const space = opts.choice('space', ['z', 'w'] as const, defaultSpace(g));
+    return await scoreStudy(g, { bases, seeds, seed, top, space, averageSamples, method });
+  } finally {
+    g.dispose();
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * traverse: a montage PNG of one direction of one basis at one position.
+ *
+ *   row 1: the straight move x + t·v (or, with --spherical, the great circle through z, Wang & Ponce
+ *          footnote 1; Z only), t in K steps over [−T, T];
+ *   row 2 (--curve N, style models): Choi et al.'s Iterative Curve-Traversal in W with N pieces each way, of
+ *          the same W length T — unguided from Local Basis vector I for `local`, guided by the direction for
+ *          the other bases (§3.4, every-step); frames are taken at the same |t| along the curve (Z linearly
+ *          interpolated between the curve's points, then mapped).
+ *
+ * For `hessian` the range is an IMAGE distance: T = R/√λ_I (eigenScaledSteps), so every eigenvector moves
+ * the image by the same predicted RMS amount R (pixels scaled to [0, 1]) at the ends. For the other bases
+ * R is the latent step T itself (unit directions).
+ */
+import * as tf from '@tensorflow/tfjs';
+import path from 'node:path';
+import { writeGridPng } from '../lib/png';
+import { eigenScaledSteps, linearPath, sphericalPath } from '../../src/geometry/traversal';
+import { curveTraversalOfGenerator, type CurveTraversal } from '../../src/geometry/curveTraversal';
+import { DISTANCES, type DistanceName } from '../../src/distance';
+import type { Generator } from '../../src/model/generator';
+import { BASES, checkBasis, directionsAt, maxDirections, type BasisName, type Directions } from './bases';
+import { defaultSpace, latentValues, openModel, UsageError, type Opts } from './common';
+
+export interface TraverseOptions {
+  seed: number;
+  basis: BasisName;
+  index: number;
+  steps: number;
+  range: number;
+  space: 'z' | 'w';
+  distance: DistanceName;
+  spherical: boolean;
+  /** Curve pieces per side (0: no curve row). */
+  curve: number;
+  /** Where to write the montage (optional for in-process callers, who may take `images` instead). */
+  png?: string;
+  /** Return the frames as `images` (rows × steps images, [count, H, W, C] row-major). */
+  keepImages?: boolean;
+  /** Nearest-neighbour upscale of the PNG. Default 3. */
+  scale?: number;
+  averageSamples?: number;
+  ganspaceSamples?: number;
+}
+
+export interface TraverseResult {
+  model: string;
+  basis: BasisName;
+  space: 'z' | 'w';
+  seed: number;
+  index: number;
+  /** The latent steps t of the frames. */
+  t: number[];
+  /** hessian: λ_I and the predicted RMS image change at ±T (= range unless clamped). */
+  eigenvalue?: number;
+  predicted?: number;
+  rows: string[];
+  curve?: { pieces: number; indices: number[][]; minSimilarity: number; wLength: number[] };
+  notes: string[];
+  png?: string;
+  images?: Float32Array;
+  ms: number;
+}
+
+/** Frames along a two-sided curve at latent steps ts: Z linearly interpolated between the curve's points. */
+function framesOnCurve(plus: CurveTraversal, minus: CurveTraversal, ts: number[], T: number, zDim: number): Float64Array {
+  const out = new Float64Array(ts.length * zDim);
+  ts.forEach((t, f) => {
+    const c = t >= 0 ? plus : minus;
+    const pos = (Math.abs(t) / T) * (c.points - 1);
+    const lo = Math.min(Math.floor(pos), c.points - 1), hi = Math.min(lo + 1, c.points - 1), a = pos - lo;
+    for (let i = 0; i < zDim; i++) out[f * zDim + i] = (1 - a) * c.z[lo * zDim + i] + a * c.z[hi * zDim + i];
+  });
+  return out;
+}
+
+function render(g: Generator, latents: Float64Array, count: number, space: 'z' | 'w'): Float32Array {
+  const n = latents.length / count;
+  return tf.tidy(() => g.generate(tf.tensor2d(Float32Array.from(latents), [count, n]), space).dataSync() as Float32Array);
+}
+
+export async function traverseStudy(g: Generator, o: TraverseOptions): Promise<TraverseResult> {
+  const t0 = performance.now();
+  checkBasis(g, o.basis, o.space);
+  const kMax = maxDirections(g, o.basis, o.space);
+  if (o.index < 0 || o.index >= kMax) throw new UsageError(`--index must be between 0 and ${kMax - 1} for basis ${o.basis}`);
+  if (o.spherical && o.space !== 'z') throw new UsageError('--spherical moves on the prior\'s sphere in Z; use it with --space z (or a z-space model)');
+  if (o.curve > 0 && !g.isStyleBased) throw new UsageError(`--curve walks the mapping network's image in W; ${g.manifest.id} is a z-space generator`);
+  if (o.curve > 0 && o.space !== 'w') throw new UsageError('--curve needs the direction in W (--space w)');
+  const ctx = { g, space: o.space, distance: o.distance, k: o.index + 1, averageSamples: o.averageSamples ?? 8, averageSeed: 1000, ganspaceSamples: o.ganspaceSamples };
+  const dirs: Directions = await directionsAt(ctx, o.basis, o.seed, new Map());
+  const n = dirs.n;
+  const v = dirs.directions.slice(o.index * n, (o.index + 1) * n);
+  let T = o.range, eigenvalue: number | undefined, predicted: number | undefined;
+  if (o.basis === 'hessian') {
+    const s = eigenScaledSteps(dirs.values, o.range);
+    T = s.steps[o.index];
+    eigenvalue = dirs.values[o.index];
+    predicted = s.predicted[o.index];
+  }
+  const K = o.steps;
+  const ts = Array.from({ length: K }, (_, i) => (K === 1 ? 0 : -T + (2 * T * i) / (K - 1)));
+  const x0 = latentValues(g, o.seed, o.space);
+  const line = o.spherical ? sphericalPath(x0, v, ts) : linearPath(x0, v, ts);
+  const frames: Float32Array[] = [render(g, line, K, o.space)];
+  const rowNames = [o.spherical ? 'spherical' : 'linear'];
+  let curve: TraverseResult['curve'];
+  if (o.curve > 0) {
+    const z = g.samplePrior(o.seed, 1);
+    const common = { intensity: T, steps: o.curve, ...(o.basis === 'local' ? { index: o.index } : { guide: v }) };
+    const plus = curveTraversalOfGenerator(g, z, { ...common, sign: 1 });
+    const minus = curveTraversalOfGenerator(g, z, { ...common, sign: -1 });
+    const zs = framesOnCurve(plus, minus, ts, T, g.zDim);
+    const ws = tf.tidy(() => g.mapZ(tf.tensor2d(Float32Array.from(zs), [K, g.zDim])).dataSync() as Float32Array);
+    frames.push(render(g, Float64Array.from(ws), K, 'w'));
+    rowNames.push(o.basis === 'local' ? 'curve' : 'curve (guided)');
+    curve = {
+      pieces: o.curve,
+      indices: [Array.from(minus.indices), Array.from(plus.indices)],
+      minSimilarity: Math.min(...plus.similarity, ...minus.similarity),
+      wLength: [minus.wLength, plus.wLength],
+    };
+  }
+  const [h, w, c] = g.outputShape;
+  const all = new Float32Array(frames.length * K * h * w * c);
+  frames.forEach((f, r) => all.set(f, r * K * h * w * c));
+  if (o.png) writeGridPng(o.png, all, frames.length * K, h, w, c, { cols: K, scale: o.scale ?? 3, range: g.manifest.output.range });
+  return {
+    model: g.manifest.id, basis: o.basis, space: o.space, seed: o.seed, index: o.index, t: ts,
+    ...(eigenvalue !== undefined ? { eigenvalue, predicted } : {}),
+    rows: rowNames, ...(curve ? { curve } : {}), notes: dirs.notes,
+    ...(o.png ? { png: path.resolve(o.png) } : {}), ...(o.keepImages ? { images: all } : {}), ms: performance.now() - t0,
+  };
+}
+
+export async function traverse(opts: Opts) {
+  const seed = opts.int('seed');
+  const basis = opts.choice('basis', BASES);
+  const index = opts.int('index', 0, [0, 100_000]);
+  const steps = opts.int('steps', 7, [1, 64]);
+  const range = opts.num('range', undefined, [0, 1e6]);
+  const curve = opts.int('curve', 0, [0, 1000]);
+  const png = opts.required('png');
+  const distance = opts.choice('distance', DISTANCES, 'mse');
+  const averageSamples = opts.int('samples', 8, [1, 1000]);
+  const scale = opts.int('scale', 3, [1, 16]);
+  const g = await openModel(opts);
+  try {
+    const space = opts.choice('space', ['z', 'w'] as const, defaultSpace(g));
+    return await traverseStudy(g, { seed, basis, index, steps, range, space, distance, spherical: opts.flag('spherical'), curve, png, scale, averageSamples });
+  } finally {
+    g.dispose();
+  }
+}
