@@ -13,10 +13,10 @@ import { useBackend } from './lib/tfnode';
 import { dirFiles } from './lib/fsFiles';
 import { loadGenerator } from '../src/model/load';
 import { loadLayersModelFromDir } from './lib/modelio';
-import { GAN_RECIPES, PROBE_RECIPES, type GanRecipe } from './train/recipes';
+import { GAN_RECIPES, PROBE_RECIPES } from './train/recipes';
 import { buildGenerator, sampleImages } from './train/gan';
 import { openStream } from './train/data';
-import { frechetDistance, gaussianOf, probeFeatures } from './train/quality';
+import { frechetDistance, gaussianOf, probeFeatures, readProbe } from './train/quality';
 import { writeGridPng } from './lib/png';
 import { Rng } from '../src/util/random';
 import { FACTOR_TARGET_NAMES, SHAPE_CLASSES } from '../src/data/shapes';
@@ -38,23 +38,6 @@ async function generated(id: string, count: number, seed: number): Promise<{ ima
   const msPerImage = (performance.now() - t0) / count;
   g.dispose();
   return { images, msPerImage };
-}
-
-interface ProbeReading { classFreq: number[]; factorMeans: number[]; factorStds: number[] }
-
-function readProbe(probe: tf.LayersModel, images: Float32Array, n: number, r: GanRecipe, classes: number): ProbeReading {
-  const out = tf.tidy(() => probe.predict(tf.tensor4d(images, [n, r.size, r.size, r.channels])) as tf.Tensor2D);
-  const o = out.arraySync();
-  out.dispose();
-  const classFreq = new Array(classes).fill(0);
-  const targets = r.data === 'shapes' ? FACTOR_TARGET_NAMES.length : 0;
-  const sums = new Array(targets).fill(0), sq = new Array(targets).fill(0);
-  for (const row of o) {
-    const logits = row.slice(0, classes);
-    classFreq[logits.indexOf(Math.max(...logits))] += 1 / n;
-    for (let j = 0; j < targets; j++) { sums[j] += row[classes + j] / n; sq[j] += row[classes + j] ** 2 / n; }
-  }
-  return { classFreq, factorMeans: sums, factorStds: sq.map((s, j) => Math.sqrt(Math.max(0, s - sums[j] ** 2))) };
 }
 
 async function main() {

@@ -12,7 +12,8 @@ import { buildDcganGenerator, buildDiscriminator, buildMapping, buildSynthesis, 
 import { openStream } from './data';
 import { loadCheckpoint, loadLayersModelFromDir, saveCheckpoint } from '../lib/modelio';
 import { progressLine } from './progress';
-import { frechetDistance, gaussianOf, probeFeatures } from './quality';
+import { frechetDistance, gaussianOf, probeFeatures, readProbe } from './quality';
+import { SHAPE_CLASSES } from '../../src/data/shapes';
 import type { GanRecipe } from './recipes';
 import { writeGridPng } from '../lib/png';
 import { exportGan } from './export';
@@ -62,6 +63,8 @@ export function sampleImages(r: GanRecipe, n: GanNetworks, zs: Float32Array, cou
 }
 
 const softplus = (x: tf.Tensor) => tf.softplus(x);
+/** Added to the FD of a checkpoint that leaves a shape class under 10 %, so covering ones always rank first. */
+const COVERAGE_PENALTY = 1e6;
 
 export async function trainGan(r: GanRecipe, opts: { maxMinutes: number; checkpointDir: string; outDir: string; evalCount: number; checkpointEvery: number }): Promise<void> {
   const data = openStream(r.data, r.seed, r.size);
@@ -81,7 +84,7 @@ export async function trainGan(r: GanRecipe, opts: { maxMinutes: number; checkpo
   // fresh machine can continue; Adam restarts from zero moments there).
   const ckpt = path.join(opts.checkpointDir, r.id, 'last');
   const slimCkpt = path.join(opts.checkpointDir, r.id, 'resume');
-  const state = { step: 0, seconds: 0, bestFid: Infinity, bestStep: -1, history: [] as { step: number; fid: number }[], losses: { d: 0, g: 0, r1: 0 } };
+  const state = { step: 0, seconds: 0, bestFid: Infinity, bestRank: Infinity, bestStep: -1, history: [] as { step: number; fid: number; rarestClass?: number }[], losses: { d: 0, g: 0, r1: 0 } };
 
   const restored = loadCheckpoint(ckpt) ?? loadCheckpoint(slimCkpt);
   if (restored) {
@@ -130,13 +133,19 @@ export async function trainGan(r: GanRecipe, opts: { maxMinutes: number; checkpo
     }
     const imgs = sampleImages(r, ema, evalZ, opts.evalCount);
     const fid = frechetDistance(sc.real, gaussianOf(probeFeatures(sc.probe, imgs, opts.evalCount, r.size, r.size, r.channels), opts.evalCount));
-    state.history.push({ step: state.step, fid });
-    if (fid < state.bestFid) {
+    // Shapes: the rarest generated class (probe's argmax). A checkpoint that drops a class below the
+    // 10 % coverage bar is ranked after every checkpoint that covers all classes, whatever its FD.
+    const rarestClass = r.data === 'shapes' ? Math.min(...readProbe(sc.probe, imgs, opts.evalCount, r, SHAPE_CLASSES.length).classFreq) : undefined;
+    state.history.push({ step: state.step, fid, ...(rarestClass === undefined ? {} : { rarestClass }) });
+    const rank = fid + (rarestClass !== undefined && rarestClass < 0.1 ? COVERAGE_PENALTY : 0);
+    if (rank < state.bestRank) {
+      state.bestRank = rank;
       state.bestFid = fid;
       state.bestStep = state.step;
       await exportGan(r, ema, D, opts.outDir, { ...state });
     }
-    console.log(`[${r.id}] step ${state.step}: probe Fréchet distance ${fid.toFixed(3)} (best ${state.bestFid.toFixed(3)} @ ${state.bestStep})`);
+    console.log(`[${r.id}] step ${state.step}: probe Fréchet distance ${fid.toFixed(3)}` +
+      (rarestClass === undefined ? '' : `, rarest class ${(100 * rarestClass).toFixed(1)} %`) + ` (best FD ${state.bestFid.toFixed(3)} @ ${state.bestStep})`);
   };
 
   const save = async () => {

@@ -1,5 +1,7 @@
 /** Quality figures in a probe's feature space: Fréchet distances between image sets. */
 import * as tf from '@tensorflow/tfjs';
+import { FACTOR_TARGET_NAMES } from '../../src/data/shapes';
+import type { GanRecipe } from './recipes';
 import { fitGaussian, frechetDistance, type Gaussian } from '../../src/linalg/frechet';
 
 /** The probe's 64-d `features` activations for images [n, h, w, c], computed in chunks. */
@@ -22,3 +24,21 @@ export function gaussianOf(features: Float32Array, n: number): Gaussian {
 }
 
 export { frechetDistance };
+
+/** The probe's reading of a set of images: class frequencies (argmax) and, for shapes, factor means/stds. */
+export interface ProbeReading { classFreq: number[]; factorMeans: number[]; factorStds: number[] }
+
+export function readProbe(probe: tf.LayersModel, images: Float32Array, n: number, r: Pick<GanRecipe, 'size' | 'channels' | 'data'>, classes: number): ProbeReading {
+  const out = tf.tidy(() => probe.predict(tf.tensor4d(images, [n, r.size, r.size, r.channels])) as tf.Tensor2D);
+  const o = out.arraySync();
+  out.dispose();
+  const classFreq = new Array(classes).fill(0);
+  const targets = r.data === 'shapes' ? FACTOR_TARGET_NAMES.length : 0;
+  const sums = new Array(targets).fill(0), sq = new Array(targets).fill(0);
+  for (const row of o) {
+    const logits = row.slice(0, classes);
+    classFreq[logits.indexOf(Math.max(...logits))] += 1 / n;
+    for (let j = 0; j < targets; j++) { sums[j] += row[classes + j] / n; sq[j] += row[classes + j] ** 2 / n; }
+  }
+  return { classFreq, factorMeans: sums, factorStds: sq.map((s, j) => Math.sqrt(Math.max(0, s - sums[j] ** 2))) };
+}
