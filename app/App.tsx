@@ -8,6 +8,10 @@ import { OwnModel } from './components/OwnModel';
 import { SeedControls } from './components/SeedControls';
 import { SpaceControls } from './components/SpaceControls';
 import { StatusBar } from './components/StatusBar';
+import { BasisControls } from './components/BasisControls';
+import { CopyLink } from './components/CopyLink';
+import { EigenSliders } from './components/EigenSliders';
+import { ExplorerPanels } from './components/ExplorerPanels';
 
 export function App() {
   const session = useSession();
@@ -20,8 +24,11 @@ export function App() {
           <h1>Latent Atlas</h1>
           <span className="tagline">see and steer the geometry of a generator's latent space</span>
         </div>
-        <button type="button" className="button subtle help-button" aria-haspopup="dialog"
-          onClick={() => session.store.setState({ helpOpen: true })}>? Help</button>
+        <div className="top-actions">
+          <CopyLink />
+          <button type="button" className="button subtle help-button" aria-haspopup="dialog"
+            onClick={() => session.store.setState({ helpOpen: true })}>? Help</button>
+        </div>
       </header>
       <div className="messages">
         <RemoteConfirm />
@@ -33,11 +40,18 @@ export function App() {
           <ModelPicker />
           <SeedControls />
           <SpaceControls />
+          <BasisControls />
           <OwnModel />
         </aside>
-        <section className="stage" aria-label="Image">
-          <ImageCanvas />
-        </section>
+        <div className="main-column">
+          <div className="explorer-top">
+            <section className="stage" aria-label="Image">
+              <ImageCanvas />
+            </section>
+            <EigenSliders />
+          </div>
+          <ExplorerPanels />
+        </div>
       </main>
       <StatusBar />
       {helpOpen && <HelpOverlay />}

@@ -9,6 +9,7 @@ import { decodeView } from '../src/state/url';
 import { App } from './App';
 import { SessionContext } from './context';
 import { EngineClient } from './engine/client';
+import { JobsClient } from './engine/jobsClient';
 import { Session } from './session';
 import { createAtlasStore } from './state/store';
 import { startUrlSync } from './urlSync';
@@ -20,12 +21,15 @@ function backendOverride(): BackendName[] | undefined {
 }
 
 const client = new EngineClient();
-const session = new Session(client, createAtlasStore());
+const jobs = new JobsClient();
+const session = new Session(client, jobs, createAtlasStore());
 const { state, notices } = decodeView(window.location.hash);
 
 // A small handle for end-to-end tests and for curious readers in the console (read-only queries).
 (window as unknown as { latentAtlas: object }).latentAtlas = {
   memory: () => client.memory(),
+  jobsMemory: () => jobs.memory(),
+  crashRenderWorker: () => client.crash(),
   info: () => client.info(),
   state: () => session.store.getState(),
 };

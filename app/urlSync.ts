@@ -17,6 +17,16 @@ export function viewOf(s: AtlasState): ViewState | null {
   if (s.z) view.z = s.z;
   else view.seed = s.seed;
   view.space = effectiveSpace(s);
+  if (!s.z && s.truncation !== 1) view.truncation = s.truncation;
+  view.basis = s.basisKind;
+  view.distance = s.distance;
+  view.k = s.k;
+  // Trailing zeros carry nothing; an all-zero edit is left out.
+  const last = s.sliders.findLastIndex((v) => v !== 0);
+  if (last >= 0) view.sliders = s.sliders.slice(0, last + 1);
+  if (view.space === 'wplus') view.layers = s.layers;
+  if (view.space === 'z' && s.spherical) view.spherical = true;
+  view.panel = s.panel;
   return view;
 }
 

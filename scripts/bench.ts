@@ -6,6 +6,15 @@
  * computeMetric (exact batched double-VJP, central differences, Lanczos top-10 on HVPs, and the bp
  * baseline of second-order backprops), against the floor of n batched forward passes (what any full
  * Jacobian needs at least).
+ *
+ * Then the float64 linear algebra ("linalg": our eigh and its top-k path vs ml-matrix vs numpy/LAPACK
+ * on the same matrices, see scripts/bench-linalg.ts).
+ *
+ * Then slider-to-pixels latency in headless Chromium per backend, alone and with a metric sweep in the
+ * job worker (scripts/bench-browser.ts).
+ *
+ * `npm run bench -- --only models|linalg|browser` runs one part and keeps the other parts' last results
+ * from bench/results.json.
  */
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
@@ -16,6 +25,8 @@ import { loadGenerator } from '../src/model/load';
 import type { LatentSpace } from '../src/model/generator';
 import { latentIn } from '../src/engine/latent';
 import { computeMetric, METRIC_METHODS } from '../src/geometry/metric';
+import { benchLinalg } from './bench-linalg';
+import { benchBrowser } from './bench-browser';
 
 const root = path.resolve(import.meta.dirname, '..');
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
@@ -36,8 +47,7 @@ async function time(f: () => unknown, repeats = REPEATS): Promise<number> {
   return median(ms);
 }
 
-async function main() {
-  const backend = (process.env.BENCH_BACKEND ?? 'wasm') as 'wasm' | 'cpu';
+async function benchModels(backend: 'wasm' | 'cpu'): Promise<Record<string, unknown>[]> {
   await useBackend(backend);
   const index = JSON.parse(fs.readFileSync(path.join(root, 'public', 'models', 'index.json'), 'utf8'));
   const results: Record<string, unknown>[] = [];
@@ -66,10 +76,24 @@ async function main() {
     }
     g.dispose();
   }
-  fs.mkdirSync(path.join(root, 'bench'), { recursive: true });
-  const out = { date: new Date().toISOString(), node: process.version, repeats: REPEATS, results };
-  fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(out, null, 1) + '\n');
-  console.log(`wrote bench/results.json (${results.length} rows)`);
+  return results;
+}
+
+async function main() {
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+  const parts = ['models', 'linalg', 'browser'];
+  if (only !== undefined && !parts.includes(only)) throw new Error(`--only takes one of ${parts.join(', ')}, got '${only}'`);
+  const run = (part: string) => only === undefined || only === part;
+  const file = path.join(root, 'bench', 'results.json');
+  const previous = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+  const backend = (process.env.BENCH_BACKEND ?? 'wasm') as 'wasm' | 'cpu';
+  const results = run('models') ? await benchModels(backend) : previous.results ?? [];
+  const linalg = run('linalg') ? await benchLinalg({ log: (line) => console.log(line) }) : previous.linalg;
+  const browser = run('browser') ? await benchBrowser() : previous.browser;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const out = { date: new Date().toISOString(), node: process.version, repeats: REPEATS, ...(only ? { partial: `--only ${only}` } : {}), results, linalg, browser };
+  fs.writeFileSync(file, JSON.stringify(out, null, 1) + '\n');
+  console.log(`wrote bench/results.json (${results.length} model rows, ${linalg?.eigh?.length ?? 0} eigh rows)`);
 }
 
 main().catch((e) => { console.error(e instanceof Error ? e.stack : e); process.exit(1); });

@@ -1,13 +1,15 @@
 /**
  * `npx tsx scripts/screenshot.ts [hash]` — the README's screenshot: builds the app, serves it, opens it in
- * Debian's Chromium and saves docs/img/screenshot.png once the first frame is drawn.
+ * Debian's Chromium at 1440×900 and saves docs/img/screenshot.png once the frame for the link's sliders
+ * and the panel's content (spectrum, montage, …) are drawn. The default view is the montage of the local
+ * metric at seed 5 with the first slider moved.
  */
 import path from 'node:path';
 import { build, preview } from 'vite';
 import { launch } from '../e2e/browser';
 
 async function main() {
-  const hash = process.argv[2] ?? '';
+  const hash = process.argv[2] ?? 'v=1&model=shapes-style&seed=5&space=w&basis=metric&dist=mse&k=10&c=0.06,0,-0.04&panel=montage';
   await build({ logLevel: 'warn', configFile: 'vite.config.ts' });
   const server = await preview({ configFile: 'vite.config.ts', logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false } });
   const address = server.httpServer.address();
@@ -15,7 +17,12 @@ async function main() {
   const browser = await launch();
   try {
     await browser.page.goto(`http://127.0.0.1:${address.port}/${hash ? `#${hash}` : ''}`);
-    await browser.page.waitForFunction(() => document.querySelector('canvas.main-canvas')?.getAttribute('data-frame'), undefined, { timeout: 120_000 });
+    await browser.page.setViewportSize({ width: 1440, height: 900 });
+    await browser.page.waitForFunction(() => document.querySelector('canvas.main-canvas')?.getAttribute('data-frame')?.includes(':'), undefined, { timeout: 300_000 });
+    const panel = new URLSearchParams(hash).get('panel');
+    const content: Record<string, string> = { spectrum: '[data-testid=spectrum]', montage: '[data-testid=montage]' };
+    if (panel && content[panel]) await browser.page.locator(content[panel]).waitFor({ timeout: 300_000 });
+    await browser.page.waitForTimeout(500);
     const out = path.resolve('docs/img/screenshot.png');
     await browser.page.screenshot({ path: out });
     console.log(`wrote ${out}`);

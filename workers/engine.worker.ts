@@ -39,6 +39,9 @@ const api: EngineApi = {
   },
   memory: async () => started().memory(),
   info: async () => started().info(),
+  async crash() {
+    setTimeout(() => { throw new Error('simulated crash (diagnostics)'); }, 0);
+  },
 };
 
 Comlink.expose(api);

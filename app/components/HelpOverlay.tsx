@@ -18,8 +18,24 @@ export function HelpOverlay() {
     <div className="overlay" onClick={close}>
       <div className="help-card" role="dialog" aria-modal="true" aria-labelledby="help-title" onClick={(e) => e.stopPropagation()}>
         <h2 id="help-title">What you see</h2>
-        <p>The image is what the generator draws from one point of its latent space; the seed picks that point from the prior.</p>
-        <p>The same seed always gives the same image: change the seed or the space to move, and share the link to show this exact view.</p>
+        <dl className="help-list">
+          <dt>Image and seed</dt>
+          <dd>What the generator draws from one point of its latent space; the seed picks the point from the prior, ψ pulls it toward the prior's mode. Z, W and W+ are where edits are applied.</dd>
+          <dt>Directions and sliders</dt>
+          <dd>Each slider moves the latent along one direction of the chosen basis, scaled so equal travel predicts an equal image change (‖φ(x) − φ(x₀)‖ ≈ t·√(vᵀHv)). Local metric: eigenvectors of H = JᵀJ (Wang &amp; Ponce, ICLR 2021); Local Basis: singular vectors of the mapping's Jacobian (Choi et al., ICLR 2022); GANSpace and SeFa are global baselines.</dd>
+          <dt>Pad and layers</dt>
+          <dd>The pad drives two sliders at once (a walk in a 2-D subspace). In W+ the edit goes only to the chosen style layers: coarse (4–8 px), middle or fine resolutions.</dd>
+          <dt>Spectrum</dt>
+          <dd>Eigenvalues of the metric on a log scale with the dimensions holding 99 %…99.999 % of their sum: a few directions do almost all the work. Random directions' α(v) crowd near the mean eigenvalue: the "illusion of isotropy" (Wang &amp; Ponce §4).</dd>
+          <dt>Montage</dt>
+          <dd>Rows are directions, columns equal steps of predicted change (Wang &amp; Ponce Fig. 1); the small plot beside each row compares measured change with the prediction (dashed V).</dd>
+          <dt>Curve walk</dt>
+          <dd>Iterative Curve-Traversal (Choi et al. Alg. 2) re-computes the Local Basis at every step and follows it; beside it the straight walk along the first step's direction, and both paths in the plane of the first two directions.</dd>
+          <dt>Atlas sweep</dt>
+          <dd>Many latents at once: how alike the metric is from place to place (C^H on the log scale, Wang &amp; Ponce Tab. 4), and for style models how far Local Bases are from each other and from GANSpace/SeFa on the Grassmannian (Choi et al. Fig. 8).</dd>
+          <dt>Sharing</dt>
+          <dd>"Copy link" writes the whole view — model, latent, basis, sliders, panel — into the URL; opening it reproduces the same pixels.</dd>
+        </dl>
         <button ref={button} type="button" className="button primary" onClick={close}>Got it</button>
       </div>
     </div>

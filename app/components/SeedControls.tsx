@@ -8,6 +8,7 @@ export function SeedControls() {
   const session = useSession();
   const seed = useAtlas((s) => s.seed);
   const custom = useAtlas((s) => s.z !== null);
+  const truncation = useAtlas((s) => s.truncation);
   const [text, setText] = useState(String(seed));
 
   // Follow changes made elsewhere (random, the link) without fighting the reader's typing.
@@ -41,8 +42,14 @@ export function SeedControls() {
         <button type="button" className="icon-button" onClick={() => step(1)} aria-label="Next seed">›</button>
         <button type="button" className="button" onClick={() => session.randomSeed()}>Random</button>
       </div>
+      <div className="field-row">
+        <label htmlFor="truncation" className="field-label">Truncation ψ</label>
+        <input id="truncation" type="range" className="slider" min={0.1} max={1.5} step={0.05} value={truncation} disabled={custom}
+          aria-valuetext={`psi ${truncation.toFixed(2)}`} onChange={(e) => session.setTruncation(Number(e.target.value))} />
+        <span className="slider-value">{truncation.toFixed(2)}</span>
+      </div>
       <p id="seed-hint" className="hint">
-        {valid || (custom && text === '') ? (custom ? 'Showing a latent code from the link.' : 'Each seed draws one point from the prior.') : `A seed is a whole number from 0 to ${MAX_SEED}.`}
+        {valid || (custom && text === '') ? (custom ? 'Showing a latent code from the link.' : `Each seed draws one point from the prior${truncation !== 1 ? `, scaled by ψ = ${truncation.toFixed(2)} toward its mode` : ''}.`) : `A seed is a whole number from 0 to ${MAX_SEED}.`}
       </p>
     </section>
   );

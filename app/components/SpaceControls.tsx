@@ -27,7 +27,7 @@ export function SpaceControls() {
             disabled={!spaces.includes(sp)}
             title={spaces.includes(sp) ? LABELS[sp].long : 'This model has no mapping network'}
             className={space === sp ? 'active' : ''}
-            onClick={() => session.store.setState({ space: sp })}
+            onClick={() => session.setSpace(sp)}
           >
             {LABELS[sp].short}
           </button>

@@ -1,5 +1,6 @@
 /** One line of facts: backend, time per frame, model and its latent dimensions. */
 import { useAtlas } from '../context';
+import { formatMs } from './JobStatus';
 
 export function StatusBar() {
   const backend = useAtlas((s) => s.backend);
@@ -7,6 +8,8 @@ export function StatusBar() {
   const ms = useAtlas((s) => s.frame?.ms ?? null);
   const model = useAtlas((s) => s.model);
   const loading = useAtlas((s) => s.loading);
+  const basisMs = useAtlas((s) => s.jobs.basis.ms);
+  const busy = useAtlas((s) => Object.entries(s.jobs).filter(([, j]) => j.progress).map(([k, j]) => `${k} ${j.progress!.phase} ${j.progress!.total > 1 ? `${j.progress!.done}/${j.progress!.total}` : ''}`).join(' · '));
   const dims = model
     ? model.isStyleBased ? `z ${model.zDim} → w ${model.wDim ?? '?'} (${model.styleLayers ?? '?'} styles)` : `z ${model.zDim}`
     : null;
@@ -18,9 +21,13 @@ export function StatusBar() {
       <span className="status-item" data-testid="status-ms">
         <span className="status-key">frame</span> {ms === null ? '–' : `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`}
       </span>
+      <span className="status-item" data-testid="status-basis-ms">
+        <span className="status-key">basis</span> {basisMs === null ? '–' : formatMs(basisMs)}
+      </span>
       <span className="status-item" data-testid="status-model">
         <span className="status-key">model</span> {model ? `${model.name} · ${model.width}×${model.height} · ${dims}` : 'none'}
       </span>
+      {busy && <span className="status-item status-busy" aria-live="polite">{busy}</span>}
       {loading && <span className="status-item status-busy" aria-live="polite">loading {loading}…</span>}
     </footer>
   );

@@ -68,6 +68,21 @@ describe('Engine', () => {
     expect(frames[2].rgba).toEqual(frames[0].rgba);
   });
 
+  it('applies a slider edit to the frame: a zero edit gives exactly the unedited pixels', async () => {
+    const engine = await engineWith(await styleModelFolder());
+    for (const space of ['z', 'w', 'wplus'] as const) {
+      const dim = space === 'z' ? 4 : 6;
+      const directions = [Array.from({ length: dim }, (_, i) => (i === 1 ? 1 : 0))];
+      const plain = await engine.render({ seq: 1, latent: { seed: 4 }, space });
+      const zero = await engine.render({ seq: 2, latent: { seed: 4 }, space, edit: { directions, steps: [0] } });
+      const moved = await engine.render({ seq: 3, latent: { seed: 4 }, space, edit: { directions, steps: [3] } });
+      expect(zero.rgba).toEqual(plain.rgba);
+      expect(differs(moved.rgba, plain.rgba)).toBe(true);
+    }
+    await expect(engine.render({ seq: 4, latent: { seed: 4 }, space: 'w', edit: { directions: [[1, 0, 0, 0]], steps: [1] } }))
+      .rejects.toThrow('Edit direction 1 has 4 values; W of this model has 6.');
+  });
+
   it('keeps the previous model when a load fails, and says why in one sentence', async () => {
     const engine = await engineWith(await zModelFolder());
     const before = await engine.render({ seq: 1, latent: { seed: 9 }, space: 'z' });

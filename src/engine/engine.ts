@@ -11,6 +11,7 @@ import type { Generator } from '../model/generator';
 import { loadGenerator } from '../model/load';
 import { selectBackend } from './backend';
 import { readCatalogue } from './catalogue';
+import { editedLatent } from './editedLatent';
 import { generateThrough, isSpace, spacesOf, zOf } from './latent';
 import { filesFor } from './sources';
 import {
@@ -101,17 +102,18 @@ export class Engine {
     });
   }
 
-  /** One frame. Throws (rejects) with a plain sentence if no model is loaded or the request is invalid. */
+  /**
+   * One frame, with the request's slider edit applied (edit.ts; a zero edit gives exactly the unedited
+   * frame). Throws (rejects) with a plain sentence if no model is loaded or the request is invalid.
+   */
   render(req: RenderRequest): Promise<RenderResult> {
-    return this.exclusive(async () => {
-      await this.init();
-      const g = this.generator;
-      if (!g) throw new Error('No model is loaded yet.');
+    return this.withGenerator(async (g) => {
       if (!req || typeof req.seq !== 'number') throw new Error('A render request needs a sequence number.');
       if (!isSpace(req.space)) throw new Error('The latent space must be z, w or wplus.');
       const t0 = performance.now();
       const space = g.isStyleBased ? req.space : 'z';
-      const images = generateThrough(g, zOf(g, req.latent), space);
+      const z = zOf(g, req.latent);
+      const images = tf.tidy(() => g.generate(editedLatent(g, z, space, req.edit), space));
       let rgba: Uint8ClampedArray;
       try {
         rgba = await g.toRGBA(images);
@@ -120,6 +122,20 @@ export class Engine {
       }
       const [height, width] = g.outputShape;
       return { seq: req.seq, width, height, rgba, ms: performance.now() - t0, space };
+    });
+  }
+
+  /**
+   * Run `job` with the current generator while nothing else runs on this engine (no frame, no model
+   * swap), for long computations that live beside it (jobs.ts). The generator is lent for the duration
+   * of `job` only: a later load frees it, so it must not be kept. Rejects if no model is loaded.
+   */
+  withGenerator<T>(job: (g: Generator) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      await this.init();
+      const g = this.generator;
+      if (!g) throw new Error('No model is loaded yet.');
+      return job(g);
     });
   }
 

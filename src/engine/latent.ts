@@ -22,7 +22,11 @@ export function zOf(g: Generator, latent: LatentSpec): Float32Array {
   if (latent && typeof latent === 'object' && 'seed' in latent) {
     const seed = latent.seed;
     if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new Error('The seed must be a finite number.');
-    return g.samplePrior(seed, 1);
+    const psi = latent.truncation ?? 1;
+    if (typeof psi !== 'number' || !(psi > 0 && psi <= 2)) throw new Error('The truncation ψ must be a number in (0, 2].');
+    const z = g.samplePrior(seed, 1);
+    if (psi !== 1) for (let i = 0; i < z.length; i++) z[i] *= psi;
+    return z;
   }
   if (latent && typeof latent === 'object' && 'z' in latent && Array.isArray(latent.z)) {
     const z = latent.z;

@@ -2,9 +2,11 @@
  * The engine's public vocabulary: what the UI may ask for and what it gets back. Everything here is
  * plain, structured-cloneable data, because these values cross the worker boundary (comlink).
  */
+import type { DistanceName } from '../distance/types';
+import type { LayerRange as LayerRangeName } from '../geometry/traversal';
 import type { LatentSpace } from '../model/generator';
 
-export type { LatentSpace };
+export type { DistanceName, LatentSpace, LayerRangeName };
 
 /** tfjs backends in the order the engine prefers them (fastest first). */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -29,8 +31,11 @@ export type ModelSource =
   | { kind: 'url'; url: string }
   | { kind: 'files'; files: PickedFile[] };
 
-/** A latent code, given by the seed of a prior sample or as explicit Z coordinates. */
-export type LatentSpec = { seed: number } | { z: number[] };
+/**
+ * A latent code: the seed of a prior sample, optionally truncated (z·ψ, ψ in (0, 2], pulling the sample toward
+ * the prior's mode: fewer oddities, less variety), or explicit Z coordinates.
+ */
+export type LatentSpec = { seed: number; truncation?: number } | { z: number[] };
 
 export interface RenderRequest {
   /** Caller's sequence number, echoed back so that stale replies can be recognised. */
@@ -38,6 +43,8 @@ export interface RenderRequest {
   latent: LatentSpec;
   /** The space the image is generated through (Z, W or W+); z-space models always use 'z'. */
   space: LatentSpace;
+  /** Slider edit applied to the latent before generating (see LatentEdit). */
+  edit?: LatentEdit;
 }
 
 export interface RenderResult {
@@ -110,4 +117,181 @@ export interface EngineApi {
   render(req: RenderRequest): Promise<RenderResult>;
   memory(): Promise<MemoryInfo>;
   info(): Promise<EngineInfo>;
+  /** Diagnostics: fail the way a crashed worker does (an uncaught error), so recovery can be exercised. */
+  crash(): Promise<void>;
+}
+
+// ── Explorer: bases, edits, montages, curve walks, spectra and sweeps ─────────────────────────────
+//
+// Directions live in the *basis space*: Z for space 'z', W for 'w' and 'wplus' (a W direction is
+// applied to a range of W+ layers). A slider's position is measured in predicted image change (the
+// distance's own units, ‖φ(x) − φ(x₀)‖ to first order), so that equal travel on any slider means an equal
+// predicted change: the latent step along direction i is position / rate_i (see src/engine/edit.ts).
+
+export type BasisKind = 'metric' | 'local' | 'average' | 'ganspace' | 'sefa' | 'random';
+
+/** An edit of the reference latent: Σ steps[i]·directions[i] added in the basis space. */
+export interface LatentEdit {
+  /** k rows of `dim` numbers each (unit vectors in Z, or in W for 'w'/'wplus'). */
+  directions: number[][];
+  /** One latent step per direction (latent units, not slider units). */
+  steps: number[];
+  /** 'wplus' only: the style layers that receive the W offset (default all). */
+  layers?: LayerRangeName;
+  /**
+   * Move on the sphere of radius ‖reference‖ instead of the straight line (Z only, rejected for W/W+; Wang &
+   * Ponce's spherical traversal along the combined offset, arc length = its tangential length).
+   */
+  spherical?: boolean;
+}
+
+export interface BasisRequest {
+  latent: LatentSpec;
+  space: LatentSpace;
+  kind: BasisKind;
+  /** The image distance of 'metric' and 'average', and the one every kind's `rates` are measured in. */
+  distance: DistanceName;
+  /** Directions wanted (1…32; fewer when the space is smaller). */
+  k: number;
+  /** Seed for 'random' directions and for the samples of 'average' and 'ganspace'. */
+  seed?: number;
+  /** 'average': number of prior samples averaged (default 12). */
+  samples?: number;
+}
+
+export interface SpectrumSummary {
+  /** All n eigenvalues of the metric at the reference, descending. */
+  eigenvalues: number[];
+  /** Number of eigenvalues holding each fraction of the eigenvalue sum (Wang & Ponce Tab. 2). */
+  anisotropy: { fraction: number; dims: number }[];
+  /** α(v) = vᵀHv / vᵀv for random v (the "illusion of isotropy"): samples and the analytic law. */
+  alpha: { samples: number[]; sampleMean: number; sampleStd: number; analyticMean: number; analyticStd: number };
+}
+
+export interface Basis {
+  kind: BasisKind;
+  /** The space the directions live in ('z' or 'w'). */
+  basisSpace: 'z' | 'w';
+  /** The explorer space the basis was computed for ('z', 'w' or 'wplus'; always 'z' for a z-space model, as in RenderResult). */
+  space: LatentSpace;
+  distance: DistanceName;
+  dim: number;
+  /** k unit rows of length dim, most important first (orthonormal, except GANSpace in Z: regressed directions). */
+  directions: number[][];
+  /** The basis's own numbers: eigenvalues, singular values, PCA variances, SeFa eigenvalues; empty for 'random'. */
+  values: number[];
+  /** What `values` are, for labels: "eigenvalue", "singular value", "variance", … ('' for random). */
+  valueName: string;
+  /**
+   * √(vᵢᵀ H vᵢ) under `distance` at the reference: predicted image change per unit latent step. For 'wplus'
+   * the rate of the W direction applied to every style layer.
+   */
+  rates: number[];
+  /** The latent the basis was computed at, in the basis space (z, or w = f(z)). */
+  reference: number[];
+  /** Present for 'metric' when the full metric was computed (n ≤ 128), and for 'average' (the averaged metric's spectrum). */
+  spectrum?: SpectrumSummary;
+  ms: number;
+  /** How it was computed (method, samples, layers), in words. */
+  notes: string[];
+}
+
+export interface JobProgress {
+  phase: string;
+  done: number;
+  total: number;
+}
+
+export interface MontageRequest {
+  latent: LatentSpec;
+  space: LatentSpace;
+  basis: Pick<Basis, 'directions' | 'rates' | 'distance'>;
+  /** Rows: the indices of the directions shown. */
+  rows: number[];
+  /** Columns (odd, ≥ 3): steps from −extent to +extent, the middle one the reference. */
+  columns: number;
+  /** Largest predicted image change (slider units) at the ends of each row. */
+  extent: number;
+  spherical?: boolean;
+  layers?: LayerRangeName;
+}
+
+export interface Montage {
+  rows: number;
+  columns: number;
+  width: number;
+  height: number;
+  /** rows·columns images, row-major, each width·height·4 RGBA bytes, concatenated. */
+  rgba: Uint8ClampedArray;
+  /**
+   * Per row: the predicted change step·rate of each column, i.e. the slider positions, except where the
+   * rate floor of src/engine/edit.ts shortened a step.
+   */
+  predicted: number[][];
+  /**
+   * Per row: the measured change √(2·d²(x, x₀)) of each column under the basis's distance: ‖φ(x) − φ(x₀)‖
+   * for mse and perceptual, its second-order equivalent for ssim. The middle column is 0.
+   */
+  measured: number[][];
+  ms: number;
+}
+
+export interface CurveWalkRequest {
+  latent: LatentSpec;
+  /** Local Basis direction (0-based) to depart along; one with σ > 1e-6·σ₁. */
+  index: number;
+  /** N pieces. */
+  steps: number;
+  /** I, the total W path length. */
+  intensity: number;
+  sign?: 1 | -1;
+}
+
+export interface CurveWalk {
+  /** N+1 frames of the curve walk (Choi Alg. 2) and of the linear walk along the same initial direction. */
+  width: number;
+  height: number;
+  curveRgba: Uint8ClampedArray;
+  linearRgba: Uint8ClampedArray;
+  /** The paths' W coordinates on the first two Local Basis directions at the start (x, y per point). */
+  curvePlane: [number, number][];
+  linearPlane: [number, number][];
+  ms: number;
+}
+
+export interface SweepRequest {
+  /** Latents: prior samples seed, seed+1, … */
+  seed: number;
+  count: number;
+  space: LatentSpace;
+  distance: DistanceName;
+}
+
+export interface Sweep {
+  count: number;
+  /** Off-diagonal C^H on the log scale (Wang & Ponce Eq. 6), all ordered pairs, row-major; NaN entries (flat spectra) left out. */
+  logCorrelations: number[];
+  /** Summary of the log correlations: mean and std. */
+  logCorrelationMean: number;
+  logCorrelationStd: number;
+  /**
+   * Grassmann study (Choi Fig. 8) for style models: mean geodesic distance (Eq. 14) vs subspace dimension k,
+   * curves "Random w", "Close w (‖z − z′‖ = 0.1)", "Random O(d)", "To GANSpace", "To SeFa".
+   */
+  grassmann?: { ks: number[]; curves: { name: string; values: number[] }[] };
+  ms: number;
+}
+
+/** What the job worker exposes: heavy computations that report progress and can be cancelled. */
+export interface JobsApi {
+  start(opts: { modelsBaseUrl: string; backends?: BackendName[] }): Promise<EngineInfo>;
+  load(source: ModelSource): Promise<LoadResult>;
+  /** Every job takes a caller-chosen id (for cancel) and a progress callback (a comlink proxy). */
+  basis(id: number, req: BasisRequest, onProgress: (p: JobProgress) => void): Promise<Basis>;
+  montage(id: number, req: MontageRequest, onProgress: (p: JobProgress) => void): Promise<Montage>;
+  curveWalk(id: number, req: CurveWalkRequest, onProgress: (p: JobProgress) => void): Promise<CurveWalk>;
+  sweep(id: number, req: SweepRequest, onProgress: (p: JobProgress) => void): Promise<Sweep>;
+  /** Stop a running job: its promise rejects with an Error whose message starts with "Cancelled". */
+  cancel(id: number): void;
+  memory(): Promise<MemoryInfo>;
 }

@@ -14,9 +14,9 @@
  * default is all layers; ours is the first). `normaliseUnits` divides each output unit's weight vector by its
  * norm first, as the official factorize_weight does (not in the paper's Eq.).
  *
- * The Generator interface does not expose its networks, so SeFa and the z-space GANSpace take the
- * tf.LayersModel: the z-space `generator` network, or a style model's `synthesis` network, e.g. loaded on its
- * own with `loadLayersModelFrom(files, manifest.generator.path | manifest.synthesis.path)` (src/model/load).
+ * SeFa and the z-space GANSpace take the tf.LayersModel: the z-space `generator` network, or a style model's
+ * `synthesis` network, from Generator.network (layers models) or loaded on its own with
+ * `loadLayersModelFrom(files, manifest.generator.path | manifest.synthesis.path)` (src/model/load).
  * Directions are unit rows with the sign fixed so the largest-magnitude entry is positive (stable sliders).
  */
 import * as tf from '@tensorflow/tfjs';

@@ -40,6 +40,12 @@ export interface Generator {
   discriminatorScore?(images: tf.Tensor4D): tf.Tensor1D;
   /** The discriminator's named feature maps, fine to coarse (if it ships one). */
   discriminatorFeatures?(images: tf.Tensor4D): tf.Tensor4D[];
+  /**
+   * The tf.LayersModel behind one part, for methods that read weights (SeFa) or a layer's activations
+   * (GANSpace in Z); undefined when the model has no such part. It shares the generator's weights:
+   * never dispose it, and do not keep it past the generator's life.
+   */
+  network?(part: 'generator' | 'mapping' | 'synthesis'): tf.LayersModel | undefined;
   /** Images [B, H, W, C] in the manifest's output range → RGBA bytes, B·H·W·4 (grey replicated). */
   toRGBA(images: tf.Tensor4D): Promise<Uint8ClampedArray>;
   /** Free every weight. The generator is unusable afterwards. */

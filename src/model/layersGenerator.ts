@@ -140,6 +140,11 @@ export class LayersGenerator implements Generator {
     });
   }
 
+  network(part: 'generator' | 'mapping' | 'synthesis'): tf.LayersModel | undefined {
+    this.assertUsable();
+    return this.parts[part];
+  }
+
   async toRGBA(images: tf.Tensor4D): Promise<Uint8ClampedArray> {
     const [lo, hi] = this.manifest.output.range;
     const rgba = tf.tidy(() => {

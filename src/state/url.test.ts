@@ -10,6 +10,11 @@ describe('url codec: round trips', () => {
     { model: 'fashion-dcgan', seed: 0, space: 'z' },
     { modelUrl: 'https://example.org/models/mine/', seed: 4294967295, space: 'wplus' },
     { model: 'm1', z: [0, 1, -1, 0.5, Math.fround(1e-20), -3.25, 65504] },
+    {
+      model: 'shapes-style', seed: 7, space: 'wplus', truncation: 0.7, basis: 'local', distance: 'perceptual', k: 12,
+      sliders: [0, 1.5, -2.25, 0.1, 0.07 * 3, -1e-7], layers: 'coarse', panel: 'curve',
+    },
+    { model: 'shapes-dcgan', seed: 3, basis: 'sefa', distance: 'ssim', k: 32, spherical: true, panel: 'atlas' },
   ];
   for (const view of views) {
     it(`round-trips ${JSON.stringify(view)}`, () => {
@@ -99,6 +104,16 @@ describe('url codec: decoding is total', () => {
     expect(decodeView('v=1&seed=1.5').state.seed).toBeUndefined();
     const nan = encodeFloats([1, 2]).slice(0, 6) + 'f_8'; // last float's bytes ff ff ff 7f = NaN
     expect(decodeView(`v=1&z=${nan}`).state.z).toBeUndefined();
+  });
+
+  it('drops explorer settings outside their ranges', () => {
+    const { state, notices } = decodeView('#v=1&seed=2&k=33&psi=0&basis=pca&dist=l2&layers=top&sph=yes&panel=x');
+    expect(state).toEqual({ seed: 2 });
+    expect(notices).toHaveLength(7);
+    expect(decodeView(`#v=1&c=${Array.from({ length: 33 }, () => 1).join(',')}`).state).toEqual({});
+    expect(decodeView('#v=1&c=1,,2').state).toEqual({});
+    expect(decodeView('#v=1&c=1,NaN').state).toEqual({});
+    expect(decodeView('#v=1&c=0x10').state).toEqual({});
   });
 
   it('quotes untrusted keys briefly and as printable text', () => {

@@ -8,6 +8,17 @@
  */
 import { isModelId } from '../util/modelId';
 import type { LatentSpace } from '../model/generator';
+import type { BasisKind, DistanceName, LayerRangeName } from '../engine/types';
+
+/** The explorer's lower panels. */
+export type PanelName = 'spectrum' | 'montage' | 'curve' | 'atlas';
+export const PANELS: readonly PanelName[] = ['spectrum', 'montage', 'curve', 'atlas'];
+export const BASIS_KINDS: readonly BasisKind[] = ['metric', 'local', 'average', 'ganspace', 'sefa', 'random'];
+export const DISTANCE_NAMES: readonly DistanceName[] = ['mse', 'ssim', 'perceptual'];
+export const LAYER_RANGE_NAMES: readonly LayerRangeName[] = ['coarse', 'middle', 'fine', 'all'];
+export const MAX_SLIDERS = 32;
+/** Truncation ψ scales the prior sample toward the prior's mode; links carry ψ in (0, 2]. */
+export const MAX_TRUNCATION = 2;
 
 export const URL_VERSION = 1;
 
@@ -21,6 +32,17 @@ export interface ViewState {
   /** An explicit latent z (overrides the seed when both are present). */
   z?: number[];
   space?: LatentSpace;
+  /** Truncation ψ of the seed's sample (1 = none). */
+  truncation?: number;
+  /** The basis under the sliders, its distance and number of directions. */
+  basis?: BasisKind;
+  distance?: DistanceName;
+  k?: number;
+  /** Slider positions, in predicted image change (one per direction, at most MAX_SLIDERS). */
+  sliders?: number[];
+  layers?: LayerRangeName;
+  spherical?: boolean;
+  panel?: PanelName;
 }
 
 export interface DecodedView {
@@ -73,7 +95,66 @@ const FIELDS = [
     parse: (raw) => (SPACES as readonly string[]).includes(raw) ? (raw as LatentSpace) : undefined,
     format: (v) => v,
   }),
+  field({
+    key: 'psi', prop: 'truncation', label: 'truncation',
+    parse: (raw) => (/^\d*\.?\d+$/.test(raw) && Number(raw) > 0 && Number(raw) <= MAX_TRUNCATION ? Number(raw) : undefined),
+    format: (v) => String(v),
+  }),
+  field({
+    key: 'basis', prop: 'basis', label: 'basis',
+    parse: (raw) => oneOf(BASIS_KINDS, raw),
+    format: (v) => v,
+  }),
+  field({
+    key: 'dist', prop: 'distance', label: 'image distance',
+    parse: (raw) => oneOf(DISTANCE_NAMES, raw),
+    format: (v) => v,
+  }),
+  field({
+    key: 'k', prop: 'k', label: 'number of sliders',
+    parse: (raw) => (/^\d{1,2}$/.test(raw) && Number(raw) >= 1 && Number(raw) <= MAX_SLIDERS ? Number(raw) : undefined),
+    format: (v) => String(v),
+  }),
+  field({
+    key: 'c', prop: 'sliders', label: 'slider positions',
+    // Decimal, not float32: JS prints the shortest text that reads back to the same double, so a
+    // slider position survives the link exactly (and the link stays readable).
+    parse: parseNumberList,
+    format: (v) => v.map((x) => String(x)).join(','),
+  }),
+  field({
+    key: 'layers', prop: 'layers', label: 'layer range',
+    parse: (raw) => oneOf(LAYER_RANGE_NAMES, raw),
+    format: (v) => v,
+  }),
+  field({
+    key: 'sph', prop: 'spherical', label: 'spherical setting',
+    parse: (raw) => (raw === '1' ? true : raw === '0' ? false : undefined),
+    format: (v) => (v ? '1' : '0'),
+  }),
+  field({
+    key: 'panel', prop: 'panel', label: 'panel',
+    parse: (raw) => oneOf(PANELS, raw),
+    format: (v) => v,
+  }),
 ];
+
+function parseNumberList(raw: string): number[] | undefined {
+  const parts = raw.split(',');
+  if (parts.length === 0 || parts.length > MAX_SLIDERS) return undefined;
+  const out: number[] = [];
+  for (const p of parts) {
+    if (!/^-?(\d+\.?\d*|\.\d+)(e[-+]?\d{1,3})?$/i.test(p)) return undefined;
+    const v = Number(p);
+    if (!Number.isFinite(v) || Math.abs(v) > 1e6) return undefined;
+    out.push(v);
+  }
+  return out;
+}
+
+function oneOf<T extends string>(options: readonly T[], raw: string): T | undefined {
+  return (options as readonly string[]).includes(raw) ? (raw as T) : undefined;
+}
 
 /** The hash (without '#') for a view. Invalid values are left out rather than written. */
 export function encodeView(state: ViewState): string {

@@ -1,0 +1,62 @@
+/**
+ * Which directions the sliders move along: the basis kind (six methods from two papers and two
+ * baselines), the image distance that measures change, and how many directions. Computed in the job
+ * worker for the current latent, with progress and cancel.
+ */
+import type { BasisKind, DistanceName } from '../../src/engine/types';
+import { BASIS_KINDS, MAX_SLIDERS } from '../../src/state/url';
+import { useAtlas, useSession } from '../context';
+import { JobStatus } from './JobStatus';
+
+export const BASIS_LABELS: Record<BasisKind, { name: string; source: string }> = {
+  metric: { name: 'Local metric', source: 'eigenvectors of H = JᵀJ here (Wang & Ponce 2021)' },
+  local: { name: 'Local Basis', source: 'singular vectors of the mapping’s Jacobian here (Choi et al. 2022)' },
+  average: { name: 'Averaged metric', source: 'eigenvectors of H averaged over samples: one global basis (Wang & Ponce 2021)' },
+  ganspace: { name: 'GANSpace', source: 'principal components of sampled latents or activations (Härkönen et al. 2020)' },
+  sefa: { name: 'SeFa', source: 'top eigenvectors of AᵀA of the first weight (Shen & Zhou 2021)' },
+  random: { name: 'Random', source: 'random orthonormal directions: the baseline' },
+};
+
+const DISTANCE_LABELS: Record<DistanceName, string> = { mse: 'Pixel', ssim: 'SSIM', perceptual: 'Perceptual' };
+
+export function BasisControls() {
+  const session = useSession();
+  const model = useAtlas((s) => s.model);
+  const kind = useAtlas((s) => s.basisKind);
+  const distance = useAtlas((s) => s.distance);
+  const k = useAtlas((s) => s.k);
+  const basis = useAtlas((s) => s.basis);
+  if (!model) return null;
+  return (
+    <section className="panel" aria-labelledby="basis-title">
+      <h2 id="basis-title" className="panel-title">Directions</h2>
+      <label htmlFor="basis-kind" className="field-label">Basis</label>
+      <select id="basis-kind" className="select" value={kind} onChange={(e) => session.setBasisKind(e.target.value as BasisKind)}>
+        {BASIS_KINDS.map((b) => (
+          <option key={b} value={b} disabled={b === 'local' && !model.isStyleBased}>
+            {BASIS_LABELS[b].name}{b === 'local' && !model.isStyleBased ? ' (style models only)' : ''}
+          </option>
+        ))}
+      </select>
+      <p className="hint">{BASIS_LABELS[kind].source}.</p>
+      <div className="field-row">
+        <span className="field-label" id="distance-label">Image distance</span>
+        <div className="segmented small" role="radiogroup" aria-labelledby="distance-label">
+          {(Object.keys(DISTANCE_LABELS) as DistanceName[]).map((d) => (
+            <button key={d} type="button" role="radio" aria-checked={distance === d} className={distance === d ? 'active' : ''}
+              disabled={d === 'perceptual' && !model.hasDiscriminator}
+              title={d === 'perceptual' && !model.hasDiscriminator ? 'Needs the model’s discriminator' : undefined}
+              onClick={() => session.setDistance(d)}>{DISTANCE_LABELS[d]}</button>
+          ))}
+        </div>
+      </div>
+      <div className="field-row">
+        <label htmlFor="basis-k" className="field-label">Sliders</label>
+        <input id="basis-k" className="number-input" type="number" min={1} max={MAX_SLIDERS} value={k}
+          onChange={(e) => { const v = Number(e.target.value); if (Number.isFinite(v) && v >= 1) session.setK(v); }} />
+      </div>
+      <JobStatus kind="basis" label="basis" onRetry={() => session.recomputeBasis()} />
+      {basis && <p className="hint" data-testid="basis-notes">{basis.notes.join(' · ')}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * "Copy link": the exact view as a URL (written now, not after the debounce), put on the clipboard when
+ * the browser allows it and shown in a field either way, so it can be copied by hand.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { encodeView } from '../../src/state/url';
+import { useSession } from '../context';
+import { viewOf } from '../urlSync';
+
+export function CopyLink() {
+  const session = useSession();
+  const [link, setLink] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+  const box = useRef<HTMLDivElement>(null);
+  // Close on Escape or a click elsewhere, like any popover.
+  useEffect(() => {
+    if (!link) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setLink(null);
+    const onDown = (e: PointerEvent) => { if (box.current && !box.current.contains(e.target as Node)) setLink(null); };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('pointerdown', onDown);
+    return () => { window.removeEventListener('keydown', onKey); window.removeEventListener('pointerdown', onDown); };
+  }, [link]);
+  const copy = async () => {
+    const view = viewOf(session.store.getState());
+    if (!view) return;
+    const url = `${window.location.origin}${window.location.pathname}${window.location.search}#${encodeView(view)}`;
+    setLink(url);
+    try {
+      await navigator.clipboard.writeText(url);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  };
+  return (
+    <div className="copy-link" ref={box}>
+      <button type="button" className="button" onClick={() => void copy()}>Copy link</button>
+      {link && (
+        <div className="copy-popover" role="status">
+          <span>{copied ? 'Copied. Anyone opening it sees this view:' : 'Copy this link to share the view:'}</span>
+          <input className="link-field" readOnly value={link} aria-label="Link to this view" data-testid="share-link"
+            onFocus={(e) => e.currentTarget.select()} />
+          <button type="button" className="banner-close" aria-label="Close" onClick={() => setLink(null)}>×</button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * Iterative Curve-Traversal (Choi et al. 2022, Alg. 2) beside the straight walk along the same first
+ * direction: the curve re-computes the Local Basis at every step and follows the most similar direction,
+ * so it bends with the learned manifold in W while the line leaves it. The plot shows both paths in the
+ * plane of the first two Local Basis directions at the start.
+ */
+import * as d3 from 'd3';
+import { useEffect, useRef, useState } from 'react';
+import type { CurveWalk } from '../../src/engine/types';
+import { Axis, MARGIN, inner } from '../plots/Axis';
+import { useAtlas, useSession } from '../context';
+import { JobStatus } from './JobStatus';
+
+export function CurveWalkPanel() {
+  const session = useSession();
+  const styleBased = useAtlas((s) => s.model?.isStyleBased ?? false);
+  const curve = useAtlas((s) => s.curve);
+  const running = useAtlas((s) => s.jobs.curve.progress !== null);
+  const [index, setIndex] = useState(0);
+  const [steps, setSteps] = useState(10);
+  // ‖w‖ of the bundled style model is ≈ 2–3: I = 1 is a clear walk that stays near the learned manifold.
+  const [intensity, setIntensity] = useState(1);
+  if (!styleBased) {
+    return <div className="panel-body"><p className="hint">The curve walk follows the Local Basis of a mapping network: load a style-based model (Shapes, style-based).</p></div>;
+  }
+  return (
+    <div className="panel-body curve-panel">
+      <div className="controls-row">
+        <label className="field-inline">Direction
+          <input className="number-input" type="number" min={1} max={32} value={index + 1} onChange={(e) => setIndex(Math.max(0, Math.min(31, (Number(e.target.value) || 1) - 1)))} />
+        </label>
+        <label className="field-inline">Steps N
+          <input className="number-input" type="number" min={1} max={40} value={steps} onChange={(e) => setSteps(Math.max(1, Math.min(40, Number(e.target.value) || 1)))} />
+        </label>
+        <label className="field-inline">Intensity I
+          <input className="number-input" type="number" min={0.1} max={40} step={0.1} value={intensity} onChange={(e) => setIntensity(Math.max(0.1, Math.min(40, Number(e.target.value) || 1)))} />
+        </label>
+        <button type="button" className="button primary" disabled={running} onClick={() => session.runCurveWalk({ index, steps, intensity })}>Walk</button>
+        <JobStatus kind="curve" label="curve walk" />
+      </div>
+      {curve && <CurvePlayer walk={curve} />}
+    </div>
+  );
+}
+
+function CurvePlayer({ walk }: { walk: CurveWalk }) {
+  const frames = walk.curvePlane.length;
+  const [frame, setFrame] = useState(0);
+  const [playing, setPlaying] = useState(true);
+  useEffect(() => { setFrame(0); setPlaying(true); }, [walk]);
+  useEffect(() => {
+    if (!playing) return;
+    const t = setInterval(() => setFrame((f) => {
+      if (f + 1 >= frames) { setPlaying(false); return f; }
+      return f + 1;
+    }), 220);
+    return () => clearInterval(t);
+  }, [playing, frames]);
+  const ended = !playing && frame === frames - 1;
+  return (
+    <div className="curve-player" data-testid="curve-walk" data-frame={frame} data-frames={frames} data-ended={ended ? 'true' : 'false'}>
+      <div className="curve-frames">
+        <FrameCanvas rgba={walk.curveRgba} width={walk.width} height={walk.height} index={frame} label="curve traversal" />
+        <FrameCanvas rgba={walk.linearRgba} width={walk.width} height={walk.height} index={frame} label="linear traversal" />
+        <PathPlot walk={walk} frame={frame} />
+      </div>
+      <div className="controls-row">
+        <button type="button" className="button small" onClick={() => { if (frame >= frames - 1) setFrame(0); setPlaying(!playing); }}>{playing ? 'Pause' : 'Play'}</button>
+        <input type="range" className="slider" min={0} max={frames - 1} step={1} value={frame} aria-label="Walk step"
+          onChange={(e) => { setPlaying(false); setFrame(Number(e.target.value)); }} />
+        <span className="slider-value">{frame}/{frames - 1}</span>
+      </div>
+    </div>
+  );
+}
+
+function FrameCanvas({ rgba, width, height, index, label }: { rgba: Uint8ClampedArray; width: number; height: number; index: number; label: string }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const ctx = ref.current?.getContext('2d');
+    if (!ctx) return;
+    const per = width * height * 4;
+    ctx.putImageData(new ImageData(rgba.slice(index * per, (index + 1) * per) as Uint8ClampedArray<ArrayBuffer>, width, height), 0, 0);
+  }, [rgba, width, height, index]);
+  return (
+    <figure className="curve-figure">
+      <canvas ref={ref} width={width} height={height} className="curve-canvas" role="img" aria-label={`${label}, step ${index}`} />
+      <figcaption>{label}</figcaption>
+    </figure>
+  );
+}
+
+function PathPlot({ walk, frame }: { walk: CurveWalk; frame: number }) {
+  const W = 260, H = 220;
+  const { w, h } = inner(W, H);
+  const pts = [...walk.curvePlane, ...walk.linearPlane];
+  const ext = (k: 0 | 1) => d3.extent(pts, (p) => p[k]) as [number, number];
+  const pad = (e: [number, number]) => { const d = (e[1] - e[0]) * 0.1 || 1; return [e[0] - d, e[1] + d]; };
+  const x = d3.scaleLinear().domain(pad(ext(0))).range([0, w]);
+  const y = d3.scaleLinear().domain(pad(ext(1))).range([h, 0]);
+  const line = d3.line<[number, number]>().x((p) => x(p[0])).y((p) => y(p[1]));
+  return (
+    <svg width={W} height={H} className="plot" role="img" aria-label="The two walks in the plane of the first two Local Basis directions">
+      <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
+        <path className="path-linear" d={line(walk.linearPlane) ?? ''} />
+        <path className="path-curve" d={line(walk.curvePlane) ?? ''} />
+        <circle className="path-dot-linear" cx={x(walk.linearPlane[frame][0])} cy={y(walk.linearPlane[frame][1])} r={4} />
+        <circle className="path-dot-curve" cx={x(walk.curvePlane[frame][0])} cy={y(walk.curvePlane[frame][1])} r={4} />
+        <Axis scale={x} orient="bottom" y={h} ticks={4} label="local basis 1" />
+        <Axis scale={y} orient="left" ticks={4} label="local basis 2" labelOffset={34} />
+      </g>
+    </svg>
+  );
+}

@@ -1,0 +1,45 @@
+/** The lower half of the workspace: one of four panels, chosen by tabs (keyboard: arrow keys). */
+import type { PanelName } from '../../src/state/url';
+import { PANELS } from '../../src/state/url';
+import { useAtlas, useSession } from '../context';
+import { AtlasPanel } from './AtlasPanel';
+import { CurveWalkPanel } from './CurveWalkPanel';
+import { MontagePanel } from './MontagePanel';
+import { SpectrumPanel } from './SpectrumPanel';
+
+export const PANEL_LABELS: Record<PanelName, string> = {
+  spectrum: 'Spectrum',
+  montage: 'Montage',
+  curve: 'Curve walk',
+  atlas: 'Atlas sweep',
+};
+
+export function ExplorerPanels() {
+  const session = useSession();
+  const panel = useAtlas((s) => s.panel);
+  const hasModel = useAtlas((s) => s.model !== null);
+  if (!hasModel) return null;
+  const onKey = (e: React.KeyboardEvent) => {
+    const i = PANELS.indexOf(panel);
+    const next = e.key === 'ArrowRight' ? PANELS[(i + 1) % PANELS.length] : e.key === 'ArrowLeft' ? PANELS[(i + PANELS.length - 1) % PANELS.length] : null;
+    if (next) { e.preventDefault(); session.setPanel(next); document.getElementById(`tab-${next}`)?.focus(); }
+  };
+  return (
+    <section className="explorer-panels" aria-label="Analysis panels">
+      <div className="tabs" role="tablist" aria-label="Panels" onKeyDown={onKey}>
+        {PANELS.map((p) => (
+          <button key={p} id={`tab-${p}`} type="button" role="tab" aria-selected={panel === p} aria-controls={`tabpanel-${p}`}
+            tabIndex={panel === p ? 0 : -1} className={`tab${panel === p ? ' active' : ''}`} onClick={() => session.setPanel(p)}>
+            {PANEL_LABELS[p]}
+          </button>
+        ))}
+      </div>
+      <div id={`tabpanel-${panel}`} role="tabpanel" aria-labelledby={`tab-${panel}`} className="tabpanel">
+        {panel === 'spectrum' && <SpectrumPanel />}
+        {panel === 'montage' && <MontagePanel />}
+        {panel === 'curve' && <CurveWalkPanel />}
+        {panel === 'atlas' && <AtlasPanel />}
+      </div>
+    </section>
+  );
+}

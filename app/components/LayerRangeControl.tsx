@@ -1,0 +1,20 @@
+/** Which style layers (W+) a slider edits: coarse, middle or fine resolutions, or all of them. */
+import type { LayerRangeName } from '../../src/engine/types';
+import { LAYER_RANGE_NAMES } from '../../src/state/url';
+import { useAtlas, useSession } from '../context';
+
+export function LayerRangeControl() {
+  const session = useSession();
+  const layers = useAtlas((s) => s.layers);
+  return (
+    <div className="field-inline" role="radiogroup" aria-label="Style layers edited">
+      <span>Layers</span>
+      <div className="segmented small">
+        {LAYER_RANGE_NAMES.map((l: LayerRangeName) => (
+          <button key={l} type="button" role="radio" aria-checked={layers === l} className={layers === l ? 'active' : ''}
+            onClick={() => session.setLayers(l)}>{l}</button>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,90 @@
+/**
+ * Curve walk vs straight walk (Choi et al. §3.2, Fig. 3–4): from w₀ = f(z), the Iterative Curve-Traversal
+ * (geometry/curveTraversal, re-linearising the mapping network at every piece, so the path stays on f(Z))
+ * and the straight line w₀ + t·v_k along the same initial Local Basis direction, with the same W length I
+ * in the same number of pieces. Both paths are rendered through W and projected onto the plane of the
+ * first two Local Basis directions at the start, where the straight path is a line by construction and the
+ * curve shows how the manifold bends away from it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { curveTraversalOfGenerator } from '../geometry/curveTraversal';
+import { localBasisOfGenerator } from '../geometry/localBasis';
+import type { Generator } from '../model/generator';
+import type { JobContext } from './jobContext';
+import { zOf } from './latent';
+import { checkInt, checkPositive } from './requests';
+import type { CurveWalk, CurveWalkRequest } from './types';
+
+export const MAX_CURVE_STEPS = 64;
+/** Cap on I (W path length): W coordinates of the bundled models are O(1); far beyond is meaningless. */
+export const MAX_INTENSITY = 1e3;
+/** Images per batch through the synthesis network. */
+const FRAME_BATCH = 8;
+
+export async function computeCurveWalk(g: Generator, req: CurveWalkRequest, ctx: JobContext): Promise<CurveWalk> {
+  const t0 = performance.now();
+  if (!req || typeof req !== 'object') throw new Error('A curve walk request must be an object.');
+  if (!g.isStyleBased) throw new Error('A curve walk follows the image of the mapping network in W, and this model has no mapping network.');
+  const steps = checkInt(req.steps, 1, MAX_CURVE_STEPS, 'The number of steps');
+  const intensity = checkPositive(req.intensity, MAX_INTENSITY, 'The intensity');
+  const sign = req.sign ?? 1;
+  if (sign !== 1 && sign !== -1) throw new Error('The sign must be 1 or -1.');
+  const z = zOf(g, req.latent);
+  const wDim = g.wDim!;
+
+  await ctx.checkpoint();
+  const start = localBasisOfGenerator(g, z);
+  let usable = 0;
+  while (usable < start.r && start.singularValues[usable] > 1e-6 * start.singularValues[0]) usable++;
+  const index = checkInt(req.index, 0, Math.max(0, usable - 1), 'The direction index');
+  ctx.progress('curve', 0, steps);
+  // Synchronous (every piece is one mapping-network Jacobian, a few ms for small mappings); cancellation is
+  // honoured before and after it.
+  const curve = curveTraversalOfGenerator(g, z, {
+    intensity, steps, index, sign, onStep: (done, planned) => ctx.progress('curve', done, planned),
+  });
+  await ctx.checkpoint();
+
+  const points = curve.points;
+  const w0 = start.w;
+  const v = start.wDirections.subarray(index * wDim, (index + 1) * wDim);
+  const linear = new Float64Array(points * wDim);
+  for (let i = 0; i < points; i++) {
+    const t = (sign * intensity * i) / steps;
+    for (let j = 0; j < wDim; j++) linear[i * wDim + j] = w0[j] + t * v[j];
+  }
+  const plane = (path: Float64Array): [number, number][] => Array.from({ length: points }, (_, i) => {
+    const xy: [number, number] = [0, 0];
+    for (let a = 0; a < Math.min(2, start.r); a++) {
+      let s = 0;
+      for (let j = 0; j < wDim; j++) s += (path[i * wDim + j] - w0[j]) * start.wDirections[a * wDim + j];
+      xy[a] = s;
+    }
+    return xy;
+  });
+
+  const curveRgba = await renderW(g, curve.w, points, ctx, 'frames: curve');
+  const linearRgba = await renderW(g, linear, points, ctx, 'frames: straight');
+  const [height, width] = g.outputShape;
+  return { width, height, curveRgba, linearRgba, curvePlane: plane(curve.w), linearPlane: plane(linear), ms: performance.now() - t0 };
+}
+
+/** RGBA frames of `count` w rows, batched with a cancellation checkpoint between batches. */
+async function renderW(g: Generator, w: Float64Array, count: number, ctx: JobContext, phase: string): Promise<Uint8ClampedArray> {
+  const wDim = g.wDim!;
+  const [height, width] = g.outputShape;
+  const frame = width * height * 4;
+  const out = new Uint8ClampedArray(count * frame);
+  for (let s = 0; s < count; s += FRAME_BATCH) {
+    await ctx.checkpoint();
+    const b = Math.min(FRAME_BATCH, count - s);
+    const images = tf.tidy(() => g.generate(tf.tensor2d(Float32Array.from(w.subarray(s * wDim, (s + b) * wDim)), [b, wDim]), 'w'));
+    try {
+      out.set(await g.toRGBA(images), s * frame);
+    } finally {
+      images.dispose();
+    }
+    ctx.progress(phase, s + b, count);
+  }
+  return out;
+}
