@@ -76,6 +76,9 @@ export async function benchBrowser(opts: { events?: number } = {}): Promise<Late
   try {
     for (const backend of BACKENDS) {
       const b = await launch();
+      // tsx compiles this file with esbuild's keepNames, which wraps inner functions in __name(…); the
+      // functions passed to page.evaluate carry that call into the page, so define it there.
+      await b.context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
       const row: LatencyRow = { backend, ran: null, events, alone: null, withMetricJob: null };
       try {
         // The cpu backend is two orders slower; fewer events keep the bench short.

@@ -2,7 +2,7 @@
  * `npm run bench` — timings on the wasm backend in Node, written to bench/results.json (medians of
  * repeated runs, and ratios between methods measured in the same run). Never asserted in tests.
  *
- * Per bundled model and latent space: one-image render; the pixel metric by each method of
+ * Per bundled model and latent space: one-image render; the Local Basis (style models); the pixel metric by each method of
  * computeMetric (exact batched double-VJP, central differences, Lanczos top-10 on HVPs, and the bp
  * baseline of second-order backprops), against the floor of n batched forward passes (what any full
  * Jacobian needs at least).
@@ -25,6 +25,7 @@ import { loadGenerator } from '../src/model/load';
 import type { LatentSpace } from '../src/model/generator';
 import { latentIn } from '../src/engine/latent';
 import { computeMetric, METRIC_METHODS } from '../src/geometry/metric';
+import { localBasisOfGenerator } from '../src/geometry/localBasis';
 import { benchLinalg } from './bench-linalg';
 import { benchBrowser } from './bench-browser';
 
@@ -60,14 +61,19 @@ async function benchModels(backend: 'wasm' | 'cpu'): Promise<Record<string, unkn
       const x0 = tf.tidy(() => latentIn(g, tf.tensor2d(g.samplePrior(1, 1), [1, g.zDim]), space));
       const f = (x: tf.Tensor) => g.generate(x, space);
       const n = x0.size;
+      // Extra warm-up: the first model's first frames also pay for JIT and kernel setup of the process.
+      for (let i = 0; i < 10; i++) tf.tidy(() => { f(x0).dataSync(); });
       const render = await time(() => tf.tidy(() => { f(x0).dataSync(); }), 20);
       const floor = await time(() => tf.tidy(() => { f(tf.tile(x0, [n, 1])).dataSync(); }));
       const methods: Record<string, number> = {};
       for (const method of METRIC_METHODS) {
         methods[method] = await time(() => computeMetric(g, x0, { space, distance: 'mse', method, k: method === 'lanczos' ? 10 : undefined }), method === 'bp' ? 1 : REPEATS);
       }
+      // Local Basis (Choi Alg. 1): the mapping's Jacobian z → w and its SVD; once per style model.
+      const z = g.samplePrior(1, 1);
+      const localBasisMs = g.isStyleBased && space === 'z' ? await time(() => localBasisOfGenerator(g, z)) : undefined;
       const row = {
-        model: id, space, n, backend, renderMs: render, floorMs: floor, metricMs: methods,
+        model: id, space, n, backend, renderMs: render, floorMs: floor, metricMs: methods, ...(localBasisMs !== undefined ? { localBasisMs } : {}),
         ratios: { exactOverFloor: methods.exact / floor, exactOverFd: methods.exact / methods.fd, bpOverExact: methods.bp / methods.exact, lanczos10OverExact: methods.lanczos / methods.exact },
       };
       console.log(JSON.stringify(row));

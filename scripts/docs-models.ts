@@ -1,6 +1,6 @@
 /**
  * `npx tsx scripts/docs-models.ts` — regenerates docs/models.md and docs/img/*: a sample grid per
- * bundled model and the quality table, all measured in the probes' feature spaces on the wasm backend.
+ * bundled model (and public/models/<id>/samples.png, the picker's strip) and the quality table, all measured in the probes' feature spaces on the wasm backend.
  *
  * For each model: Fréchet distance (FD) of real vs real (two disjoint real sets: the floor), generated
  * vs real, and an untrained generator of the same architecture vs real (the ceiling). For shapes models,
@@ -59,6 +59,8 @@ async function main() {
     const fd = { realVsReal: frechetDistance(gA, feats(realB.images)), generatedVsReal: frechetDistance(gA, feats(gen)), untrainedVsReal: frechetDistance(gA, feats(untrained)) };
     writeGridPng(path.join(root, 'docs', 'img', `${r.id}-grid.png`), gen, 64, r.size, r.size, r.channels, { cols: 8, scale: 3 });
     writeGridPng(path.join(root, 'docs', 'img', `${r.id}-real.png`), realA.images, 32, r.size, r.size, r.channels, { cols: 8, scale: 2 });
+    // The model picker's sample strip: the first 8 samples, native size, shipped beside the model.
+    writeGridPng(path.join(dir, 'samples.png'), gen, 8, r.size, r.size, r.channels, { cols: 8, scale: 1 });
     const readGen = readProbe(probe, gen, N, r, classes);
     const readReal = readProbe(probe, realA.images, N, r, classes);
     summary[r.id] = { fd, msPerImageBatched: msPerImage, probeOnGenerated: readGen, probeOnReal: readReal, training: manifest.training };

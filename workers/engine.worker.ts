@@ -3,10 +3,7 @@
  * it through comlink; all behaviour lives in src/engine.
  */
 import * as Comlink from 'comlink';
-// Emitted as assets of our own build and passed to tfjs one by one: no CDN at run time.
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { WASM_BINARIES } from './wasmBinaries';
 import { Engine } from '../src/engine/engine';
 import type { EngineApi } from '../src/engine/types';
 
@@ -22,11 +19,7 @@ const api: EngineApi = {
     engine ??= new Engine({
       modelsBaseUrl: opts.modelsBaseUrl,
       ...(opts.backends?.length ? { backends: opts.backends } : {}),
-      wasmPaths: {
-        'tfjs-backend-wasm.wasm': wasmPlain,
-        'tfjs-backend-wasm-simd.wasm': wasmSimd,
-        'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
-      },
+      wasmPaths: WASM_BINARIES,
     });
     return engine.init();
   },

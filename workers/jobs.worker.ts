@@ -4,10 +4,7 @@
  * binaries into src/engine's Jobs and exposes it through comlink; all behaviour lives in src/engine.
  */
 import * as Comlink from 'comlink';
-// Emitted as assets of our own build and passed to tfjs one by one: no CDN at run time.
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { WASM_BINARIES } from './wasmBinaries';
 import { Jobs, type ProgressCallback } from '../src/engine/jobs';
 import type { JobProgress, JobsApi } from '../src/engine/types';
 
@@ -36,11 +33,7 @@ const api: JobsApi = {
     jobs ??= new Jobs({
       modelsBaseUrl: opts.modelsBaseUrl,
       ...(opts.backends?.length ? { backends: opts.backends } : {}),
-      wasmPaths: {
-        'tfjs-backend-wasm.wasm': wasmPlain,
-        'tfjs-backend-wasm-simd.wasm': wasmSimd,
-        'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
-      },
+      wasmPaths: WASM_BINARIES,
     });
     return jobs.start();
   },

@@ -33,6 +33,11 @@ export function ModelPicker() {
             >
               <span className="model-name">{m.name}</span>
               <span className="model-desc">{m.error ?? m.description}</span>
+              {!m.error && (
+                // A strip of samples shipped beside the model (scripts/docs-models.ts); hidden if absent.
+                <img className="model-strip" src={`models/${m.id}/samples.png`} alt={`Eight samples of ${m.name}`}
+                  onError={(e) => { e.currentTarget.hidden = true; }} />
+              )}
             </button>
           </li>
         ))}
