@@ -270,7 +270,8 @@ export class Session {
     const s = this.store.getState();
     void this.runJob('sweep', `${s.model?.id}|${s.seed}|${opts.count}|${effectiveSpace(s)}|${s.distance}`, {
       seed: s.seed, count: opts.count, space: effectiveSpace(s), distance: s.distance,
-    }, (sweep) => this.store.setState({ sweep }));
+    }, (sweep) => this.store.setState({ sweep, sweepLive: null }));
+    this.store.setState({ sweepLive: null });
   }
 
   notice(text: string): void {
@@ -316,7 +317,9 @@ export class Session {
       return;
     }
     const job = this.jobs.run(kind, req, (progress) => {
-      if (this.running[kind] === entry) this.setJob(kind, { progress, error: null, ms: null });
+      if (this.running[kind] !== entry) return;
+      this.setJob(kind, { progress: { phase: progress.phase, done: progress.done, total: progress.total }, error: null, ms: null });
+      if (kind === 'sweep' && progress.partial) this.store.setState({ sweepLive: progress.partial });
     });
     const entry: Running = { cancel: job.cancel, key };
     this.running[kind] = entry;

@@ -125,3 +125,23 @@ export async function waitForHash(page: Page, fragment: string): Promise<string>
   await page.waitForFunction((f) => location.hash.includes(f), fragment, { timeout: 10_000 });
   return page.url();
 }
+
+/** Wait until the sliders of a computed basis are on screen. */
+export async function waitForSliders(page: Page): Promise<number> {
+  await page.locator('[data-testid=sliders]').waitFor({ timeout: 180_000 });
+  return page.locator('[data-testid=sliders] input[type=range].slider').count();
+}
+
+/**
+ * Set a React-controlled range input the way a user's drag does (native setter + input event); returns
+ * the value the input actually took (a range input snaps to its step).
+ */
+export async function setSlider(page: Page, index: number, value: number): Promise<number> {
+  return page.evaluate(({ index, value }) => {
+    const input = document.querySelector(`[data-testid=slider-${index}]`) as HTMLInputElement;
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+    setter.call(input, String(value));
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    return Number(input.value);
+  }, { index, value });
+}

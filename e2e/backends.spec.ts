@@ -1,10 +1,12 @@
 /**
- * Every backend the engine can pick draws the same image (up to float rounding). This also proves the
- * wasm binaries come from our own build and the WebGPU matmul workaround holds.
+ * Every backend the engine can pick draws the same image (up to float rounding), computes a basis in the
+ * job worker and moves the image with a slider. This also proves the wasm binaries come from our own
+ * build and the WebGPU matmul workaround holds. (WebGPU and WebGL run on SwiftShader here: correctness,
+ * not speed.)
  */
 import { expect, it } from 'vitest';
 import { screenshot, type Launched } from './browser';
-import { browserPerFile, canvasPixels, meanAbsDiff, openApp, snapshot, spread } from './app';
+import { browserPerFile, canvasPixels, meanAbsDiff, openApp, setSlider, snapshot, spread, waitForNewFrame, waitForSliders } from './app';
 
 let b: Launched;
 let id: string;
@@ -28,6 +30,12 @@ for (const backend of ['cpu', 'wasm', 'webgl', 'webgpu'] as const) {
     expect(offCdn).toEqual([]);
     frames.set(backend, px);
     if (backend !== 'cpu') expect(meanAbsDiff(px, frames.get('cpu')!)).toBeLessThan(1.5);
+    // The explorer on this backend: a basis from the job worker, and a slider that moves the image.
+    expect(await waitForSliders(b.page)).toBeGreaterThan(0);
+    await setSlider(b.page, 0, 0.05);
+    await waitForNewFrame(b.page, s.frameKey!);
+    expect(meanAbsDiff(px, await canvasPixels(b.page))).toBeGreaterThan(0.1);
+    expect((await snapshot(b.page)).error).toBeNull();
     await screenshot(b.page, `backend-${backend}`);
   });
 }

@@ -5,7 +5,7 @@
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { screenshot, type Launched } from './browser';
-import { browserPerFile, canvasPixels, meanAbsDiff, openApp, showSeed, snapshot, spread, waitForFrame, waitForNewFrame } from './app';
+import { browserPerFile, canvasPixels, meanAbsDiff, openApp, setSlider, showSeed, snapshot, spread, waitForFrame, waitForNewFrame, waitForSliders } from './app';
 
 let b: Launched;
 let id: string;
@@ -21,25 +21,6 @@ const memories = (page: Page) => page.evaluate(async () => {
   return { render: await atlas.memory(), jobs: await atlas.jobsMemory() };
 });
 
-/** Wait until the sliders of a computed basis are on screen. */
-async function waitForSliders(page: Page): Promise<number> {
-  await page.locator('[data-testid=sliders]').waitFor({ timeout: 180_000 });
-  return page.locator('[data-testid=sliders] input[type=range].slider').count();
-}
-
-/**
- * Set a React-controlled range input the way a user's drag does (native setter + input event); returns
- * the value the input actually took (a range input snaps to its step).
- */
-async function setSlider(page: Page, index: number, value: number): Promise<number> {
-  return page.evaluate(({ index, value }) => {
-    const input = document.querySelector(`[data-testid=slider-${index}]`) as HTMLInputElement;
-    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
-    setter.call(input, String(value));
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-    return Number(input.value);
-  }, { index, value });
-}
 
 it('computes a basis, shows the spectrum with n points and slider labels', async () => {
   await openApp(b.page);
@@ -116,6 +97,9 @@ it('the atlas sweep can be cancelled, then runs to a histogram', async () => {
   await b.page.fill('.atlas-panel input[type=number]', '40');
   await b.page.click('text="Sweep"');
   await b.page.waitForSelector('[data-testid=job-sweep][data-state=running]');
+  // The histogram grows while the sweep runs.
+  await b.page.locator('[data-testid=sweep-live]').waitFor({ timeout: 120_000 });
+  await screenshot(b.page, 'explorer-atlas-live');
   await b.page.click('[data-testid=job-sweep] >> text=Cancel');
   await b.page.waitForFunction(() => !document.querySelector('[data-testid=job-sweep][data-state=running]'), undefined, { timeout: 60_000 });
   expect(await b.page.locator('[data-testid=job-sweep][data-state=error]').count()).toBe(0);

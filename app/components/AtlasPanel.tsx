@@ -15,6 +15,7 @@ export function AtlasPanel() {
   const session = useSession();
   const sweep = useAtlas((s) => s.sweep);
   const running = useAtlas((s) => s.jobs.sweep.progress !== null);
+  const live = useAtlas((s) => (s.jobs.sweep.progress !== null ? s.sweepLive : null));
   const [count, setCount] = useState(8);
   return (
     <div className="panel-body atlas-panel">
@@ -26,9 +27,14 @@ export function AtlasPanel() {
         <span className="hint inline">seeds from the current seed on, current space and distance</span>
         <JobStatus kind="sweep" label="sweep" />
       </div>
-      {sweep && (
+      {live && live.logCorrelations.length > 0 && (
+        <div className="plots" data-testid="sweep-live">
+          <CorrelationPlot values={live.logCorrelations} mean={live.logCorrelationMean} note={`so far: ${live.logCorrelations.length} pairs · mean ${fmt(live.logCorrelationMean)}`} />
+        </div>
+      )}
+      {sweep && !live && (
         <div className="plots" data-testid="sweep">
-          <CorrelationPlot sweep={sweep} />
+          <CorrelationPlot values={sweep.logCorrelations} mean={sweep.logCorrelationMean} note={`${sweep.count} latents · mean ${fmt(sweep.logCorrelationMean)} ± ${fmt(sweep.logCorrelationStd)}`} />
           {sweep.grassmann && <GrassmannPlot grassmann={sweep.grassmann} />}
         </div>
       )}
@@ -36,19 +42,18 @@ export function AtlasPanel() {
   );
 }
 
-function CorrelationPlot({ sweep }: { sweep: Sweep }) {
+function CorrelationPlot({ values, mean: m, note }: { values: number[]; mean: number; note: string }) {
   const W = 380, H = 230;
   const { w, h } = inner(W, H);
-  const values = sweep.logCorrelations;
   const hist = histogram(values, { bins: 24, range: [Math.min(0, ...values), 1] });
   const x = d3.scaleLinear().domain([hist.edges[0], 1]).range([0, w]);
   const y = d3.scaleLinear().domain([0, Math.max(1, ...hist.counts)]).range([h, 0]);
   return (
-    <svg width={W} height={H} className="plot" role="img" aria-label={`Histogram of log C^H over ${values.length} ordered pairs, mean ${fmt(sweep.logCorrelationMean)}`}>
+    <svg width={W} height={H} className="plot" role="img" aria-label={`Histogram of log C^H over ${values.length} ordered pairs, mean ${fmt(m)}`}>
       <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
         {Array.from(hist.counts, (c, i) => c > 0 && <rect key={i} className="bar-alpha" x={x(hist.edges[i])} width={Math.max(1, x(hist.edges[i + 1]) - x(hist.edges[i]) - 1)} y={y(c)} height={h - y(c)} />)}
-        <line className="mean-line" x1={x(sweep.logCorrelationMean)} x2={x(sweep.logCorrelationMean)} y1={0} y2={h} />
-        <text className="plot-note" x={4} y={12}>{sweep.count} latents · mean {fmt(sweep.logCorrelationMean)} ± {fmt(sweep.logCorrelationStd)}</text>
+        <line className="mean-line" x1={x(m)} x2={x(m)} y1={0} y2={h} />
+        <text className="plot-note" x={4} y={12}>{note}</text>
         <Axis scale={x} orient="bottom" y={h} ticks={5} label="C^H (log scale): 1 = same metric everywhere" />
         <Axis scale={y} orient="left" ticks={4} label="pairs" />
       </g>

@@ -107,7 +107,7 @@ function PathPlot({ walk, frame }: { walk: CurveWalk; frame: number }) {
         <circle className="path-dot-linear" cx={x(walk.linearPlane[frame][0])} cy={y(walk.linearPlane[frame][1])} r={4} />
         <circle className="path-dot-curve" cx={x(walk.curvePlane[frame][0])} cy={y(walk.curvePlane[frame][1])} r={4} />
         <Axis scale={x} orient="bottom" y={h} ticks={4} label="local basis 1" />
-        <Axis scale={y} orient="left" ticks={4} label="local basis 2" labelOffset={34} />
+        <Axis scale={y} orient="left" ticks={4} label="local basis 2" labelOffset={42} />
       </g>
     </svg>
   );

@@ -62,7 +62,8 @@ function EigenvaluePlot({ spectrum }: { spectrum: SpectrumSummary }) {
         {spectrum.anisotropy.map((a, i) => (
           <g key={a.fraction} className="marker">
             <line x1={x(a.dims)} x2={x(a.dims)} y1={0} y2={h} />
-            <text x={x(a.dims) + 3} y={10 + 11 * i}>{pct(a.fraction)}</text>
+            {/* Labels near the right edge go to the left of their line. */}
+            <text x={x(a.dims) > w - 56 ? x(a.dims) - 3 : x(a.dims) + 3} textAnchor={x(a.dims) > w - 56 ? 'end' : 'start'} y={10 + 11 * i}>{pct(a.fraction)}</text>
           </g>
         ))}
         {values.map((v, i) => v > 0 && <circle key={i} cx={x(i + 1)} cy={y(v)} r={2.2} className="dot" data-testid="eigen-dot" />)}
@@ -98,7 +99,7 @@ function AlphaPlot({ spectrum }: { spectrum: SpectrumSummary }) {
         <line className="mean-line" x1={x(m)} x2={x(m)} y1={0} y2={h} />
         <Axis scale={x} orient="bottom" y={h} ticks={4} format="~e" label="value (log)" />
         <Axis scale={y} orient="left" ticks={4} format=".0%" label="share" />
-        <g className="legend" transform={`translate(${w - 150},4)`}>
+        <g className="legend" transform="translate(8,4)">
           <rect className="bar-eigen" width={10} height={10} /><text x={14} y={9}>eigenvalues</text>
           <rect className="bar-alpha" y={14} width={10} height={10} /><text x={14} y={23}>α(v), random v</text>
           <line className="mean-line" x1={0} x2={10} y1={33} y2={33} /><text x={14} y={37}>mean λ (± analytic sd)</text>

@@ -23,13 +23,13 @@ export function Axis(props: { scale: AnyScale; orient: 'bottom' | 'left'; x?: nu
       <g ref={ref} />
       {props.label && (orient === 'bottom'
         ? <text className="axis-label" x={mid} y={props.labelOffset ?? 30} textAnchor="middle">{props.label}</text>
-        : <text className="axis-label" transform={`rotate(-90)`} x={-mid} y={-(props.labelOffset ?? 38)} textAnchor="middle">{props.label}</text>)}
+        : <text className="axis-label" transform={`rotate(-90)`} x={-mid} y={-(props.labelOffset ?? 48)} textAnchor="middle">{props.label}</text>)}
     </g>
   );
 }
 
 /** Plot frame: inner width/height after margins. */
-export const MARGIN = { top: 12, right: 14, bottom: 38, left: 52 };
+export const MARGIN = { top: 12, right: 14, bottom: 38, left: 62 };
 
 export function inner(width: number, height: number) {
   return { w: width - MARGIN.left - MARGIN.right, h: height - MARGIN.top - MARGIN.bottom };

@@ -65,6 +65,8 @@ export interface AtlasState {
   montageFor: string | null;
   curve: CurveWalk | null;
   sweep: Sweep | null;
+  /** log C^H of the pairs computed so far by a running sweep (the live histogram). */
+  sweepLive: { logCorrelations: number[]; logCorrelationMean: number } | null;
 }
 
 export type JobKind = 'basis' | 'montage' | 'curve' | 'sweep';
@@ -118,6 +120,7 @@ export function createAtlasStore(): AtlasStore {
     montageFor: null,
     curve: null,
     sweep: null,
+    sweepLive: null,
   }));
 }
 

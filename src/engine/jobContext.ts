@@ -8,7 +8,7 @@ import type { JobProgress } from './types';
 export interface JobContext {
   readonly signal: AbortSignal;
   /** Report progress; never throws (a dead progress channel must not fail the job). */
-  progress(phase: string, done: number, total: number): void;
+  progress(phase: string, done: number, total: number, partial?: JobProgress['partial']): void;
   /**
    * Yield to the event loop so that a cancel message can arrive, then throw if the job was cancelled.
    * Jobs call it between chunks of work; synchronous stretches between checkpoints are kept short.
@@ -20,10 +20,10 @@ export interface JobContext {
 export function jobContext(signal: AbortSignal, onProgress?: (p: JobProgress) => unknown): JobContext {
   return {
     signal,
-    progress(phase, done, total) {
+    progress(phase, done, total, partial) {
       if (!onProgress) return;
       try {
-        const r = onProgress({ phase, done, total });
+        const r = onProgress({ phase, done, total, ...(partial ? { partial } : {}) });
         // A comlink proxy returns a promise that rejects if the page went away: nothing to do about it.
         if (r && typeof (r as Promise<unknown>).catch === 'function') (r as Promise<unknown>).catch(() => undefined);
       } catch {

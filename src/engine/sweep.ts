@@ -45,15 +45,15 @@ export async function computeSweep(g: Generator, req: SweepRequest, ctx: JobCont
     await ctx.checkpoint();
     const m = await computeMetric(g, referenceOf(g, zs[i], basisSpace), { space: basisSpace, distance, method: 'exact', signal: ctx.signal });
     metrics.push({ eigenvalues: m.eigenvalues, eigenvectors: m.eigenvectors });
-    ctx.progress('metrics', i + 1, count);
+    // The pairs among the metrics so far, for a live histogram (cheap next to one metric: n ≤ 128).
+    if (metrics.length >= 2) {
+      const h = metricHomogeneity(metrics);
+      ctx.progress('metrics', i + 1, count, { logCorrelations: offDiagonalLog(metrics, h), logCorrelationMean: h.summary.log.mean });
+    } else ctx.progress('metrics', i + 1, count);
   }
   await ctx.checkpoint();
   const h = metricHomogeneity(metrics);
-  const logCorrelations: number[] = [];
-  for (let i = 0; i < count; i++) for (let j = 0; j < count; j++) {
-    const c = h.log[i * count + j];
-    if (i !== j && Number.isFinite(c)) logCorrelations.push(c);
-  }
+  const logCorrelations = offDiagonalLog(metrics, h);
   const grassmann = g.isStyleBased ? await grassmannStudy(g, zs, seed, ctx) : undefined;
   return {
     count, logCorrelations,
@@ -62,6 +62,17 @@ export async function computeSweep(g: Generator, req: SweepRequest, ctx: JobCont
     ...(grassmann ? { grassmann } : {}),
     ms: performance.now() - t0,
   };
+}
+
+/** log C^H of every ordered pair i ≠ j (NaN entries, from degenerate spectra, left out). */
+function offDiagonalLog(metrics: Spectrum[], h = metricHomogeneity(metrics)): number[] {
+  const count = metrics.length;
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) for (let j = 0; j < count; j++) {
+    const c = h.log[i * count + j];
+    if (i !== j && Number.isFinite(c)) out.push(c);
+  }
+  return out;
 }
 
 /** Subspace dimensions to plot: every k up to 8, then roughly geometric, always ending at r. */

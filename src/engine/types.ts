@@ -200,6 +200,8 @@ export interface JobProgress {
   phase: string;
   done: number;
   total: number;
+  /** A sweep's results so far (log C^H over the pairs of the metrics computed yet), for a live histogram. */
+  partial?: { logCorrelations: number[]; logCorrelationMean: number };
 }
 
 export interface MontageRequest {
