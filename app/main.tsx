@@ -30,6 +30,7 @@ const { state, notices } = decodeView(window.location.hash);
   memory: () => client.memory(),
   jobsMemory: () => jobs.memory(),
   crashRenderWorker: () => client.crash(),
+  matmulCheck: () => client.matmulCheck(),
   info: () => client.info(),
   state: () => session.store.getState(),
 };

@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import { WASM_BINARIES } from './wasmBinaries';
 import { Engine } from '../src/engine/engine';
+import { checkTransposedMatmul } from '../src/engine/matmulCheck';
 import type { EngineApi } from '../src/engine/types';
 
 let engine: Engine | null = null;
@@ -32,6 +33,11 @@ const api: EngineApi = {
   },
   memory: async () => started().memory(),
   info: async () => started().info(),
+  async matmulCheck() {
+    await started().init();
+    const { backend, maxRelError } = await checkTransposedMatmul();
+    return { backend, maxRelError };
+  },
   async crash() {
     setTimeout(() => { throw new Error('simulated crash (diagnostics)'); }, 0);
   },

@@ -52,6 +52,11 @@ export class EngineClient {
     return this.supervised.call((api) => api.info());
   }
 
+  /** Diagnostics: transposed matmuls on the render worker's backend against float64. */
+  matmulCheck(): Promise<{ backend: string; maxRelError: number }> {
+    return this.supervised.call((api) => api.matmulCheck());
+  }
+
   /** Diagnostics (tests, the console): make the worker crash, to watch it recover. */
   crash(): Promise<void> {
     return this.supervised.call((api) => api.crash());

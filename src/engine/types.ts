@@ -119,6 +119,8 @@ export interface EngineApi {
   info(): Promise<EngineInfo>;
   /** Diagnostics: fail the way a crashed worker does (an uncaught error), so recovery can be exercised. */
   crash(): Promise<void>;
+  /** Diagnostics: transposed matmuls on this backend against float64 (src/engine/matmulCheck.ts). */
+  matmulCheck(): Promise<{ backend: string; maxRelError: number }>;
 }
 
 // ── Explorer: bases, edits, montages, curve walks, spectra and sweeps ─────────────────────────────
