@@ -3,8 +3,8 @@
  * baselines), the image distance that measures change, and how many directions. Computed in the job
  * worker for the current latent, with progress and cancel.
  */
-import type { BasisKind, DistanceName } from '../../src/engine/types';
-import { BASIS_KINDS, MAX_SLIDERS } from '../../src/state/url';
+import { MAX_DIRECTIONS } from '../../src/engine/edit';
+import { BASIS_KINDS, type BasisKind, type DistanceName } from '../../src/engine/types';
 import { useAtlas, useSession } from '../context';
 import { JobStatus } from './JobStatus';
 
@@ -52,7 +52,7 @@ export function BasisControls() {
       </div>
       <div className="field-row">
         <label htmlFor="basis-k" className="field-label">Sliders</label>
-        <input id="basis-k" className="number-input" type="number" min={1} max={MAX_SLIDERS} value={k}
+        <input id="basis-k" className="number-input" type="number" min={1} max={MAX_DIRECTIONS} value={k}
           onChange={(e) => { const v = Number(e.target.value); if (Number.isFinite(v) && v >= 1) session.setK(v); }} />
       </div>
       <JobStatus kind="basis" label="basis" onRetry={() => session.recomputeBasis()} />

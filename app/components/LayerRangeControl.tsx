@@ -1,6 +1,6 @@
 /** Which style layers (W+) a slider edits: coarse, middle or fine resolutions, or all of them. */
 import type { LayerRangeName } from '../../src/engine/types';
-import { LAYER_RANGE_NAMES } from '../../src/state/url';
+import { LAYER_RANGES } from '../../src/geometry/traversal';
 import { useAtlas, useSession } from '../context';
 
 export function LayerRangeControl() {
@@ -10,7 +10,7 @@ export function LayerRangeControl() {
     <div className="field-inline" role="radiogroup" aria-label="Style layers edited">
       <span>Layers</span>
       <div className="segmented small">
-        {LAYER_RANGE_NAMES.map((l: LayerRangeName) => (
+        {LAYER_RANGES.map((l: LayerRangeName) => (
           <button key={l} type="button" role="radio" aria-checked={layers === l} className={layers === l ? 'active' : ''}
             onClick={() => session.setLayers(l)}>{l}</button>
         ))}

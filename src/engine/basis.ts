@@ -37,9 +37,8 @@ import type { JobContext } from './jobContext';
 import { zOf } from './latent';
 import { directionRates, linearisation } from './measure';
 import { basisSpaceOf, checkDistance, checkInt, checkSeed, explorerSpace, referenceOf, toRows } from './requests';
-import type { Basis, BasisKind, BasisRequest, SpectrumSummary } from './types';
+import { BASIS_KINDS, type Basis, type BasisRequest, type SpectrumSummary } from './types';
 
-export const BASIS_KINDS: readonly BasisKind[] = ['metric', 'local', 'average', 'ganspace', 'sefa', 'random'];
 /** Largest latent dimension for which 'metric' computes the full metric (all n eigenpairs, and the spectrum). */
 export const EXACT_LIMIT = 128;
 /** α(v) samples in a spectrum summary: enough for a smooth histogram, cheap from the eigenvalues (O(n) each). */

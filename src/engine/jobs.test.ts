@@ -12,6 +12,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { computeMetric } from '../geometry/metric';
+import { quadraticForm } from '../linalg/dense';
+import { metricMatrix } from '../geometry/spectrum';
 import { plainModelFolder, styleModelFolder, zModelFolder, W_DIM, Z_DIM, type FileMap } from '../model/testing/fixtures';
 import { Jobs } from './jobs';
 import type { Basis, BasisKind, BasisRequest, JobProgress, LatentSpace, PickedFile } from './types';
@@ -40,22 +42,14 @@ afterAll(() => {
 let nextId = 1;
 const id = () => nextId++;
 
-/** vᵀHv for each direction from the exact metric's eigenpairs: Σ λ (u·v)². */
+/** vᵀHv for each direction, with H rebuilt from the exact metric's eigenpairs. */
 async function exactQuadratic(jobs: Jobs, b: Basis): Promise<number[]> {
   // The same generator the jobs use, lent through the engine (a test-only peek).
   const engine = (jobs as unknown as { engine: import('./engine').Engine }).engine;
   return engine.withGenerator(async (g) => {
     const m = await computeMetric(g, b.reference, { space: b.basisSpace, distance: b.distance, method: 'exact' });
-    const n = m.n;
-    return b.directions.map((v) => {
-      let q = 0;
-      for (let i = 0; i < n; i++) {
-        let c = 0;
-        for (let j = 0; j < n; j++) c += m.eigenvectors[i * n + j] * v[j];
-        q += m.eigenvalues[i] * c * c;
-      }
-      return q;
-    });
+    const h = metricMatrix({ eigenvalues: m.eigenvalues, eigenvectors: m.eigenvectors });
+    return b.directions.map((v) => quadraticForm(h, v, m.n));
   });
 }
 

@@ -131,6 +131,7 @@ export interface EngineApi {
 // predicted change: the latent step along direction i is position / rate_i (see src/engine/edit.ts).
 
 export type BasisKind = 'metric' | 'local' | 'average' | 'ganspace' | 'sefa' | 'random';
+export const BASIS_KINDS: readonly BasisKind[] = ['metric', 'local', 'average', 'ganspace', 'sefa', 'random'];
 
 /** An edit of the reference latent: Σ steps[i]·directions[i] added in the basis space. */
 export interface LatentEdit {

@@ -8,15 +8,14 @@
  */
 import { isModelId } from '../util/modelId';
 import type { LatentSpace } from '../model/generator';
-import type { BasisKind, DistanceName, LayerRangeName } from '../engine/types';
+import { BASIS_KINDS, type BasisKind, type DistanceName, type LayerRangeName } from '../engine/types';
+import { DISTANCES } from '../distance/types';
+import { LAYER_RANGES } from '../geometry/traversal';
+import { MAX_DIRECTIONS } from '../engine/edit';
 
 /** The explorer's lower panels. */
 export type PanelName = 'spectrum' | 'montage' | 'curve' | 'atlas';
 export const PANELS: readonly PanelName[] = ['spectrum', 'montage', 'curve', 'atlas'];
-export const BASIS_KINDS: readonly BasisKind[] = ['metric', 'local', 'average', 'ganspace', 'sefa', 'random'];
-export const DISTANCE_NAMES: readonly DistanceName[] = ['mse', 'ssim', 'perceptual'];
-export const LAYER_RANGE_NAMES: readonly LayerRangeName[] = ['coarse', 'middle', 'fine', 'all'];
-export const MAX_SLIDERS = 32;
 /** Truncation ψ scales the prior sample toward the prior's mode; links carry ψ in (0, 2]. */
 export const MAX_TRUNCATION = 2;
 
@@ -38,7 +37,7 @@ export interface ViewState {
   basis?: BasisKind;
   distance?: DistanceName;
   k?: number;
-  /** Slider positions, in predicted image change (one per direction, at most MAX_SLIDERS). */
+  /** Slider positions, in predicted image change (one per direction, at most MAX_DIRECTIONS). */
   sliders?: number[];
   layers?: LayerRangeName;
   spherical?: boolean;
@@ -68,6 +67,13 @@ interface Field<K extends keyof ViewState> {
 
 const field = <K extends keyof ViewState>(f: Field<K>) => f;
 
+/** The properties whose values are one word from a fixed list. */
+type ChoiceProp = { [K in keyof ViewState]-?: NonNullable<ViewState[K]> extends string ? K : never }[keyof ViewState];
+
+/** A field holding one word of `options`, written as itself. */
+const choice = <K extends ChoiceProp>(key: string, prop: K, label: string, options: readonly NonNullable<ViewState[K]>[]) =>
+  field<K>({ key, prop, label, parse: (raw) => oneOf(options as readonly string[], raw) as ViewState[K] | undefined, format: (v) => v as string });
+
 /** Every property a link can carry, in the order they are written. */
 const FIELDS = [
   field({
@@ -90,29 +96,17 @@ const FIELDS = [
     parse: decodeFloats,
     format: encodeFloats,
   }),
-  field({
-    key: 'space', prop: 'space', label: 'latent space',
-    parse: (raw) => (SPACES as readonly string[]).includes(raw) ? (raw as LatentSpace) : undefined,
-    format: (v) => v,
-  }),
+  choice('space', 'space', 'latent space', SPACES),
   field({
     key: 'psi', prop: 'truncation', label: 'truncation',
     parse: (raw) => (/^\d*\.?\d+$/.test(raw) && Number(raw) > 0 && Number(raw) <= MAX_TRUNCATION ? Number(raw) : undefined),
     format: (v) => String(v),
   }),
-  field({
-    key: 'basis', prop: 'basis', label: 'basis',
-    parse: (raw) => oneOf(BASIS_KINDS, raw),
-    format: (v) => v,
-  }),
-  field({
-    key: 'dist', prop: 'distance', label: 'image distance',
-    parse: (raw) => oneOf(DISTANCE_NAMES, raw),
-    format: (v) => v,
-  }),
+  choice('basis', 'basis', 'basis', BASIS_KINDS),
+  choice('dist', 'distance', 'image distance', DISTANCES),
   field({
     key: 'k', prop: 'k', label: 'number of sliders',
-    parse: (raw) => (/^\d{1,2}$/.test(raw) && Number(raw) >= 1 && Number(raw) <= MAX_SLIDERS ? Number(raw) : undefined),
+    parse: (raw) => (/^\d{1,2}$/.test(raw) && Number(raw) >= 1 && Number(raw) <= MAX_DIRECTIONS ? Number(raw) : undefined),
     format: (v) => String(v),
   }),
   field({
@@ -122,26 +116,18 @@ const FIELDS = [
     parse: parseNumberList,
     format: (v) => v.map((x) => String(x)).join(','),
   }),
-  field({
-    key: 'layers', prop: 'layers', label: 'layer range',
-    parse: (raw) => oneOf(LAYER_RANGE_NAMES, raw),
-    format: (v) => v,
-  }),
+  choice('layers', 'layers', 'layer range', LAYER_RANGES),
   field({
     key: 'sph', prop: 'spherical', label: 'spherical setting',
     parse: (raw) => (raw === '1' ? true : raw === '0' ? false : undefined),
     format: (v) => (v ? '1' : '0'),
   }),
-  field({
-    key: 'panel', prop: 'panel', label: 'panel',
-    parse: (raw) => oneOf(PANELS, raw),
-    format: (v) => v,
-  }),
+  choice('panel', 'panel', 'panel', PANELS),
 ];
 
 function parseNumberList(raw: string): number[] | undefined {
   const parts = raw.split(',');
-  if (parts.length === 0 || parts.length > MAX_SLIDERS) return undefined;
+  if (parts.length === 0 || parts.length > MAX_DIRECTIONS) return undefined;
   const out: number[] = [];
   for (const p of parts) {
     if (!/^-?(\d+\.?\d*|\.\d+)(e[-+]?\d{1,3})?$/i.test(p)) return undefined;

@@ -18,6 +18,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { useBackend } from '../../scripts/lib/tfnode';
 import { computeMetric } from '../../src/geometry/metric';
+import { quadraticForm } from '../../src/linalg/dense';
+import { metricMatrix } from '../../src/geometry/spectrum';
 import { layerRange } from '../../src/geometry/traversal';
 import { editedLatent } from '../../src/engine/editedLatent';
 import { Engine } from '../../src/engine/engine';
@@ -82,16 +84,8 @@ afterAll(() => {
 /** vᵀHv per direction from the exact metric (all n eigenpairs) at the basis's reference. */
 async function exactQuadratic(gen: Generator, b: Basis): Promise<number[]> {
   const m = await computeMetric(gen, b.reference, { space: b.basisSpace, distance: b.distance, method: 'exact' });
-  const n = m.n;
-  return b.directions.map((v) => {
-    let q = 0;
-    for (let i = 0; i < n; i++) {
-      let c = 0;
-      for (let j = 0; j < n; j++) c += m.eigenvectors[i * n + j] * v[j];
-      q += m.eigenvalues[i] * c * c;
-    }
-    return q;
-  });
+  const h = metricMatrix({ eigenvalues: m.eigenvalues, eigenvectors: m.eigenvectors });
+  return b.directions.map((v) => quadraticForm(h, v, m.n));
 }
 
 const worstRel = (rates: number[], q: number[]) => Math.max(...rates.map((r, i) => Math.abs(r - Math.sqrt(q[i])) / Math.sqrt(q[i])));
