@@ -5,15 +5,15 @@
  * frame whenever the view changes and for a new basis whenever the reference or the basis settings
  * change. It holds no view state of its own; the store does.
  */
-import { DEFAULT_SLIDER_RANGE, rangeHolding, sliderSteps } from '../src/engine/edit';
+import { DEFAULT_SLIDER_RANGE, MAX_DIRECTIONS, rangeHolding, sliderSteps } from '../src/engine/edit';
 import type {
   Basis, BasisKind, DistanceName, LatentEdit, LatentSpec, LayerRangeName, LoadResult, ModelSource, PickedFile,
 } from '../src/engine/types';
-import { MAX_SLIDERS, type PanelName, type ViewState } from '../src/state/url';
+import type { PanelName, ViewState } from '../src/state/url';
 import type { EngineClient } from './engine/client';
 import type { JobRequests, JobResults, JobsClient } from './engine/jobsClient';
 import {
-  basisKey, effectiveSpace, referenceKey, wantedFrameKey, type AtlasState, type AtlasStore, type JobKind, type ModelRef,
+  basisKey, currentBasis, effectiveSpace, referenceKey, wantedFrameKey, type AtlasState, type AtlasStore, type JobKind, type ModelRef,
 } from './state/store';
 
 type Running = { cancel(): void; key: string };
@@ -170,7 +170,7 @@ export class Session {
   }
 
   setK(k: number): void {
-    this.store.setState({ k: Math.max(1, Math.min(MAX_SLIDERS, Math.round(k))), sliders: [] });
+    this.store.setState({ k: Math.max(1, Math.min(MAX_DIRECTIONS, Math.round(k))), sliders: [] });
   }
 
   /** Compute the basis again (after an error, or to see the timing). */
@@ -235,7 +235,7 @@ export class Session {
   /** What a montage with these options at the current view would be computed for (null: no basis yet). */
   montageKey(opts: MontageOptions): string | null {
     const s = this.store.getState();
-    const basis = this.currentBasis(s);
+    const basis = currentBasis(s);
     if (!basis) return null;
     const n = Math.min(opts.rows, basis.directions.length);
     return `${s.basisFor}|${n}|${opts.columns}|${opts.extent}|${s.spherical}|${s.layers}`;
@@ -243,7 +243,7 @@ export class Session {
 
   runMontage(opts: MontageOptions): void {
     const s = this.store.getState();
-    const basis = this.currentBasis(s);
+    const basis = currentBasis(s);
     const key = this.montageKey(opts);
     if (!basis || !key || this.running.montage?.key === key) return;
     const n = Math.min(opts.rows, basis.directions.length);
@@ -309,7 +309,7 @@ export class Session {
    * Run one job of a kind, replacing (cancelling) the previous one of that kind; `key` names what it
    * computes, so a result that arrives after the view moved on is still kept only if it is current.
    */
-  private async runJob<K extends JobKind>(kind: K, key: string, req: JobRequest<K>, done: (result: JobResult<K>) => void): Promise<void> {
+  private async runJob<K extends JobKind>(kind: K, key: string, req: JobRequests[K], done: (result: JobResults[K]) => void): Promise<void> {
     this.running[kind]?.cancel();
     const ready = (await this.jobsStarted) && (await this.jobsModel);
     if (!ready) {
@@ -328,7 +328,7 @@ export class Session {
     try {
       const result = await job.promise;
       if (this.running[kind] !== entry) return;
-      done(result as JobResult<K>);
+      done(result);
       this.setJob(kind, { progress: null, error: null, ms: performance.now() - t0 });
     } catch (e) {
       if (this.running[kind] !== entry) return;
@@ -343,16 +343,12 @@ export class Session {
     this.store.setState((s) => ({ jobs: { ...s.jobs, [kind]: state } }));
   }
 
-  private currentBasis(s: AtlasState): Basis | null {
-    return s.basis && s.basisFor === basisKey(s) ? s.basis : null;
-  }
-
   private latentOf(s: AtlasState): LatentSpec {
     return s.z ? { z: s.z } : s.truncation === 1 ? { seed: s.seed } : { seed: s.seed, truncation: s.truncation };
   }
 
   private editOf(s: AtlasState): LatentEdit | undefined {
-    const basis = this.currentBasis(s);
+    const basis = currentBasis(s);
     if (!basis || !s.sliders.some((v) => v !== 0)) return undefined;
     const n = Math.min(basis.directions.length, s.sliders.length);
     const space = effectiveSpace(s);
@@ -403,9 +399,6 @@ export class Session {
     }
   }
 }
-
-type JobRequest<K extends JobKind> = JobRequests[K];
-type JobResult<K extends JobKind> = JobResults[K];
 
 function clamp(v: number, range: number): number {
   return Number.isFinite(v) ? Math.max(-range, Math.min(range, v)) : 0;

@@ -7,7 +7,7 @@ import type { Basis } from '../../src/engine/types';
 import { DEFAULT_SLIDER_RANGE, SLIDER_RANGE_FACTORS } from '../../src/engine/edit';
 import { fmt } from '../plots/Axis';
 import { useAtlas, useSession } from '../context';
-import { effectiveSpace } from '../state/store';
+import { currentBasis, effectiveSpace } from '../state/store';
 import { SubspacePad } from './SubspacePad';
 import { LayerRangeControl } from './LayerRangeControl';
 
@@ -23,7 +23,7 @@ export function symbolOf(basis: Pick<Basis, 'valueName'>): string {
 
 export function EigenSliders() {
   const session = useSession();
-  const basis = useAtlas((s) => (s.basisFor !== null ? s.basis : null));
+  const basis = useAtlas(currentBasis);
   const sliders = useAtlas((s) => s.sliders);
   const range = useAtlas((s) => s.sliderRange);
   const space = useAtlas((s) => effectiveSpace(s));

@@ -10,6 +10,7 @@ import type { Montage } from '../../src/engine/types';
 import { DEFAULT_SLIDER_RANGE, SLIDER_RANGE_FACTORS } from '../../src/engine/edit';
 import { fmt } from '../plots/Axis';
 import { useAtlas, useSession } from '../context';
+import { currentBasis } from '../state/store';
 import { symbolOf } from './EigenSliders';
 import { JobStatus } from './JobStatus';
 
@@ -17,7 +18,7 @@ const COLUMN_CHOICES = [5, 7, 9, 11];
 
 export function MontagePanel() {
   const session = useSession();
-  const basis = useAtlas((s) => (s.basisFor !== null ? s.basis : null));
+  const basis = useAtlas(currentBasis);
   const basisFor = useAtlas((s) => s.basisFor);
   const montage = useAtlas((s) => s.montage);
   const montageFor = useAtlas((s) => s.montageFor);

@@ -9,6 +9,7 @@ import { histogram } from '../../src/geometry/spectrum';
 import type { SpectrumSummary } from '../../src/engine/types';
 import { Axis, MARGIN, fmt, inner } from '../plots/Axis';
 import { useAtlas, useSession } from '../context';
+import { currentBasis } from '../state/store';
 
 const W = 400, H = 230;
 
@@ -17,7 +18,7 @@ const pct = (f: number) => `${Number((f * 100).toFixed(4))}%`;
 
 export function SpectrumPanel() {
   const session = useSession();
-  const basis = useAtlas((s) => (s.basisFor !== null ? s.basis : null));
+  const basis = useAtlas(currentBasis);
   const running = useAtlas((s) => s.jobs.basis.progress !== null);
   if (!basis?.spectrum) {
     return (

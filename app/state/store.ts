@@ -137,6 +137,15 @@ export function referenceKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'space
   return `${s.model.id}|${s.z ? 'z' : s.seed}|${effectiveSpace(s)}|${s.z ? 1 : s.truncation}`;
 }
 
+/**
+ * The basis the sliders and panels may use: the one computed for the current reference and settings.
+ * A basis for an earlier reference is stale (its directions belong to another latent), so it is null
+ * while the new one is computed.
+ */
+export function currentBasis(s: Pick<AtlasState, 'basis' | 'basisFor' | 'model' | 'seed' | 'z' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k'>): Basis | null {
+  return s.basis && s.basisFor !== null && s.basisFor === basisKey(s) ? s.basis : null;
+}
+
 /** The key of the basis the controls ask for at the current reference. */
 export function basisKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k'>): string | null {
   const ref = referenceKey(s);
