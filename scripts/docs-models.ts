@@ -13,7 +13,7 @@ import { useBackend } from './lib/tfnode';
 import { dirFiles } from './lib/fsFiles';
 import { loadGenerator } from '../src/model/load';
 import { loadLayersModelFromDir } from './lib/modelio';
-import { GAN_RECIPES, PROBE_RECIPES } from './train/recipes';
+import { GAN_RECIPES, PROBE_RECIPES, type GanRecipe } from './train/recipes';
 import { buildGenerator, sampleImages } from './train/gan';
 import { openStream } from './train/data';
 import { frechetDistance, gaussianOf, probeFeatures, readProbe } from './train/quality';
@@ -23,6 +23,15 @@ import { FACTOR_TARGET_NAMES, SHAPE_CLASSES } from '../src/data/shapes';
 
 const root = path.resolve(import.meta.dirname, '..');
 const N = Number(process.env.DOCS_SAMPLES ?? 2000);
+
+/** The objective and optimiser settings of a GAN recipe, in one sentence. */
+function recipeSentence(r: GanRecipe): string {
+  const objective = r.anchor
+    ? `Objective: non-saturating GAN loss plus an encoder anchor (VAE-GAN: a training-only encoder q(z|x), and G reconstructs every real image from a posterior sample with weight ${r.anchor.reconstruction} on the mean squared error plus the posterior's KL to N(0, I) per pixel), so no real mode can be dropped`
+    : 'Objective: non-saturating GAN loss';
+  return `${objective}; lazy R1 γ = ${r.r1Gamma} every ${r.r1Every} steps; Adam lr ${r.lr}, β = (0, 0.99); EMA of G with a half-life of ${r.emaHalfLifeSteps} steps` +
+    (r.kind === 'style' ? `; style mixing with probability ${r.mixing}` : '') + '.';
+}
 
 async function generated(id: string, count: number, seed: number): Promise<{ images: Float32Array; msPerImage: number }> {
   const g = await loadGenerator(dirFiles(path.join(root, 'public', 'models', id)));
@@ -68,6 +77,7 @@ async function main() {
       `![samples of ${r.id}](img/${r.id}-grid.png)`, '',
       `64 samples from seeds 1000…; real data for comparison: [img/${r.id}-real.png](img/${r.id}-real.png).`, '',
       `Trained ${manifest.training.steps} steps (batch ${manifest.training.batch}) in ${(manifest.training.seconds / 60).toFixed(0)} min on the wasm backend; best checkpoint by probe FD.`, '',
+      recipeSentence(r), '',
       '| Fréchet distance in the probe\'s feature space | value |', '|---|---|',
       `| real vs real (floor, ${N} vs ${N}) | ${fd.realVsReal.toFixed(3)} |`,
       `| **generated vs real** | **${fd.generatedVsReal.toFixed(3)}** |`,

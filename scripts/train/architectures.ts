@@ -138,3 +138,25 @@ export function buildProbe(size: number, channels: number, outputs: number): tf.
   const out = tf.layers.dense({ units: outputs, name: 'head', kernelInitializer: tf.initializers.glorotNormal({ seed: 31 }) }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: img, outputs: out, name: 'probe' });
 }
+
+/**
+ * Encoder x → (μ, log σ²) of a VAE-style posterior over z, used only while training (see
+ * `GanBase.anchor` in recipes.ts): the discriminator's trunk without minibatch-stddev, then a dense
+ * head with 2·zDim outputs. It is not shipped with the model.
+ */
+export function buildEncoder(size: number, channels: number, width: number[], zDim: number): tf.LayersModel {
+  const img = tf.input({ shape: [size, size, channels], name: 'image' });
+  let x = new EqConv2D({ filters: width[0], kernelSize: 1, name: 'enc_from_rgb' }).apply(img) as tf.SymbolicTensor;
+  x = lrelu('enc_from_rgb_act').apply(x) as tf.SymbolicTensor;
+  for (let i = 1; i < 4; i++) {
+    x = new EqConv2D({ filters: width[i], kernelSize: 3, strides: 2, name: `enc_down${i}` }).apply(x) as tf.SymbolicTensor;
+    x = lrelu(`enc_down${i}_act`).apply(x) as tf.SymbolicTensor;
+    x = new EqConv2D({ filters: width[i], kernelSize: 3, name: `enc_conv${i}` }).apply(x) as tf.SymbolicTensor;
+    x = lrelu(`enc_conv${i}_act`).apply(x) as tf.SymbolicTensor;
+  }
+  x = tf.layers.flatten({ name: 'enc_flatten' }).apply(x) as tf.SymbolicTensor;
+  x = new EqDense({ units: width[3], name: 'enc_fc' }).apply(x) as tf.SymbolicTensor;
+  x = lrelu('enc_fc_act').apply(x) as tf.SymbolicTensor;
+  const out = new EqDense({ units: 2 * zDim, name: 'enc_posterior' }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: img, outputs: out, name: 'encoder' });
+}

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Rng } from '../../src/util/random';
-import { buildDcganGenerator, buildDiscriminator, buildMapping, buildSynthesis, styleLayerCount } from './architectures';
+import { buildDcganGenerator, buildDiscriminator, buildEncoder, buildMapping, buildSynthesis, styleLayerCount } from './architectures';
 import { openStream } from './data';
 import { loadCheckpoint, loadLayersModelFromDir, saveCheckpoint } from '../lib/modelio';
 import { progressLine } from './progress';
@@ -17,6 +17,7 @@ import { SHAPE_CLASSES } from '../../src/data/shapes';
 import type { GanRecipe } from './recipes';
 import { writeGridPng } from '../lib/png';
 import { exportGan } from './export';
+import { anchorTerms } from './anchor';
 
 export interface GanNetworks {
   /** Style models: mapping and synthesis; z-space models: generator only. */
@@ -71,6 +72,8 @@ export async function trainGan(r: GanRecipe, opts: { maxMinutes: number; checkpo
   const nets = buildGenerator(r);
   const ema = buildGenerator(r);
   const D = buildDiscriminator(r.size, r.channels, r.dWidth);
+  const E = r.anchor ? buildEncoder(r.size, r.channels, r.dWidth, r.spec.zDim) : null;
+  const eVars = E ? E.trainableWeights.map((w) => w.read() as tf.Variable) : [];
   const gModels = generatorModels(nets);
   const emaModels = generatorModels(ema);
   const gVars = gModels.flatMap((m) => m.trainableWeights.map((w) => w.read() as tf.Variable));
@@ -84,7 +87,7 @@ export async function trainGan(r: GanRecipe, opts: { maxMinutes: number; checkpo
   // fresh machine can continue; Adam restarts from zero moments there).
   const ckpt = path.join(opts.checkpointDir, r.id, 'last');
   const slimCkpt = path.join(opts.checkpointDir, r.id, 'resume');
-  const state = { step: 0, seconds: 0, bestFid: Infinity, bestRank: Infinity, bestStep: -1, history: [] as { step: number; fid: number; rarestClass?: number }[], losses: { d: 0, g: 0, r1: 0 } };
+  const state = { step: 0, seconds: 0, bestFid: Infinity, bestRank: Infinity, bestStep: -1, history: [] as { step: number; fid: number; rarestClass?: number }[], losses: { d: 0, g: 0, r1: 0, rec: 0 } };
 
   const restored = loadCheckpoint(ckpt) ?? loadCheckpoint(slimCkpt);
   if (restored) {
@@ -92,6 +95,7 @@ export async function trainGan(r: GanRecipe, opts: { maxMinutes: number; checkpo
     gVars.forEach((v, i) => v.assign(t[`g/${i}`]));
     dVars.forEach((v, i) => v.assign(t[`d/${i}`]));
     emaVars.forEach((v, i) => v.assign(t[`ema/${i}`]));
+    eVars.forEach((v, i) => v.assign(t[`e/${i}`]));
     const optNames = (prefix: string) => Object.keys(t).filter((k) => k.startsWith(prefix)).map((k) => ({ name: k.slice(prefix.length), tensor: t[k] }));
     const exact = optNames('gopt/').length > 0;
     if (exact) {
@@ -153,6 +157,7 @@ export async function trainGan(r: GanRecipe, opts: { maxMinutes: number; checkpo
     gVars.forEach((v, i) => (tensors[`g/${i}`] = v));
     dVars.forEach((v, i) => (tensors[`d/${i}`] = v));
     emaVars.forEach((v, i) => (tensors[`ema/${i}`] = v));
+    eVars.forEach((v, i) => (tensors[`e/${i}`] = v));
     const gState = await gOpt.getWeights();
     const dState = await dOpt.getWeights();
     for (const { name, tensor } of gState) tensors[`gopt/${name}`] = tensor;
@@ -191,8 +196,15 @@ export async function trainGan(r: GanRecipe, opts: { maxMinutes: number; checkpo
     }, true, dVars)!;
     fake.dispose();
 
-    // Generator step.
-    const gLoss = gOpt.minimize(() => softplus(tf.neg(D.apply(generate(r, nets, z3, mixing ? { z2: z4, cut } : undefined)) as tf.Tensor)).mean() as tf.Scalar, true, gVars)!;
+    // Generator step (and, when anchored, the encoder's: both minimise the VAE term).
+    const gLoss = gOpt.minimize(() => {
+      const adversarial = softplus(tf.neg(D.apply(generate(r, nets, z3, mixing ? { z2: z4, cut } : undefined)) as tf.Tensor)).mean();
+      if (!E || !r.anchor) return adversarial as tf.Scalar;
+      const anchor = anchorTerms(E.apply(realT) as tf.Tensor2D, tf.tensor2d(rng.normals(B * zd), [B, zd]), realT,
+        (z) => generate(r, nets, z), r.anchor.reconstruction);
+      state.losses.rec = anchor.squaredError.dataSync()[0];
+      return tf.add(adversarial, anchor.loss) as tf.Scalar;
+    }, true, [...gVars, ...eVars])!;
 
     // EMA of G's weights, with a warm-up so early EMA is not dominated by the random initialisation.
     const beta = Math.min(emaBeta, (1 + step) / (10 + step));
@@ -207,7 +219,7 @@ export async function trainGan(r: GanRecipe, opts: { maxMinutes: number; checkpo
 
     if (state.step % 50 === 0) {
       const sps = (Date.now() - windowStart) / 1000 / windowSteps;
-      console.log(progressLine(r.id, state.step, r.steps, sps, { lossD: state.losses.d, lossG: state.losses.g, tensors: tf.memory().numTensors }));
+      console.log(progressLine(r.id, state.step, r.steps, sps, { lossD: state.losses.d, lossG: state.losses.g, ...(r.anchor ? { mse: state.losses.rec } : {}), tensors: tf.memory().numTensors }));
       windowStart = Date.now();
       windowSteps = 0;
     }

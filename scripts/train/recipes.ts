@@ -24,6 +24,13 @@ interface GanBase {
   emaHalfLifeSteps: number;
   seed: number;
   probe: string;
+  /**
+   * Encoder anchoring (VAE-GAN, see anchor.ts): a training-only encoder, and G also reconstructs every
+   * real image from its posterior sample, with `reconstruction` = 1/(2σ_x²) on the mean squared error.
+   * Absent: a pure GAN. (A mean-L1 reconstruction was tried first: its median optimum is the plain
+   * background, and after 1,000 steps G reconstructed the background only.)
+   */
+  anchor?: { reconstruction: number };
 }
 
 export interface StyleRecipe extends GanBase {
@@ -89,12 +96,13 @@ export const GAN_RECIPES: Record<string, GanRecipe> = {
     dWidth: [16, 32, 64, 64],
     batch: 16,
     steps: 12000,
-    lr: 0.002,
-    r1Gamma: 1,
+    lr: 0.001,
+    r1Gamma: 0.1,
     r1Every: 4,
     emaHalfLifeSteps: 500,
     seed: 12,
     probe: 'shapes-probe',
+    anchor: { reconstruction: 50 },
   },
   'fashion-dcgan': {
     id: 'fashion-dcgan',
