@@ -25,6 +25,8 @@ it('loads the default model and renders a non-blank image', async () => {
   expect(label).toMatch(/seed 1/);
   await expect.poll(() => b.page.textContent('[data-testid=status-backend]')).toContain(s.backend!);
   expect(await b.page.textContent('[data-testid=status-ms]')).toMatch(/\d ms/);
+  // A clean load logs no errors (a missing favicon once showed up here as a 404).
+  expect(b.logs.filter((l) => l.startsWith('[error]') || l.startsWith('[pageerror]'))).toEqual([]);
   await screenshot(b.page, 'default-model');
 });
 

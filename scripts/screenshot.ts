@@ -18,7 +18,13 @@ async function main() {
   try {
     await browser.page.goto(`http://127.0.0.1:${address.port}/${hash ? `#${hash}` : ''}`);
     await browser.page.setViewportSize({ width: 1440, height: 900 });
-    await browser.page.waitForFunction(() => document.querySelector('canvas.main-canvas')?.getAttribute('data-frame')?.includes(':'), undefined, { timeout: 300_000 });
+    // The frame key carries the slider positions after a ':' once a link's sliders are applied; a link
+    // without sliders (no `c=`) has no ':' to wait for.
+    const withSliders = new URLSearchParams(hash).has('c');
+    await browser.page.waitForFunction((sliders) => {
+      const key = document.querySelector('canvas.main-canvas')?.getAttribute('data-frame');
+      return !!key && (!sliders || key.includes(':'));
+    }, withSliders, { timeout: 300_000 });
     const panel = new URLSearchParams(hash).get('panel');
     const content: Record<string, string> = { spectrum: '[data-testid=spectrum]', montage: '[data-testid=montage]' };
     if (panel && content[panel]) await browser.page.locator(content[panel]).waitFor({ timeout: 300_000 });
