@@ -99,17 +99,18 @@ export const DISCRIMINATOR_FEATURES = ['feat_a', 'feat_b', 'feat_c', 'feat_d'];
  * The convolutional trunk shared by the discriminator and the training-only encoder: a 1×1 fromRGB at
  * full resolution, then three stages of a stride-2 3×3 conv followed by a 3×3 conv, down to ~4×4.
  * (A 3×3 conv at full resolution was 4× the cost for little gain on these small images.)
- * `name(layer, stage)` names each conv (`layer` = 'from_rgb' | 'down' | 'conv') and its activation
- * (`layer` + '_act'), so the discriminator keeps its saved layer names and feature layers.
+ * Layers are named `prefix` + from_rgb, down1, conv1, … (activations + '_act'); `rename` replaces single
+ * names, so the discriminator keeps its saved layer names and feature layers.
  */
-function downsamplingTrunk(img: tf.SymbolicTensor, width: number[], name: (layer: string, stage: number) => string): tf.SymbolicTensor {
-  let x = new EqConv2D({ filters: width[0], kernelSize: 1, name: name('from_rgb', 0) }).apply(img) as tf.SymbolicTensor;
-  x = lrelu(name('from_rgb_act', 0)).apply(x) as tf.SymbolicTensor;
+function downsamplingTrunk(img: tf.SymbolicTensor, width: number[], prefix = '', rename: Record<string, string> = {}): tf.SymbolicTensor {
+  const name = (layer: string) => rename[layer] ?? `${prefix}${layer}`;
+  let x = new EqConv2D({ filters: width[0], kernelSize: 1, name: name('from_rgb') }).apply(img) as tf.SymbolicTensor;
+  x = lrelu(name('from_rgb_act')).apply(x) as tf.SymbolicTensor;
   for (let i = 1; i < 4; i++) {
-    x = new EqConv2D({ filters: width[i], kernelSize: 3, strides: 2, name: name('down', i) }).apply(x) as tf.SymbolicTensor;
-    x = lrelu(name('down_act', i)).apply(x) as tf.SymbolicTensor;
-    x = new EqConv2D({ filters: width[i], kernelSize: 3, name: name('conv', i) }).apply(x) as tf.SymbolicTensor;
-    x = lrelu(name('conv_act', i)).apply(x) as tf.SymbolicTensor;
+    x = new EqConv2D({ filters: width[i], kernelSize: 3, strides: 2, name: name(`down${i}`) }).apply(x) as tf.SymbolicTensor;
+    x = lrelu(name(`down${i}_act`)).apply(x) as tf.SymbolicTensor;
+    x = new EqConv2D({ filters: width[i], kernelSize: 3, name: name(`conv${i}`) }).apply(x) as tf.SymbolicTensor;
+    x = lrelu(name(`conv${i}_act`)).apply(x) as tf.SymbolicTensor;
   }
   return x;
 }
@@ -120,10 +121,8 @@ function downsamplingTrunk(img: tf.SymbolicTensor, width: number[], name: (layer
  */
 export function buildDiscriminator(size: number, channels: number, width: number[]): tf.LayersModel {
   const img = tf.input({ shape: [size, size, channels], name: 'image' });
-  let x = downsamplingTrunk(img, width, (layer, i) => {
-    if (layer === 'from_rgb_act') return DISCRIMINATOR_FEATURES[0];
-    if (layer === 'conv_act') return i < 3 ? DISCRIMINATOR_FEATURES[i] : 'conv3_act';
-    return layer === 'from_rgb' ? layer : layer === 'down_act' ? `down${i}_act` : `${layer}${i}`;
+  let x = downsamplingTrunk(img, width, '', {
+    from_rgb_act: DISCRIMINATOR_FEATURES[0], conv1_act: DISCRIMINATOR_FEATURES[1], conv2_act: DISCRIMINATOR_FEATURES[2],
   });
   x = new MinibatchStd({ groupSize: 4, name: 'mbstd' }).apply(x) as tf.SymbolicTensor;
   x = new EqConv2D({ filters: width[3], kernelSize: 3, name: 'final_conv' }).apply(x) as tf.SymbolicTensor;
@@ -160,10 +159,7 @@ export function buildProbe(size: number, channels: number, outputs: number): tf.
  */
 export function buildEncoder(size: number, channels: number, width: number[], zDim: number): tf.LayersModel {
   const img = tf.input({ shape: [size, size, channels], name: 'image' });
-  let x = downsamplingTrunk(img, width, (layer, i) => {
-    const [base, act] = layer.endsWith('_act') ? [layer.slice(0, -4), '_act'] : [layer, ''];
-    return `enc_${base === 'from_rgb' ? base : `${base}${i}`}${act}`;
-  });
+  let x = downsamplingTrunk(img, width, 'enc_');
   x = tf.layers.flatten({ name: 'enc_flatten' }).apply(x) as tf.SymbolicTensor;
   x = new EqDense({ units: width[3], name: 'enc_fc' }).apply(x) as tf.SymbolicTensor;
   x = lrelu('enc_fc_act').apply(x) as tf.SymbolicTensor;
