@@ -14,7 +14,7 @@ import { dirFiles } from './lib/fsFiles';
 import { loadGenerator } from '../src/model/load';
 import { loadLayersModelFromDir } from './lib/modelio';
 import { GAN_RECIPES, PROBE_RECIPES, type GanRecipe } from './train/recipes';
-import { buildGenerator, sampleImages } from './train/gan';
+import { ADAM_BETAS, buildGenerator, sampleImages } from './train/gan';
 import { openStream } from './train/data';
 import { frechetDistance, gaussianOf, probeFeatures, readProbe } from './train/quality';
 import { writeGridPng } from './lib/png';
@@ -29,7 +29,7 @@ function recipeSentence(r: GanRecipe): string {
   const objective = r.anchor
     ? `Objective: non-saturating GAN loss plus an encoder anchor (VAE-GAN: a training-only encoder q(z|x), and G reconstructs every real image from a posterior sample with weight ${r.anchor.reconstruction} on the mean squared error plus the posterior's KL to N(0, I) per pixel), so no real mode can be dropped`
     : 'Objective: non-saturating GAN loss';
-  return `${objective}; lazy R1 γ = ${r.r1Gamma} every ${r.r1Every} steps; Adam lr ${r.lr}, β = (0, 0.99); EMA of G with a half-life of ${r.emaHalfLifeSteps} steps` +
+  return `${objective}; lazy R1 γ = ${r.r1Gamma} every ${r.r1Every} steps; Adam lr ${r.lr}, β = (${ADAM_BETAS.join(', ')}); EMA of G with a half-life of ${r.emaHalfLifeSteps} steps` +
     (r.kind === 'style' ? `; style mixing with probability ${r.mixing}` : '') + '.';
 }
 

@@ -64,6 +64,8 @@ export function sampleImages(r: GanRecipe, n: GanNetworks, zs: Float32Array, cou
 }
 
 const softplus = (x: tf.Tensor) => tf.softplus(x);
+/** Adam's (β1, β2) for G and D: no momentum, as in StyleGAN2 (docs-models quotes them). */
+export const ADAM_BETAS = [0, 0.99] as const;
 /** Added to the FD of a checkpoint that leaves a shape class under 10 %, so covering ones always rank first. */
 const COVERAGE_PENALTY = 1e6;
 
@@ -80,8 +82,8 @@ export async function trainGan(r: GanRecipe, opts: { maxMinutes: number; checkpo
   const dVars = D.trainableWeights.map((w) => w.read() as tf.Variable);
   const emaVars = emaModels.flatMap((m) => m.trainableWeights.map((w) => w.read() as tf.Variable));
   emaVars.forEach((v, i) => v.assign(gVars[i]));
-  const gOpt = tf.train.adam(r.lr, 0, 0.99, 1e-8);
-  const dOpt = tf.train.adam(r.lr, 0, 0.99, 1e-8);
+  const gOpt = tf.train.adam(r.lr, ...ADAM_BETAS, 1e-8);
+  const dOpt = tf.train.adam(r.lr, ...ADAM_BETAS, 1e-8);
   // Two checkpoints: `last` (everything, incl. Adam's moments: exact resumption, kept locally) and
   // `resume` (weights, EMA and state only: a third of the size, committed so that a later session on a
   // fresh machine can continue; Adam restarts from zero moments there).
