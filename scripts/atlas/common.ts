@@ -43,25 +43,22 @@ export class Opts {
   }
 
   int(name: string, fallback?: number, range?: [number, number]): number {
-    const raw = this.map.get(name);
-    if (raw === undefined) {
-      if (fallback === undefined) throw new UsageError(`--${name} is required`);
-      return fallback;
-    }
-    const v = Number(raw);
-    if (!Number.isInteger(v)) throw new UsageError(`--${name} must be an integer, got '${raw}'`);
-    if (range && (v < range[0] || v > range[1])) throw new UsageError(`--${name} must be between ${range[0]} and ${range[1]}, got ${v}`);
-    return v;
+    return this.numeric(name, 'an integer', (v) => Number.isInteger(v), fallback, range);
   }
 
   num(name: string, fallback?: number, range?: [number, number]): number {
+    return this.numeric(name, 'a number', (v, raw) => raw.trim() !== '' && Number.isFinite(v), fallback, range);
+  }
+
+  /** One numeric option: required unless it has a fallback, then `valid`, then the range, each with its own message. */
+  private numeric(name: string, what: string, valid: (v: number, raw: string) => boolean, fallback?: number, range?: [number, number]): number {
     const raw = this.map.get(name);
     if (raw === undefined) {
       if (fallback === undefined) throw new UsageError(`--${name} is required`);
       return fallback;
     }
     const v = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(v)) throw new UsageError(`--${name} must be a number, got '${raw}'`);
+    if (!valid(v, raw)) throw new UsageError(`--${name} must be ${what}, got '${raw}'`);
     if (range && (v < range[0] || v > range[1])) throw new UsageError(`--${name} must be between ${range[0]} and ${range[1]}, got ${v}`);
     return v;
   }

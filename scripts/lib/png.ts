@@ -3,6 +3,13 @@ import { PNG } from 'pngjs';
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** Grid layout: columns (default √count, rounded up), integer upscale, and the value range mapped to 0…255. */
+export interface GridOptions {
+  cols?: number;
+  scale?: number;
+  range?: [number, number];
+}
+
 /**
  * Write `count` images ([count, h, w, c] row-major, values in [lo, hi]) as a grid PNG with a one-pixel
  * dark gutter, optionally upscaled by an integer factor (nearest, so pixels stay crisp).
@@ -14,7 +21,7 @@ export function writeGridPng(
   h: number,
   w: number,
   c: number,
-  opts: { cols?: number; scale?: number; range?: [number, number] } = {},
+  opts: GridOptions = {},
 ): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, gridPng(images, count, h, w, c, opts).data);
@@ -27,7 +34,7 @@ export function gridPng(
   h: number,
   w: number,
   c: number,
-  opts: { cols?: number; scale?: number; range?: [number, number] } = {},
+  opts: GridOptions = {},
 ): { data: Buffer; width: number; height: number } {
   const cols = opts.cols ?? Math.ceil(Math.sqrt(count));
   const rows = Math.ceil(count / cols);
