@@ -85,10 +85,21 @@ describe('shapes renderer', () => {
     for (let i = 0; i < 4000; i++) {
       const f = sampleFactors(rng);
       counts.set(f.shape, (counts.get(f.shape) ?? 0) + 1);
-      expect(f.x).toBeGreaterThanOrEqual(-0.25);
-      expect(f.x).toBeLessThanOrEqual(0.25);
+      expect(f.x).toBeGreaterThanOrEqual(-0.2);
+      expect(f.x).toBeLessThanOrEqual(0.2);
     }
     for (const c of SHAPE_CLASSES) expect(counts.get(c)! / 4000).toBeGreaterThan(0.2);
+  });
+
+  it('maps each position, size and background range onto [-1, 1] for the probe', () => {
+    const lo = factorTargets({ ...base, x: -0.2, y: -0.2, scale: 0.18, background: 0 });
+    const hi = factorTargets({ ...base, x: 0.2, y: 0.2, scale: 0.3, background: 0.5 });
+    const mid = factorTargets({ ...base, x: 0, y: 0, scale: 0.24, background: 0.25 });
+    for (const j of [0, 1, 2, 7]) {
+      expect(lo[j]).toBeCloseTo(-1, 12);
+      expect(hi[j]).toBeCloseTo(1, 12);
+      expect(mid[j]).toBeCloseTo(0, 12);
+    }
   });
 
   it('encodes rotation modulo the class symmetry (a square turned by 90° has the same targets)', () => {

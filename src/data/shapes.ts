@@ -20,10 +20,10 @@ export const SHAPE_FACTORS = ['shape', 'x', 'y', 'scale', 'rotation', 'hue', 'ba
 
 export interface ShapeFactors {
   shape: ShapeClass;
-  /** Centre, as a fraction of the image side, in [-0.25, 0.25] around the image centre. */
+  /** Centre, as a fraction of the image side, in [-0.2, 0.2] around the image centre. */
   x: number;
   y: number;
-  /** Half-size of the shape as a fraction of the image side, in [0.12, 0.26]. */
+  /** Half-size of the shape as a fraction of the image side, in [0.18, 0.3]. */
   scale: number;
   /** Radians in [0, 2π). */
   rotation: number;
@@ -33,10 +33,17 @@ export interface ShapeFactors {
   background: number;
 }
 
+/**
+ * Shapes are large for a 32×32 frame (a square is 11–18 px a side) so that what tells the classes
+ * apart — corners, straight edges, the heart's notch — spans enough pixels for a small GAN to learn in
+ * the few tens of thousands of images it sees here. (With half-sizes 0.12–0.26 and centres within
+ * ±0.25, the bundled GANs drew round blobs and under-produced squares.) Centres stay within ±0.2 so
+ * that even the largest rotated square stays almost entirely inside the frame.
+ */
 export const FACTOR_RANGES = {
-  x: [-0.25, 0.25],
-  y: [-0.25, 0.25],
-  scale: [0.12, 0.26],
+  x: [-0.2, 0.2],
+  y: [-0.2, 0.2],
+  scale: [0.18, 0.3],
   rotation: [0, 2 * Math.PI],
   hue: [0, 1],
   background: [0, 0.5],
@@ -174,6 +181,11 @@ export function shapesBatch(seed: number, count: number, size: number): ShapesBa
   return { images, factors };
 }
 
+/** A factor's value mapped from its sampling range to [-1, 1]. */
+function standardised(v: number, [lo, hi]: readonly [number, number]): number {
+  return (2 * v - lo - hi) / (hi - lo);
+}
+
 /**
  * The probe's regression targets for one image: [x, y, scale, cos(kθ), sin(kθ), cos 2πh, sin 2πh, bg],
  * where k is the class's symmetry order so that rotation is a continuous, well-defined target.
@@ -181,14 +193,14 @@ export function shapesBatch(seed: number, count: number, size: number): ShapesBa
 export function factorTargets(f: ShapeFactors): number[] {
   const k = SHAPE_SYMMETRY[f.shape];
   return [
-    f.x / 0.25,
-    f.y / 0.25,
-    (f.scale - 0.19) / 0.07,
+    standardised(f.x, FACTOR_RANGES.x),
+    standardised(f.y, FACTOR_RANGES.y),
+    standardised(f.scale, FACTOR_RANGES.scale),
     Math.cos(k * f.rotation),
     Math.sin(k * f.rotation),
     Math.cos(2 * Math.PI * f.hue),
     Math.sin(2 * Math.PI * f.hue),
-    (f.background - 0.25) / 0.25,
+    standardised(f.background, FACTOR_RANGES.background),
   ];
 }
 export const FACTOR_TARGET_NAMES = ['x', 'y', 'scale', 'rot_cos', 'rot_sin', 'hue_cos', 'hue_sin', 'background'];
