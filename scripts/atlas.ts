@@ -11,7 +11,7 @@
  *               per-sample spectra, anisotropy dims, α(v) vs its law, C^H (linear, log), averaged metric
  *   grassmann   --model ID --samples N [--seed S0] [--close 0.1] [--k-max K]      (style models: Choi Fig. 8)
  *   traverse    --model ID --seed S --basis hessian|local|average|ganspace|sefa [--index I] [--steps K]
- *               --range R [--space z|w] [--distance D] [--spherical] [--curve N] [--samples M] [--scale X] --png FILE
+ *               --range R [--space z|w] [--distance D] [--spherical] [--curve N] [--layers coarse|middle|fine] [--samples M] [--scale X] --png FILE
  *   score       --model ID [--basis b1,b2,…] [--seeds S] [--seed S0] [--top K] [--space z|w] [--samples M] [--method exact|fd]
  *               (shapes models: factor alignment of each basis's top directions, through the shapes probe)
  */
@@ -37,7 +37,7 @@ const COMMANDS: Record<string, Command> = {
   'local-basis': { run: localBasisCommand, options: ['model', 'seed'] },
   spectrum: { run: spectrum, options: ['model', 'samples', 'seed', 'space', 'distance', 'alpha-samples'] },
   grassmann: { run: grassmann, options: ['model', 'samples', 'seed', 'close', 'k-max'] },
-  traverse: { run: traverse, options: ['model', 'seed', 'basis', 'index', 'steps', 'range', 'space', 'distance', 'spherical', 'curve', 'samples', 'scale', 'png'] },
+  traverse: { run: traverse, options: ['model', 'seed', 'basis', 'index', 'steps', 'range', 'space', 'distance', 'spherical', 'curve', 'layers', 'samples', 'scale', 'png'] },
   score: { run: score, options: ['model', 'basis', 'seeds', 'seed', 'top', 'space', 'samples', 'method'] },
 };
 

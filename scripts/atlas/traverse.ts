@@ -8,6 +8,9 @@
  *          the other bases (§3.4, every-step); frames are taken at the same |t| along the curve (Z linearly
  *          interpolated between the curve's points, then mapped).
  *
+ * --layers coarse|middle|fine (W, style models) applies the move to those style layers only: each frame is
+ * a w+ code with the moved w on the chosen layers and the start's w on the others (both rows).
+ *
  * For `hessian` the range is an IMAGE distance: T = R/√λ_I (eigenScaledSteps), so every eigenvector moves
  * the image by the same predicted RMS amount R (pixels scaled to [0, 1]) at the ends. For the other bases
  * R is the latent step T itself (unit directions).
@@ -15,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
 import { writeGridPng } from '../lib/png';
-import { eigenScaledSteps, linearPath, sphericalPath } from '../../src/geometry/traversal';
+import { eigenScaledSteps, LAYER_RANGES, layerRange, linearPath, sphericalPath, wplusStep, type LayerRange } from '../../src/geometry/traversal';
 import { curveTraversalOfGenerator, type CurveTraversal } from '../../src/geometry/curveTraversal';
 import { DISTANCES, type DistanceName } from '../../src/distance';
 import type { Generator } from '../../src/model/generator';
@@ -33,6 +36,8 @@ export interface TraverseOptions {
   spherical: boolean;
   /** Curve pieces per side (0: no curve row). */
   curve: number;
+  /** Style layers the W move applies to (default all: a plain W move). */
+  layers?: LayerRange;
   /** Where to write the montage (optional for in-process callers, who may take `images` instead). */
   png?: string;
   /** Return the frames as `images` (rows × steps images, [count, H, W, C] row-major). */
@@ -55,6 +60,8 @@ export interface TraverseResult {
   eigenvalue?: number;
   predicted?: number;
   rows: string[];
+  /** With --layers: the style-layer range [start, end) that moved, of `styleLayers`. */
+  layers?: { range: LayerRange; start: number; end: number; styleLayers: number };
   curve?: { pieces: number; indices: number[][]; minSimilarity: number; wLength: number[] };
   notes: string[];
   png?: string;
@@ -74,9 +81,23 @@ function framesOnCurve(plus: CurveTraversal, minus: CurveTraversal, ts: number[]
   return out;
 }
 
-function render(g: Generator, latents: Float64Array, count: number, space: 'z' | 'w'): Float32Array {
+function layerSpan(styleLayers: number, range: LayerRange): NonNullable<TraverseResult['layers']> {
+  const [start, end] = layerRange(styleLayers, range);
+  return { range, start, end, styleLayers };
+}
+
+/** Frames from `count` latents in `space`; with a layer range, W latents become w+ codes moved on those layers only. */
+function render(g: Generator, latents: Float64Array, count: number, space: 'z' | 'w', restrict?: { base: Float64Array; range: LayerRange }): Float32Array {
   const n = latents.length / count;
-  return tf.tidy(() => g.generate(tf.tensor2d(Float32Array.from(latents), [count, n]), space).dataSync() as Float32Array);
+  if (!restrict) return tf.tidy(() => g.generate(tf.tensor2d(Float32Array.from(latents), [count, n]), space).dataSync() as Float32Array);
+  const shape = { layers: g.styleLayers!, wDim: n };
+  const codes = new Float32Array(count * shape.layers * n);
+  for (let f = 0; f < count; f++) {
+    const w = latents.subarray(f * n, (f + 1) * n);
+    const offset = Float64Array.from(w, (v, i) => v - restrict.base[i]);
+    codes.set(wplusStep(restrict.base, offset, 1, shape, restrict.range), f * shape.layers * n);
+  }
+  return tf.tidy(() => g.generate(tf.tensor3d(codes, [count, shape.layers, n]), 'wplus').dataSync() as Float32Array);
 }
 
 export async function traverseStudy(g: Generator, o: TraverseOptions): Promise<TraverseResult> {
@@ -87,6 +108,10 @@ export async function traverseStudy(g: Generator, o: TraverseOptions): Promise<T
   if (o.spherical && o.space !== 'z') throw new UsageError('--spherical moves on the prior\'s sphere in Z; use it with --space z (or a z-space model)');
   if (o.curve > 0 && !g.isStyleBased) throw new UsageError(`--curve walks the mapping network's image in W; ${g.manifest.id} is a z-space generator`);
   if (o.curve > 0 && o.space !== 'w') throw new UsageError('--curve needs the direction in W (--space w)');
+  const layers = o.layers ?? 'all';
+  if (layers !== 'all' && (!g.isStyleBased || o.space !== 'w' || !g.styleLayers || g.styleLayers < 2)) {
+    throw new UsageError('--layers restricts a W move to some style layers; use it with --space w on a style model with W+ input');
+  }
   const ctx = { g, space: o.space, distance: o.distance, k: o.index + 1, averageSamples: o.averageSamples ?? 8, averageSeed: 1000, ganspaceSamples: o.ganspaceSamples };
   const dirs: Directions = await directionsAt(ctx, o.basis, o.seed, new Map());
   const n = dirs.n;
@@ -102,7 +127,8 @@ export async function traverseStudy(g: Generator, o: TraverseOptions): Promise<T
   const ts = Array.from({ length: K }, (_, i) => (K === 1 ? 0 : -T + (2 * T * i) / (K - 1)));
   const x0 = latentValues(g, o.seed, o.space);
   const line = o.spherical ? sphericalPath(x0, v, ts) : linearPath(x0, v, ts);
-  const frames: Float32Array[] = [render(g, line, K, o.space)];
+  const restrict = layers === 'all' ? undefined : { base: x0, range: layers };
+  const frames: Float32Array[] = [render(g, line, K, o.space, restrict)];
   const rowNames = [o.spherical ? 'spherical' : 'linear'];
   let curve: TraverseResult['curve'];
   if (o.curve > 0) {
@@ -112,7 +138,7 @@ export async function traverseStudy(g: Generator, o: TraverseOptions): Promise<T
     const minus = curveTraversalOfGenerator(g, z, { ...common, sign: -1 });
     const zs = framesOnCurve(plus, minus, ts, T, g.zDim);
     const ws = tf.tidy(() => g.mapZ(tf.tensor2d(Float32Array.from(zs), [K, g.zDim])).dataSync() as Float32Array);
-    frames.push(render(g, Float64Array.from(ws), K, 'w'));
+    frames.push(render(g, Float64Array.from(ws), K, 'w', restrict));
     rowNames.push(o.basis === 'local' ? 'curve' : 'curve (guided)');
     curve = {
       pieces: o.curve,
@@ -129,6 +155,7 @@ export async function traverseStudy(g: Generator, o: TraverseOptions): Promise<T
     model: g.manifest.id, basis: o.basis, space: o.space, seed: o.seed, index: o.index, t: ts,
     ...(eigenvalue !== undefined ? { eigenvalue, predicted } : {}),
     rows: rowNames, ...(curve ? { curve } : {}), notes: dirs.notes,
+    ...(restrict ? { layers: layerSpan(g.styleLayers!, layers) } : {}),
     ...(o.png ? { png: path.resolve(o.png) } : {}), ...(o.keepImages ? { images: all } : {}), ms: performance.now() - t0,
   };
 }
@@ -147,7 +174,8 @@ export async function traverse(opts: Opts) {
   const g = await openModel(opts);
   try {
     const space = opts.choice('space', ['z', 'w'] as const, defaultSpace(g));
-    return await traverseStudy(g, { seed, basis, index, steps, range, space, distance, spherical: opts.flag('spherical'), curve, png, scale, averageSamples });
+    const layers = opts.choice('layers', LAYER_RANGES, 'all');
+    return await traverseStudy(g, { seed, basis, index, steps, range, space, distance, spherical: opts.flag('spherical'), curve, layers, png, scale, averageSamples });
   } finally {
     g.dispose();
   }

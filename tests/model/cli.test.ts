@@ -137,6 +137,8 @@ describe('atlas CLI', () => {
     [['traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'local', '--range', '1', '--spherical', '--png', 'x.png'], /--spherical/],
     [['traverse', '--model', 'shapes-dcgan', '--seed', '1', '--basis', 'local', '--range', '1', '--png', 'x.png'], /no Local Basis/],
     [['traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'local', '--range', 'far', '--png', 'x.png'], /--range must be a number/],
+    [['traverse', '--model', 'shapes-dcgan', '--seed', '1', '--basis', 'sefa', '--range', '1', '--layers', 'fine', '--png', 'x.png'], /--layers restricts a W move/],
+    [['traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'sefa', '--range', '1', '--layers', 'top', '--png', 'x.png'], /--layers must be one of/],
     [['score', '--model', 'fashion-dcgan'], /needs the shapes factors/],
     [['score', '--model', 'shapes-style', '--basis', 'hessian,pca'], /'pca' is not one of/],
   ])('bad input %j exits 2 with one line', (args, message) => {
