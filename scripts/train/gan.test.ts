@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { trainGan } from './gan';
+import { coversClasses, trainGan } from './gan';
 import type { DcganRecipe } from './recipes';
 
 const tiny: DcganRecipe = {
@@ -56,7 +56,7 @@ beforeAll(async () => {
   await run('split', 2);
   afterTwoSteps = exportedWeights('split');
   await run('split', 4);
-});
+}, 120_000);
 
 afterAll(() => {
   vi.restoreAllMocks();
@@ -91,5 +91,15 @@ describe('trainGan (tiny anchored DCGAN, cpu backend)', () => {
     expect(maxAbsDiff(afterTwoSteps, whole)).toBeGreaterThan(1e-4);
     const checkpoint = JSON.parse(fs.readFileSync(path.join(root, 'split', 'checkpoints', tiny.id, 'last.json'), 'utf8'));
     expect(checkpoint.state.step).toBe(4);
+  });
+});
+
+describe('coversClasses', () => {
+  it('asks the rarest class to clear 10 % by two standard errors of its sample estimate', () => {
+    expect(coversClasses(0.1, 1000)).toBe(false);
+    expect(coversClasses(0.12, 1000)).toBe(false); // 0.12 − 2·√(0.12·0.88/1000) = 0.0994
+    expect(coversClasses(0.125, 1000)).toBe(true); // 0.1041
+    expect(coversClasses(0.12, 100_000)).toBe(true);
+    expect(coversClasses(0, 1000)).toBe(false);
   });
 });
