@@ -76,7 +76,10 @@ async function main() {
     lines.push(`## ${manifest.name} (\`${r.id}\`)`, '', manifest.description, '',
       `![samples of ${r.id}](img/${r.id}-grid.png)`, '',
       `64 samples from seeds 1000…; real data for comparison: [img/${r.id}-real.png](img/${r.id}-real.png).`, '',
-      `Trained ${manifest.training.steps} steps (batch ${manifest.training.batch}) in ${(manifest.training.seconds / 60).toFixed(0)} min on the wasm backend; best checkpoint by probe FD.`, '',
+      `Trained ${manifest.training.steps} steps (batch ${manifest.training.batch}) in ${(manifest.training.seconds / 60).toFixed(0)} min on the wasm backend; ` +
+        (r.data === 'shapes'
+          ? 'shipped: the checkpoint with the lowest probe FD among those whose rarest shape class clears 10 % by two standard errors (1,000 samples).'
+          : 'shipped: the checkpoint with the lowest probe FD.'), '',
       recipeSentence(r), '',
       '| Fréchet distance in the probe\'s feature space | value |', '|---|---|',
       `| real vs real (floor, ${N} vs ${N}) | ${fd.realVsReal.toFixed(3)} |`,
@@ -84,8 +87,9 @@ async function main() {
       `| untrained generator vs real (ceiling) | ${fd.untrainedVsReal.toFixed(3)} |`, '');
     const historyFile = path.join(root, 'checkpoints', r.id, 'history.json');
     if (fs.existsSync(historyFile)) {
-      const history = JSON.parse(fs.readFileSync(historyFile, 'utf8')) as { step: number; fid: number }[];
-      lines.push(`Probe FD of the EMA generator during training (1,000 samples each): ${history.map((h) => `${h.step}: ${h.fid.toFixed(1)}`).join(' · ')}.`, '');
+      const history = JSON.parse(fs.readFileSync(historyFile, 'utf8')) as { step: number; fid: number; rarestClass?: number }[];
+      const entry = (h: (typeof history)[number]) => `${h.step}: ${h.fid.toFixed(1)}` + (h.rarestClass === undefined ? '' : ` (${(100 * h.rarestClass).toFixed(1)} %)`);
+      lines.push(`Probe FD of the EMA generator during training (1,000 samples each${r.data === 'shapes' ? '; in brackets the rarest shape class' : ''}): ${history.map(entry).join(' · ')}.`, '');
     }
     const classNames = classes === 4 ? [...SHAPE_CLASSES] : JSON.parse(fs.readFileSync(path.join(root, 'public', 'models', 'probes', r.probe, 'manifest.json'), 'utf8')).outputs.classes;
     const rarest = Math.min(...readGen.classFreq);

@@ -75,13 +75,15 @@ export const GAN_RECIPES: Record<string, GanRecipe> = {
     dWidth: [16, 32, 64, 64],
     batch: 16,
     steps: 12000,
-    lr: 0.002,
+    lr: 0.001,
+    // γ 1, not the DCGAN's 0.1: with γ 0.1 and the anchor this model oscillated and collapsed.
     r1Gamma: 1,
     r1Every: 4,
     emaHalfLifeSteps: 500,
     mixing: 0.5,
     seed: 11,
     probe: 'shapes-probe',
+    anchor: { reconstruction: 50 },
   },
   'shapes-dcgan': {
     id: 'shapes-dcgan',
