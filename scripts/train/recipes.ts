@@ -76,7 +76,8 @@ export const GAN_RECIPES: Record<string, GanRecipe> = {
     batch: 16,
     steps: 12000,
     lr: 0.001,
-    // γ 1, not the DCGAN's 0.1: with γ 0.1 and the anchor this model oscillated and collapsed.
+    // γ 1, not the DCGAN's 0.1: an earlier anchored run with γ 0.1 oscillated and collapsed. This one is
+    // steadier but still swings (probe FD 56 at its best step 1750, 158–198 after it).
     r1Gamma: 1,
     r1Every: 4,
     emaHalfLifeSteps: 500,
