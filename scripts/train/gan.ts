@@ -103,7 +103,7 @@ export async function trainGan(r: GanRecipe, opts: { maxMinutes: number; checkpo
   // fresh machine can continue; Adam restarts from zero moments there).
   const ckpt = path.join(opts.checkpointDir, r.id, 'last');
   const slimCkpt = path.join(opts.checkpointDir, r.id, 'resume');
-  const state = { step: 0, seconds: 0, bestFid: Infinity, bestRank: Infinity, bestStep: -1, history: [] as { step: number; fid: number; rarestClass?: number }[], losses: { d: 0, g: 0, r1: 0, rec: 0 } };
+  const state = { step: 0, seconds: 0, bestFid: Infinity, bestStep: -1, history: [] as { step: number; fid: number; rarestClass?: number }[], losses: { d: 0, g: 0, r1: 0, rec: 0 } };
 
   const restored = loadCheckpoint(ckpt) ?? loadCheckpoint(slimCkpt);
   if (restored) {
@@ -119,14 +119,11 @@ export async function trainGan(r: GanRecipe, opts: { maxMinutes: number; checkpo
       await dOpt.setWeights(optNames('dopt/'));
     }
     tf.dispose(Object.values(t));
-    Object.assign(state, restored.state);
-    // JSON has no Infinity: a checkpoint saved before any scored evaluation stores the bests as null,
-    // and `rank < null` is never true, so a resumed run would never export again.
+    // Checkpoints from before the best's rank was derived also stored it (`bestRank`): not carried over.
+    const { bestRank: _storedRank, ...saved } = restored.state as typeof state & { bestRank?: number };
+    Object.assign(state, saved);
+    // JSON has no Infinity: a checkpoint saved before any scored evaluation stores bestFid as null.
     state.bestFid ??= Infinity;
-    state.bestRank ??= Infinity;
-    // Re-rank the exported best under the current coverage rule (it may have changed since it was saved).
-    const best = state.history.find((h) => h.step === state.bestStep);
-    if (best) state.bestRank = rankOf(best, opts.evalCount);
     console.log(`[${r.id}] resumed at step ${state.step} (${(state.seconds / 60).toFixed(1)} min trained, best FD ${state.bestFid.toFixed(3)} @ ${state.bestStep})` +
       (exact ? '' : ' from the slim checkpoint: Adam restarts with zero moments'));
   } else {
@@ -145,6 +142,12 @@ export async function trainGan(r: GanRecipe, opts: { maxMinutes: number; checkpo
       scorer = { probe, real: gaussianOf(probeFeatures(probe, evalData.images, opts.evalCount, r.size, r.size, r.channels), opts.evalCount) };
     }
     return scorer;
+  };
+  // The exported best's rank, derived from its history entry rather than stored, so it always follows the
+  // current coverage rule (Infinity before any scored evaluation).
+  const bestRank = () => {
+    const best = state.history.find((h) => h.step === state.bestStep);
+    return best ? rankOf(best, opts.evalCount) : Infinity;
   };
   const evalZ = new Rng(r.seed + 77).normals(opts.evalCount * r.spec.zDim);
   const gridZ = new Rng(r.seed + 78).normals(64 * r.spec.zDim);
@@ -166,8 +169,7 @@ export async function trainGan(r: GanRecipe, opts: { maxMinutes: number; checkpo
     const entry = { step: state.step, fid, ...(rarestClass === undefined ? {} : { rarestClass }) };
     state.history.push(entry);
     const rank = rankOf(entry, opts.evalCount);
-    if (rank < state.bestRank) {
-      state.bestRank = rank;
+    if (rank < bestRank()) {
       state.bestFid = fid;
       state.bestStep = state.step;
       await exportGan(r, ema, D, opts.outDir, { ...state });
