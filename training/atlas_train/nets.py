@@ -1,0 +1,126 @@
+"""The bundled networks, built as exportable graphs: StyleGAN-lite mapping + synthesis, the z-space DCGAN,
+the discriminator (whose four named activations are the app's perceptual features) and the probes.
+Layer names are the ones the app and docs refer to (feat_a…feat_d, conv8a, to_rgb, …)."""
+from __future__ import annotations
+
+from .graph import Graph
+from .layers import (ConstInput, Conv2D, Dense, EqConv2D, EqDense, Flatten, LeakyReLU2, MinibatchStd, ModConv2D,
+                     PixelNorm, Reshape, SoftClip, StyleSlice, Upsample2x)
+
+DISCRIMINATOR_FEATURES = ["feat_a", "feat_b", "feat_c", "feat_d"]
+
+
+def style_layer_count(channels) -> int:
+    """One modulated conv at the base resolution, two per later resolution, one toRGB."""
+    return 1 + 2 * (len(channels) - 1) + 1
+
+
+def mapping(z_dim: int, w_dim: int, layers: int, lr_mul: float, seed: int) -> Graph:
+    """z → w: pixel norm of z (StyleGAN keeps it), then `layers` equalised dense layers with leaky ReLU."""
+    g = Graph("mapping")
+    h = g.add(PixelNorm("z_norm"), g.input("z", [z_dim]))
+    d = z_dim
+    for i in range(layers):
+        h = g.add(EqDense(f"map_dense{i}", d, w_dim, seed, lr_mul=lr_mul), h)
+        h = g.add(LeakyReLU2(f"map_act{i}"), h)
+        d = w_dim
+    g.output(h)
+    return g
+
+
+def synthesis(w_dim: int, channels, out_channels: int, seed: int) -> Graph:
+    """w+ [L, w_dim] → image: a learned 4×4 constant, modulated 3×3 convs, nearest ×2 upsampling, a 1×1
+    toRGB without demodulation, soft clip to (−1, 1)."""
+    g = Graph("synthesis")
+    wplus = g.input("wplus", [style_layer_count(channels), w_dim])
+    s = 0
+    x = g.add(ConstInput("const", 4, channels[0], seed), wplus)
+    cin = channels[0]
+
+    def modconv(x, c, name):
+        nonlocal s, cin
+        style = g.add(StyleSlice(f"style{s}", s), wplus)
+        s += 1
+        x = g.add(ModConv2D(name, cin, w_dim, c, 3, seed), x, style)
+        cin = c
+        return g.add(LeakyReLU2(f"{name}_act"), x)
+
+    x = modconv(x, channels[0], "conv4")
+    for r in range(1, len(channels)):
+        res = 4 << r
+        x = g.add(Upsample2x(f"up{res}"), x)
+        x = modconv(x, channels[r], f"conv{res}a")
+        x = modconv(x, channels[r], f"conv{res}b")
+    style = g.add(StyleSlice(f"style{s}", s), wplus)
+    x = g.add(ModConv2D("to_rgb", cin, w_dim, out_channels, 1, seed, demodulate=False), x, style)
+    g.output(g.add(SoftClip("image"), x))
+    return g
+
+
+def dcgan_generator(z_dim: int, base: int, channels, out_channels: int, seed: int) -> Graph:
+    """z → image with no normalisation of z (so the metric in Z has no artificial null direction and ψ·z
+    is a real truncation): dense to a base map, then (nearest ×2, 3×3 conv, leaky ReLU, pixel norm) blocks."""
+    g = Graph("generator")
+    c0 = channels[0]
+    x = g.add(EqDense("fc", z_dim, base * base * c0, seed), g.input("z", [z_dim]))
+    x = g.add(Reshape("fc_reshape", [base, base, c0]), x)
+    x = g.add(LeakyReLU2("fc_act"), x)
+    x = g.add(PixelNorm("fc_norm"), x)
+    cin = c0
+
+    def block(x, c, name):
+        nonlocal cin
+        x = g.add(EqConv2D(name, cin, c, 3, seed), x)
+        cin = c
+        x = g.add(LeakyReLU2(f"{name}_act"), x)
+        return g.add(PixelNorm(f"{name}_norm"), x)
+
+    x = block(x, c0, "conv_base")
+    for r in range(1, len(channels)):
+        res = base << r
+        x = g.add(Upsample2x(f"up{res}"), x)
+        x = block(x, channels[r], f"conv{res}a")
+        x = block(x, channels[r], f"conv{res}b")
+    x = g.add(EqConv2D("to_rgb", cin, out_channels, 1, seed), x)
+    g.output(g.add(SoftClip("image"), x))
+    return g
+
+
+def discriminator(size: int, channels: int, width, seed: int) -> Graph:
+    """ProGAN-style: 1×1 fromRGB, three (stride-2 3×3, 3×3) stages, minibatch stddev, a conv, two dense.
+    feat_a…feat_d are fine-to-coarse feature maps (the perceptual distance reads them)."""
+    g = Graph("discriminator")
+    x = g.add(EqConv2D("from_rgb", channels, width[0], 1, seed), g.input("image", [size, size, channels]))
+    x = g.add(LeakyReLU2("feat_a"), x)
+    act_names = {1: "feat_b", 2: "feat_c"}
+    side = size
+    for i in range(1, 4):
+        x = g.add(EqConv2D(f"down{i}", width[i - 1], width[i], 3, seed, strides=2), x)
+        x = g.add(LeakyReLU2(f"down{i}_act"), x)
+        x = g.add(EqConv2D(f"conv{i}", width[i], width[i], 3, seed), x)
+        x = g.add(LeakyReLU2(act_names.get(i, f"conv{i}_act")), x)
+        side = -(-side // 2)
+    x = g.add(MinibatchStd("mbstd", 4), x)
+    x = g.add(EqConv2D("final_conv", width[3] + 1, width[3], 3, seed), x)
+    x = g.add(LeakyReLU2("feat_d"), x)
+    x = g.add(Flatten("flatten"), x)
+    x = g.add(EqDense("fc", side * side * width[3], width[3], seed), x)
+    x = g.add(LeakyReLU2("fc_act"), x)
+    g.output(g.add(EqDense("score", width[3], 1, seed), x))
+    return g
+
+
+def probe(size: int, channels: int, outputs: int, seed: int) -> Graph:
+    """Small CNN: its 64-d `features` layer is the space of the project's Fréchet distances; the head
+    predicts the data set's labels (shapes: 4 class logits + 8 factor targets; fashion: 10 logits)."""
+    g = Graph("probe")
+    x = g.input("image", [size, size, channels])
+    cin, side = channels, size
+    for i, c in enumerate([32, 64, 64]):
+        x = g.add(Conv2D(f"conv{i}", cin, c, 3, seed, activation="relu"), x)
+        x = g.add(Conv2D(f"down{i}", c, c, 3, seed, strides=2, activation="relu"), x)
+        cin, side = c, -(-side // 2)
+    x = g.add(Flatten("flatten"), x)
+    x = g.add(Dense("features", side * side * cin, 64, seed, activation="relu"), x)
+    g.output(g.add(Dense("head", 64, outputs, seed), x))
+    return g

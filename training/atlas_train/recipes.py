@@ -1,0 +1,41 @@
+"""The recipes of every bundled model: architecture, data, optimiser, budget. `npm run train -- <id>` reads
+them; the numbers here are what the committed weights were trained with (their manifests record steps)."""
+
+GANS = {
+    "shapes-style": dict(
+        kind="style", name="Shapes, style-based",
+        description="StyleGAN-lite on procedurally rendered shapes (32×32): 4-layer mapping z(32)→w(64), "
+                    "modulated convolutions at 4, 8, 16 and 32 px (8 style inputs: W and W+).",
+        data="shapes", size=32, channels=3, z_dim=32, w_dim=64, mapping_layers=4,
+        # Mapping lr multiplier 0.1 moved the mapping 1 % in the first wasm runs; StyleGAN's 0.01 assumes
+        # millions of images. 0.3 lets it learn within ~1M images here (how far it moved is in the manifest).
+        mapping_lr_mul=0.3, g_channels=[96, 64, 32, 16], d_width=[16, 32, 64, 96],
+        batch=16, lr=0.002, r1_gamma=1.0, r1_every=4, ema_half_life=500, mixing=0.9,
+        seed=11, probe="shapes-probe", train_count=150_000),
+    "shapes-dcgan": dict(
+        kind="dcgan", name="Shapes, DCGAN",
+        description="z-space DCGAN (upsample + 3×3 conv, pixel norm; z not normalised) on procedurally "
+                    "rendered shapes (32×32), Normal prior, 64-d latent.",
+        data="shapes", size=32, channels=3, z_dim=64, base=4, g_channels=[96, 64, 32, 16],
+        d_width=[16, 32, 64, 96], batch=16, lr=0.002, r1_gamma=1.0, r1_every=4, ema_half_life=500,
+        seed=12, probe="shapes-probe", train_count=150_000),
+    "fashion-dcgan": dict(
+        kind="dcgan", name="Fashion-MNIST, DCGAN",
+        description="z-space DCGAN on Fashion-MNIST (28×28 grey; z not normalised), Normal prior, 64-d latent.",
+        data="fashion", size=28, channels=1, z_dim=64, base=7, g_channels=[96, 64, 32],
+        d_width=[16, 32, 64, 96], batch=16, lr=0.002, r1_gamma=1.0, r1_every=4, ema_half_life=500,
+        seed=13, probe="fashion-probe", train_count=60_000),
+}
+
+PROBES = {
+    "shapes-probe": dict(
+        name="Shapes factor probe",
+        description="CNN predicting the shape class (4 logits) and 8 factor targets (x, y, scale, cos/sin of "
+                    "symmetric rotation, cos/sin of hue, background) of a 32×32 shapes image.",
+        data="shapes", size=32, channels=3, outputs=12, batch=64, steps=2500, lr=0.001, seed=21,
+        train_count=150_000),
+    "fashion-probe": dict(
+        name="Fashion-MNIST classifier probe", description="CNN classifying Fashion-MNIST into its 10 classes.",
+        data="fashion", size=28, channels=1, outputs=10, batch=64, steps=2000, lr=0.001, seed=22,
+        train_count=60_000),
+}

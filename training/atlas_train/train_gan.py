@@ -1,0 +1,241 @@
+"""GAN training: non-saturating logistic loss with a lazy R1 penalty, Adam (β1 = 0, β2 = 0.99), an
+exponential moving average of G (the shipped weights), style mixing for the style model.
+
+Every `eval_every` steps the EMA generator is scored on 2,000 fresh samples in the probe's feature space
+(Fréchet distance against held-out data) and by the probe's reading (class shares, confident share, hue
+coverage, background spread). The best few scored checkpoints are kept (`best-<step>.pt`), so a later change
+of the ranking rule can still pick among them, and the best one is exported to public/models/<id>/.
+`last.pt` (everything, incl. optimiser state and RNG) makes a run cut by --minutes resume exactly.
+"""
+from __future__ import annotations
+
+import copy
+import glob
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import data, nets, quality
+from .common import CHECKPOINTS_DIR, EVAL_COUNT, MODELS_DIR, SHAPES_DATA_SEED, progress, save_atomic, seed_everything, write_json
+from .export import export_graph
+from .recipes import GANS
+from .train_probe import load_probe
+
+KEEP_BEST = 4
+
+
+class Generator(torch.nn.Module):
+    """G(z) for either kind: a z-space graph, or mapping + synthesis with optional style mixing."""
+
+    def __init__(self, r: dict):
+        super().__init__()
+        self.r = r
+        if r["kind"] == "style":
+            self.mapping = nets.mapping(r["z_dim"], r["w_dim"], r["mapping_layers"], r["mapping_lr_mul"], r["seed"])
+            self.synthesis = nets.synthesis(r["w_dim"], r["g_channels"], r["channels"], r["seed"])
+            self.layers = nets.style_layer_count(r["g_channels"])
+        else:
+            self.generator = nets.dcgan_generator(r["z_dim"], r["base"], r["g_channels"], r["channels"], r["seed"])
+
+    def forward(self, z, z2=None, cut=None):
+        if self.r["kind"] != "style":
+            return self.generator(z)
+        w = self.mapping(z)
+        wplus = w[:, None].repeat(1, self.layers, 1)
+        if z2 is not None:
+            wplus[:, cut:] = self.mapping(z2)[:, None]
+        return self.synthesis(wplus)
+
+    def graphs(self):
+        return {"mapping": self.mapping, "synthesis": self.synthesis} if self.r["kind"] == "style" \
+            else {"generator": self.generator}
+
+
+def rank(entry: dict, shapes: bool) -> float:
+    """Lower is better: the Fréchet distance, after every checkpoint that covers the classes if it does not
+    (shapes: rarest class ≥ 15 %, fashion: ≥ 4 %)."""
+    floor = 0.15 if shapes else 0.04
+    return entry["fd"] + (1e6 if entry["rarestClass"] < floor else 0)
+
+
+@torch.no_grad()
+def evaluate(G: Generator, probe, real_stats, r: dict, gen: torch.Generator) -> dict:
+    G.eval()
+    z = torch.randn(EVAL_COUNT, r["z_dim"], generator=gen)
+    imgs = torch.cat([G(z[i:i + 500]) for i in range(0, EVAL_COUNT, 500)])
+    feats, head = quality.probe_outputs(probe, imgs)
+    shapes = r["data"] == "shapes"
+    out = {"fd": quality.frechet_distance(quality.gaussian(feats), real_stats),
+           **quality.reading(head, 4 if shapes else 10, shapes)}
+    return out
+
+
+def weight_motion(G: Generator, start: dict) -> dict:
+    """Relative Frobenius change of every kernel from its initial value: how far each network learned."""
+    out = {}
+    for name, p in G.named_parameters():
+        if name.endswith(("kernel", "weight", "affine")):
+            s = start[name]
+            out[name.replace(".layers.", "/")] = float((p.detach() - s).norm() / s.norm())
+    return out
+
+
+def export(r: dict, gid: str, G: Generator, D, state: dict, motion: dict) -> None:
+    out_dir = os.path.join(MODELS_DIR, gid)
+    total = 0
+    for part, g in G.graphs().items():
+        total += export_graph(g, os.path.join(out_dir, part))
+    total += export_graph(D, os.path.join(out_dir, "discriminator"))
+    best = next(h for h in state["history"] if h["step"] == state["bestStep"])
+    manifest = {
+        "id": gid, "name": r["name"], "description": r["description"],
+        "discriminator": {"path": "discriminator/model.json", "featureLayers": nets.DISCRIMINATOR_FEATURES},
+        "output": {"height": r["size"], "width": r["size"], "channels": r["channels"], "range": [-1, 1]},
+        **({"factors": ["shape", "x", "y", "scale", "rotation", "hue", "background"]} if r["data"] == "shapes" else {}),
+        "probe": r["probe"],
+        "training": {
+            "data": "shapes (procedural, src/data/shapes.ts via scripts/dump-shapes.ts), 150,000 images"
+            if r["data"] == "shapes" else "Fashion-MNIST train split (Debian dataset-fashion-mnist)",
+            "script": f"npm run train -- {gid}", "trainer": "PyTorch (training/)",
+            "steps": state["bestStep"], "seconds": round(best["seconds"]), "batch": r["batch"],
+            "trainingScore": {k: best[k] for k in ("fd", "rarestClass", "confident")},
+            "weightMotion": motion, "weightBytes": total,
+            "recipe": {k: v for k, v in r.items() if k not in ("name", "description")},
+        },
+        "latent": {"dim": r["z_dim"], "prior": "normal"},
+    }
+    if r["kind"] == "style":
+        manifest["mapping"] = {"path": "mapping/model.json", "wDim": r["w_dim"]}
+        manifest["synthesis"] = {"path": "synthesis/model.json", "styleLayers": G.layers, "input": "w+"}
+    else:
+        manifest["generator"] = {"path": "generator/model.json"}
+    # The final quality figure on fresh samples is measured by scripts/docs-models.ts and written there.
+    old = os.path.join(out_dir, "manifest.json")
+    if os.path.exists(old):
+        import json
+        with open(old) as f:
+            prev = json.load(f).get("training", {})
+        if prev.get("steps") == state["bestStep"] and "probeFrechetDistance" in prev:
+            manifest["training"]["probeFrechetDistance"] = prev["probeFrechetDistance"]
+    write_json(old, manifest)
+    untrained = os.path.join(CHECKPOINTS_DIR, gid, "untrained")
+    if os.path.isdir(untrained):
+        write_json(os.path.join(untrained, "manifest.json"), {
+            **{k: v for k, v in manifest.items() if k not in ("discriminator", "training")},
+            "id": f"{gid}-untrained", "name": f"{r['name']} (untrained)",
+            "training": {"untrained": True, "script": f"npm run train -- {gid}"}})
+
+
+def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int) -> None:
+    r = GANS[gid]
+    shapes = r["data"] == "shapes"
+    seed_everything(r["seed"])
+    ckdir = os.path.join(CHECKPOINTS_DIR, gid)
+    train = data.load(r["data"], "train", SHAPES_DATA_SEED, r["train_count"], r["size"])
+    held = data.load(r["data"], "test", SHAPES_DATA_SEED, EVAL_COUNT, r["size"])
+    scorer = {}
+
+    def get_scorer():
+        """The probe and the held-out statistics, once the probe has been trained (a GAN may start first;
+        until then evaluations are skipped and nothing is exported)."""
+        if not scorer and os.path.exists(os.path.join(CHECKPOINTS_DIR, r["probe"], "probe.pt")):
+            scorer["probe"] = load_probe(r["probe"])
+            scorer["real"] = quality.gaussian(quality.probe_outputs(scorer["probe"], held.batch(np.arange(EVAL_COUNT)))[0])
+        return scorer
+
+    G = Generator(r)
+    D = nets.discriminator(r["size"], r["channels"], r["d_width"], r["seed"] + 1000)
+    G_ema = copy.deepcopy(G).eval()
+    for p in G_ema.parameters():
+        p.requires_grad_(False)
+    start_weights = {k: v.detach().clone() for k, v in G.named_parameters()}
+    g_opt = torch.optim.Adam(G.parameters(), lr=r["lr"], betas=(0.0, 0.99), eps=1e-8)
+    d_opt = torch.optim.Adam(D.parameters(), lr=r["lr"], betas=(0.0, 0.99), eps=1e-8)
+    gen = torch.Generator().manual_seed(r["seed"])
+    state = {"step": 0, "seconds": 0.0, "history": [], "bestStep": -1}
+
+    last = os.path.join(ckdir, "last.pt")
+    if os.path.exists(last):
+        ck = torch.load(last)
+        G.load_state_dict(ck["G"]); D.load_state_dict(ck["D"]); G_ema.load_state_dict(ck["G_ema"])
+        g_opt.load_state_dict(ck["g_opt"]); d_opt.load_state_dict(ck["d_opt"])
+        gen.set_state(ck["gen"]); start_weights = ck["start"]; state = ck["state"]
+        print(f"[{gid}] resumed at step {state['step']} ({state['seconds'] / 60:.1f} min trained)", flush=True)
+    else:
+        # The untrained generator (same seed, same architecture): the ceiling of docs/models.md and the
+        # "untrained weights" control of the findings.
+        for part, g in G.graphs().items():
+            export_graph(g, os.path.join(ckdir, "untrained", part))
+        print(f"[{gid}] from scratch: G {sum(p.numel() for p in G.parameters())} params, "
+              f"D {sum(p.numel() for p in D.parameters())} params", flush=True)
+
+    def save():
+        save_atomic({"G": G.state_dict(), "D": D.state_dict(), "G_ema": G_ema.state_dict(), "g_opt": g_opt.state_dict(),
+                     "d_opt": d_opt.state_dict(), "gen": gen.get_state(), "start": start_weights, "state": state}, last)
+
+    beta = 0.5 ** (1 / r["ema_half_life"])
+    deadline = time.time() + minutes * 60
+    started, t0, t_prev = time.time(), state["step"], time.time()
+    B = r["batch"]
+    while state["step"] < max_steps and time.time() < deadline:
+        step = state["step"] + 1
+        G.train()
+        # Discriminator step (with the lazy R1 penalty on real images every r1_every steps).
+        real = train.batch(torch.randint(len(train), (B,), generator=gen).numpy())
+        z = torch.randn(B, r["z_dim"], generator=gen)
+        mix = r.get("mixing", 0) > 0 and torch.rand(1, generator=gen).item() < r["mixing"]
+        z2 = torch.randn(B, r["z_dim"], generator=gen) if mix else None
+        cut = int(torch.randint(1, G.layers, (1,), generator=gen).item()) if mix else None
+        with torch.no_grad():
+            fake = G(z, z2, cut)
+        r1_now = step % r["r1_every"] == 0
+        real.requires_grad_(r1_now)
+        d_real = D(real)
+        d_loss = F.softplus(D(fake)).mean() + F.softplus(-d_real).mean()
+        r1 = torch.zeros(())
+        if r1_now:
+            grad, = torch.autograd.grad(d_real.sum(), real, create_graph=True)
+            r1 = grad.pow(2).sum(dim=(1, 2, 3)).mean()
+            d_loss = d_loss + 0.5 * r["r1_gamma"] * r["r1_every"] * r1
+        d_opt.zero_grad(set_to_none=True)
+        d_loss.backward()
+        d_opt.step()
+        # Generator step.
+        z = torch.randn(B, r["z_dim"], generator=gen)
+        g_loss = F.softplus(-D(G(z, z2, cut))).mean()
+        g_opt.zero_grad(set_to_none=True)
+        g_loss.backward()
+        g_opt.step()
+        with torch.no_grad():
+            for pe, p in zip(G_ema.parameters(), G.parameters()):
+                pe.lerp_(p, 1 - beta)
+        state["step"] = step
+        now = time.time()
+        state["seconds"] += now - t_prev
+        t_prev = now
+        if step % 200 == 0:
+            progress(gid, step, max_steps, started, step - t0, d=d_loss.item(), g=g_loss.item(), r1=r1.item())
+        if step % eval_every == 0 and get_scorer():
+            score = {"step": step, "seconds": state["seconds"], **evaluate(G_ema, scorer["probe"], scorer["real"], r, torch.Generator().manual_seed(step))}
+            state["history"].append(score)
+            print(f"[{gid}] eval @ {step}: FD {score['fd']:.2f}, rarest class {score['rarestClass']:.3f}, "
+                  f"confident {score['confident']:.3f}" + (f", rarest hue bin {score['rarestHueBin']:.3f}, bg sd {score['backgroundSd']:.3f}" if shapes else ""), flush=True)
+            ranked = sorted(state["history"], key=lambda h: rank(h, shapes))
+            keep = {h["step"] for h in ranked[:KEEP_BEST]}
+            if step in keep:
+                save_atomic({"G_ema": G_ema.state_dict(), "D": D.state_dict(), "score": score}, os.path.join(ckdir, f"best-{step}.pt"))
+            for f in glob.glob(os.path.join(ckdir, "best-*.pt")):
+                if int(os.path.basename(f)[5:-3]) not in keep:
+                    os.remove(f)
+            if ranked[0]["step"] == step:
+                state["bestStep"] = step
+                export(r, gid, G_ema, D, state, weight_motion(G_ema, start_weights))
+                print(f"[{gid}] exported step {step}", flush=True)
+            write_json(os.path.join(ckdir, "history.json"), state["history"])
+        if step % eval_every == 0:
+            save()
+    save()
+    print(f"[{gid}] stopped at step {state['step']} ({state['seconds'] / 60:.1f} min); best step {state['bestStep']}", flush=True)

@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""`npm run train -- <id> [--minutes M] [--steps N] [--eval-every K] [--threads T]`
+
+Trains one bundled GAN or probe in PyTorch on the CPU and exports it to public/models/ (TF.js layers
+format). GANs resume from checkpoints/<id>/last.pt; a probe trains in one go (a few minutes).
+Runs with Debian's python3 and python3-torch (apt-get install -y python3-torch).
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import torch  # noqa: E402
+
+from atlas_train.recipes import GANS, PROBES  # noqa: E402
+
+
+def main() -> int:
+    ids = [*PROBES, *GANS]
+    p = argparse.ArgumentParser(prog="npm run train --", description=__doc__.split("\n\n")[1])
+    p.add_argument("id", choices=ids)
+    p.add_argument("--minutes", type=float, default=60, help="wall-clock budget of this run (GANs)")
+    p.add_argument("--steps", type=int, default=200_000, help="stop at this total step (GANs)")
+    p.add_argument("--eval-every", type=int, default=1000, help="score and maybe export every K steps (GANs)")
+    p.add_argument("--threads", type=int, default=torch.get_num_threads(), help="PyTorch CPU threads")
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    if a.id in PROBES:
+        from atlas_train.train_probe import train_probe
+        train_probe(a.id)
+    else:
+        from atlas_train.train_gan import train_gan
+        train_gan(a.id, a.minutes, a.steps, a.eval_every)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
