@@ -129,6 +129,13 @@ def export(r: dict, gid: str, G: Generator, D, state: dict, motion: dict) -> Non
             "training": {"untrained": True, "script": f"npm run train -- {gid}"}})
 
 
+def write_slim_checkpoint(ckdir: str) -> None:
+    """resume.pt: last.pt without Adam's moments, small enough to commit, so a later session on a fresh
+    machine can continue (Adam restarts from zero moments there)."""
+    ck = torch.load(os.path.join(ckdir, "last.pt"))
+    save_atomic({k: ck[k] for k in ("G", "D", "G_ema", "gen", "state")}, os.path.join(ckdir, "resume.pt"))
+
+
 def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int) -> None:
     r = GANS[gid]
     shapes = r["data"] == "shapes"
@@ -151,19 +158,23 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int) -> None
     G_ema = copy.deepcopy(G).eval()
     for p in G_ema.parameters():
         p.requires_grad_(False)
+    # Initial weights are a function of (seed, layer name): kept here to report how far training moved them.
     start_weights = {k: v.detach().clone() for k, v in G.named_parameters()}
     g_opt = torch.optim.Adam(G.parameters(), lr=r["lr"], betas=(0.0, 0.99), eps=1e-8)
     d_opt = torch.optim.Adam(D.parameters(), lr=r["lr"], betas=(0.0, 0.99), eps=1e-8)
     gen = torch.Generator().manual_seed(r["seed"])
     state = {"step": 0, "seconds": 0.0, "history": [], "bestStep": -1}
 
-    last = os.path.join(ckdir, "last.pt")
-    if os.path.exists(last):
-        ck = torch.load(last)
+    last, slim = os.path.join(ckdir, "last.pt"), os.path.join(ckdir, "resume.pt")
+    if os.path.exists(last) or os.path.exists(slim):
+        exact = os.path.exists(last)
+        ck = torch.load(last if exact else slim)
         G.load_state_dict(ck["G"]); D.load_state_dict(ck["D"]); G_ema.load_state_dict(ck["G_ema"])
-        g_opt.load_state_dict(ck["g_opt"]); d_opt.load_state_dict(ck["d_opt"])
-        gen.set_state(ck["gen"]); start_weights = ck["start"]; state = ck["state"]
-        print(f"[{gid}] resumed at step {state['step']} ({state['seconds'] / 60:.1f} min trained)", flush=True)
+        if exact:
+            g_opt.load_state_dict(ck["g_opt"]); d_opt.load_state_dict(ck["d_opt"])
+        gen.set_state(ck["gen"]); state = ck["state"]
+        print(f"[{gid}] resumed at step {state['step']} ({state['seconds'] / 60:.1f} min trained)" +
+              ("" if exact else " from the committed slim checkpoint: Adam restarts with zero moments"), flush=True)
     else:
         # The untrained generator (same seed, same architecture): the ceiling of docs/models.md and the
         # "untrained weights" control of the findings.
@@ -174,7 +185,7 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int) -> None
 
     def save():
         save_atomic({"G": G.state_dict(), "D": D.state_dict(), "G_ema": G_ema.state_dict(), "g_opt": g_opt.state_dict(),
-                     "d_opt": d_opt.state_dict(), "gen": gen.get_state(), "start": start_weights, "state": state}, last)
+                     "d_opt": d_opt.state_dict(), "gen": gen.get_state(), "state": state}, last)
 
     beta = 0.5 ** (1 / r["ema_half_life"])
     deadline = time.time() + minutes * 60
@@ -238,4 +249,5 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int) -> None
         if step % eval_every == 0:
             save()
     save()
+    write_slim_checkpoint(ckdir)
     print(f"[{gid}] stopped at step {state['step']} ({state['seconds'] / 60:.1f} min); best step {state['bestStep']}", flush=True)
