@@ -14,11 +14,29 @@
  * - Deterministic: no noise inputs, so G is a function of its latent alone, as geometry needs.
  * - Equalised learning rate (weights stored ~N(0,1), scaled at run time by 1/√fan_in), as in
  *   ProGAN/StyleGAN: it keeps Adam's effective step comparable across layers of different width.
+ * - Every layer with random initial weights has its own initialiser seed: `seed` if given, else derived
+ *   from the layer's name (`layerSeed(0, name)`, FNV-1a of "0/<name>"; Python's `layer_seed`). One seed
+ *   per layer class made all layers of a class start from the same random stream, and the four mapping
+ *   layers of the first shapes-style model stayed identical through training (issue 11).
  */
 import * as tf from '@tensorflow/tfjs';
+import { layerSeed } from '../util/random';
 
 type Shape = (number | null)[];
 const first = (x: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(x) ? x[0] : x);
+
+/** The affine of a ModConv2D draws from the layer's seed XOR this (as in training/atlas_train/layers.py). */
+export const AFFINE_SEED_XOR = 0x5bd1e995;
+
+/** The initialiser seed of a layer: the given one, else one derived from its name. */
+const seedOf = (seed: number | undefined, name: string): number => seed ?? layerSeed(0, name);
+
+/** N(0, stddev²) initialiser with a layer seed. tfjs treats seed 0 as "unseeded" (Math.random), so 0 is passed as 2³², which no 32-bit seed equals. */
+const normalInit = (stddev: number, seed: number) =>
+  tf.initializers.randomNormal({ mean: 0, stddev, seed: seed === 0 ? 2 ** 32 : seed });
+
+/** The `seed` entry of a config: only when one was given (otherwise the name gives it again on reload). */
+const seedConfig = (seed: number | undefined): tf.serialization.ConfigDict => (seed === undefined ? {} : { seed });
 
 /** Leaky ReLU as a·x + (1−a)·relu(x): identical values, but differentiable twice in tfjs. */
 export class LeakyReLU2 extends tf.layers.Layer {
@@ -64,20 +82,25 @@ export class EqDense extends tf.layers.Layer {
   readonly units: number;
   readonly lrMul: number;
   readonly biasInit: number;
+  /** The seed given, if any; `initSeed` is the one used. */
+  readonly seed?: number;
+  readonly initSeed: number;
   private kernel!: tf.LayerVariable;
   private bias!: tf.LayerVariable;
   private scale = 1;
-  constructor(args: { units: number; lrMul?: number; biasInit?: number; name?: string }) {
+  constructor(args: { units: number; lrMul?: number; biasInit?: number; seed?: number; name?: string }) {
     super(args);
     this.units = args.units;
     this.lrMul = args.lrMul ?? 1;
     this.biasInit = args.biasInit ?? 0;
+    this.seed = args.seed;
+    this.initSeed = seedOf(args.seed, this.name);
   }
   build(inputShape: Shape | Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     const inDim = shape[shape.length - 1] as number;
     this.kernel = this.addWeight('kernel', [inDim, this.units], 'float32',
-      tf.initializers.randomNormal({ mean: 0, stddev: 1 / this.lrMul, seed: 1 }));
+      normalInit(1 / this.lrMul, this.initSeed));
     this.bias = this.addWeight('bias', [this.units], 'float32',
       tf.initializers.constant({ value: this.biasInit / this.lrMul }));
     this.scale = this.lrMul / Math.sqrt(inDim);
@@ -94,7 +117,7 @@ export class EqDense extends tf.layers.Layer {
         tf.mul(this.bias.read(), this.lrMul)));
   }
   getConfig() {
-    return { ...super.getConfig(), units: this.units, lrMul: this.lrMul, biasInit: this.biasInit };
+    return { ...super.getConfig(), units: this.units, lrMul: this.lrMul, biasInit: this.biasInit, ...seedConfig(this.seed) };
   }
 }
 
@@ -104,21 +127,26 @@ export class EqConv2D extends tf.layers.Layer {
   readonly filters: number;
   readonly kernelSize: number;
   readonly strides: number;
+  /** The seed given, if any; `initSeed` is the one used. */
+  readonly seed?: number;
+  readonly initSeed: number;
   private kernel!: tf.LayerVariable;
   private bias!: tf.LayerVariable;
   private scale = 1;
-  constructor(args: { filters: number; kernelSize: number; strides?: number; name?: string }) {
+  constructor(args: { filters: number; kernelSize: number; strides?: number; seed?: number; name?: string }) {
     super(args);
     this.filters = args.filters;
     this.kernelSize = args.kernelSize;
     this.strides = args.strides ?? 1;
+    this.seed = args.seed;
+    this.initSeed = seedOf(args.seed, this.name);
   }
   build(inputShape: Shape | Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     const cin = shape[3] as number;
     const k = this.kernelSize;
     this.kernel = this.addWeight('kernel', [k, k, cin, this.filters], 'float32',
-      tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: 2 }));
+      normalInit(1, this.initSeed));
     this.bias = this.addWeight('bias', [this.filters], 'float32', tf.initializers.zeros());
     this.scale = 1 / Math.sqrt(k * k * cin);
     this.built = true;
@@ -135,7 +163,7 @@ export class EqConv2D extends tf.layers.Layer {
         this.bias.read()));
   }
   getConfig() {
-    return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides };
+    return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, ...seedConfig(this.seed) };
   }
 }
 
@@ -149,17 +177,22 @@ export class ModConv2D extends tf.layers.Layer {
   readonly filters: number;
   readonly kernelSize: number;
   readonly demodulate: boolean;
+  /** The seed given, if any; `initSeed` is the one used (the kernel's; the affine's is initSeed ^ AFFINE_SEED_XOR). */
+  readonly seed?: number;
+  readonly initSeed: number;
   private kernel!: tf.LayerVariable;
   private affine!: tf.LayerVariable;
   private affineBias!: tf.LayerVariable;
   private bias!: tf.LayerVariable;
   private scale = 1;
   private affineScale = 1;
-  constructor(args: { filters: number; kernelSize: number; demodulate?: boolean; name?: string }) {
+  constructor(args: { filters: number; kernelSize: number; demodulate?: boolean; seed?: number; name?: string }) {
     super(args);
     this.filters = args.filters;
     this.kernelSize = args.kernelSize;
     this.demodulate = args.demodulate ?? true;
+    this.seed = args.seed;
+    this.initSeed = seedOf(args.seed, this.name);
   }
   build(inputShape: Shape | Shape[]): void {
     const [xs, ws] = inputShape as Shape[];
@@ -167,9 +200,9 @@ export class ModConv2D extends tf.layers.Layer {
     const wDim = ws[ws.length - 1] as number;
     const k = this.kernelSize;
     this.kernel = this.addWeight('kernel', [k, k, cin, this.filters], 'float32',
-      tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: 3 }));
+      normalInit(1, this.initSeed));
     this.affine = this.addWeight('affine', [wDim, cin], 'float32',
-      tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: 4 }));
+      normalInit(1, (this.initSeed ^ AFFINE_SEED_XOR) >>> 0));
     this.affineBias = this.addWeight('affine_bias', [cin], 'float32', tf.initializers.ones());
     this.bias = this.addWeight('bias', [this.filters], 'float32', tf.initializers.zeros());
     this.scale = 1 / Math.sqrt(k * k * cin);
@@ -198,7 +231,7 @@ export class ModConv2D extends tf.layers.Layer {
     });
   }
   getConfig() {
-    return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, demodulate: this.demodulate };
+    return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, demodulate: this.demodulate, ...seedConfig(this.seed) };
   }
 }
 
@@ -207,15 +240,20 @@ export class ConstInput extends tf.layers.Layer {
   static className = 'ConstInput';
   readonly size: number;
   readonly channels: number;
+  /** The seed given, if any; `initSeed` is the one used. */
+  readonly seed?: number;
+  readonly initSeed: number;
   private value!: tf.LayerVariable;
-  constructor(args: { size: number; channels: number; name?: string }) {
+  constructor(args: { size: number; channels: number; seed?: number; name?: string }) {
     super(args);
     this.size = args.size;
     this.channels = args.channels;
+    this.seed = args.seed;
+    this.initSeed = seedOf(args.seed, this.name);
   }
   build(): void {
     this.value = this.addWeight('value', [1, this.size, this.size, this.channels], 'float32',
-      tf.initializers.randomNormal({ mean: 0, stddev: 1, seed: 5 }));
+      normalInit(1, this.initSeed));
     this.built = true;
   }
   computeOutputShape(inputShape: Shape | Shape[]): Shape {
@@ -227,7 +265,7 @@ export class ConstInput extends tf.layers.Layer {
     return tf.tidy(() => tf.tile(this.value.read(), [b, 1, 1, 1]));
   }
   getConfig() {
-    return { ...super.getConfig(), size: this.size, channels: this.channels };
+    return { ...super.getConfig(), size: this.size, channels: this.channels, ...seedConfig(this.seed) };
   }
 }
 

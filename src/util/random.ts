@@ -70,3 +70,18 @@ export function hashSeed(seed: number): number {
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) | 0;
 }
+
+/** FNV-1a (32-bit, unsigned) of the UTF-8 bytes of `text`. */
+export function fnv1a32(text: string): number {
+  let h = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) h = Math.imul(h ^ byte, 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * A layer's initialiser seed: FNV-1a of "<model seed>/<layer name>", the same function as
+ * `layer_seed` in training/atlas_train/layers.py, so that no two layers of a model share a random stream.
+ */
+export function layerSeed(modelSeed: number, name: string): number {
+  return fnv1a32(`${modelSeed}/${name}`);
+}
