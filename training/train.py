@@ -23,12 +23,17 @@ def main() -> int:
     p.add_argument("--minutes", type=float, default=60, help="wall-clock budget of this run (GANs)")
     p.add_argument("--steps", type=int, default=200_000, help="stop at this total step (GANs)")
     p.add_argument("--eval-every", type=int, default=1000, help="score and maybe export every K steps (GANs)")
+    p.add_argument("--export-best", type=int, nargs="?", const=0, metavar="STEP",
+                   help="GANs: only export a kept checkpoint (the best-ranked, or best-STEP.pt) to public/models")
     p.add_argument("--threads", type=int, default=torch.get_num_threads(), help="PyTorch CPU threads")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     if a.id in PROBES:
         from atlas_train.train_probe import train_probe
         train_probe(a.id)
+    elif a.export_best is not None:
+        from atlas_train.train_gan import export_best
+        export_best(a.id, a.export_best)
     else:
         from atlas_train.train_gan import train_gan
         train_gan(a.id, a.minutes, a.steps, a.eval_every)

@@ -129,6 +129,28 @@ def export(r: dict, gid: str, G: Generator, D, state: dict, motion: dict) -> Non
             "training": {"untrained": True, "script": f"npm run train -- {gid}"}})
 
 
+def export_best(gid: str, step: int = 0) -> None:
+    """Export a kept checkpoint again (`best-<step>.pt`; by default the best-ranked one): after a change of
+    the ranking rule, or when public/models was overwritten by another run."""
+    r = GANS[gid]
+    ckdir = os.path.join(CHECKPOINTS_DIR, gid)
+    ck = torch.load(os.path.join(ckdir, "last.pt"))
+    state = ck["state"]
+    kept = {int(os.path.basename(f)[5:-3]) for f in glob.glob(os.path.join(ckdir, "best-*.pt"))}
+    ranked = [h for h in sorted(state["history"], key=lambda h: rank(h, r["data"] == "shapes")) if h["step"] in kept]
+    if not ranked:
+        raise SystemExit(f"{gid}: no kept checkpoint (best-*.pt) in {ckdir}")
+    chosen = next((h for h in ranked if h["step"] == step), None) if step else ranked[0]
+    if chosen is None:
+        raise SystemExit(f"{gid}: step {step} is not among the kept checkpoints {sorted(kept)}")
+    best = torch.load(os.path.join(ckdir, f"best-{chosen['step']}.pt"))
+    G, D = Generator(r), nets.discriminator(r["size"], r["channels"], r["d_width"], r["seed"] + 1000)
+    start = {k: v.detach().clone() for k, v in G.named_parameters()}
+    G.load_state_dict(best["G_ema"]); D.load_state_dict(best["D"])
+    export(r, gid, G, D, {**state, "bestStep": chosen["step"]}, weight_motion(G, start))
+    print(f"[{gid}] exported kept checkpoint of step {chosen['step']} (FD {chosen['fd']:.2f})", flush=True)
+
+
 def write_slim_checkpoint(ckdir: str) -> None:
     """resume.pt: last.pt without Adam's moments, small enough to commit, so a later session on a fresh
     machine can continue (Adam restarts from zero moments there)."""
