@@ -8,12 +8,17 @@
  *   ‖φ(x) − φ(x₀)‖; for ssim it is the quantity whose second-order expansion is (δφ)ᵀM(δφ). Either way a
  *   latent step t along v changes the image by t·√(vᵀHv) to first order, which is what makes the
  *   montage's measured row comparable with its predicted one.
+ * - measured α(v) = vᵀHv/vᵀv of random Gaussian v, each pushed through the network by a JVP: the
+ *   experiment behind Wang & Ponce's "illusion of isotropy" (A.6). Sampling α from the eigenvalues instead
+ *   (spectrum.ts alphaSamples on a spectrum) draws from the analytic law by construction, so comparing
+ *   that with the law would test only the random numbers.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { AnchoredDistance } from '../distance';
-import type { Linearisation } from '../geometry/hvp';
-import { jvp } from '../geometry/hvp';
+import { anchorDistance, type AnchoredDistance, type DistanceName } from '../distance';
 import type { Generator } from '../model/generator';
+import { Rng } from '../util/random';
+import { checkpoint, report, type GeometryContext } from './context';
+import { jvp, type Linearisation } from './hvp';
 
 /** Directions per batched JVP: one batch holds this many copies of the network's activations. */
 const RATE_CHUNK = 16;
@@ -59,4 +64,58 @@ export async function measuredChange(dist: AnchoredDistance, images: tf.Tensor4D
   } finally {
     d2.dispose();
   }
+}
+
+/**
+ * Runs `body` with the linearisation of G under `distance` at `reference` (a point of the basis space),
+ * freeing the reference image and the anchored distance afterwards.
+ */
+export async function withLinearisation<T>(g: Generator, reference: ArrayLike<number>, space: 'z' | 'w', distance: DistanceName, body: (lin: Linearisation) => Promise<T>): Promise<T> {
+  const x0 = tf.tensor2d(Float32Array.from(reference), [1, reference.length]);
+  let images0: tf.Tensor4D | undefined;
+  let dist: AnchoredDistance | undefined;
+  try {
+    images0 = tf.tidy(() => g.generate(x0, space));
+    dist = anchorDistance(distance, g, images0);
+    return await body(linearisation(g, dist, x0, space));
+  } finally {
+    dist?.dispose();
+    images0?.dispose();
+    x0.dispose();
+  }
+}
+
+/** √(vᵀHv) of the k rows of `directions` at `reference`, by JVPs, with progress 'rates' and cancellation. */
+export async function ratesAt(g: Generator, reference: ArrayLike<number>, space: 'z' | 'w', distance: DistanceName, directions: Float64Array, k: number, ctx?: GeometryContext): Promise<Float64Array> {
+  return withLinearisation(g, reference, space, distance, async (lin) => {
+    let done = 0;
+    report(ctx, 'rates', 0, k);
+    return directionRates(lin, directions, k, async () => {
+      report(ctx, 'rates', done, k);
+      done = Math.min(k, done + RATE_CHUNK);
+      await checkpoint(ctx);
+    });
+  });
+}
+
+/**
+ * α(v) = vᵀHv/vᵀv for `count` Gaussian v (seeded), each measured through the network by a JVP at the
+ * linearisation's point. Cost: `count` JVPs, i.e. count/n times an exact metric.
+ */
+export async function measuredAlpha(lin: Linearisation, count: number, seed: number, ctx?: GeometryContext): Promise<Float64Array> {
+  const n = lin.x0.size;
+  const rng = new Rng(seed);
+  const v = Float64Array.from({ length: count * n }, () => rng.normal());
+  let done = 0;
+  report(ctx, 'α of random directions', 0, count);
+  const rates = await directionRates(lin, v, count, async () => {
+    report(ctx, 'α of random directions', done, count);
+    done = Math.min(count, done + RATE_CHUNK);
+    await checkpoint(ctx);
+  });
+  return Float64Array.from(rates, (r, s) => {
+    let vv = 0;
+    for (let i = 0; i < n; i++) vv += v[s * n + i] ** 2;
+    return (r * r) / vv;
+  });
 }
