@@ -140,7 +140,7 @@ async function main() {
   log(`done in ${seconds.toFixed(0)} s`);
 }
 
-/** One row per basis (index 0): the eigen-scaled hessian move, then the other bases' ±2 moves; plus a Local Basis curve row. */
+/** One row per basis (index 0): the eigen-scaled metric move, then the other bases' ±2 moves; plus a Local Basis curve row. */
 async function montage(g: Generator, space: 'z' | 'w'): Promise<Montage> {
   const seed = 101, steps = 9;
   const bases = basesFor(g, space);
@@ -148,7 +148,7 @@ async function montage(g: Generator, space: 'z' | 'w'): Promise<Montage> {
   const names: string[] = [];
   for (const basis of bases as BasisName[]) {
     const r = await traverseStudy(g, {
-      seed, basis, index: 0, steps, range: basis === 'hessian' ? 0.15 : 2, space, distance: 'mse', spherical: false,
+      seed, basis, index: 0, steps, range: basis === 'metric' ? 0.15 : 2, space, distance: 'mse', spherical: false,
       curve: basis === 'local' ? 4 : 0, keepImages: true, averageSamples: COUNTS.average,
     });
     rowsImg.push(r.images!);
@@ -160,7 +160,7 @@ async function montage(g: Generator, space: 'z' | 'w'): Promise<Montage> {
   for (const a of rowsImg) { all.set(a, o); o += a.length; }
   const png = gridPng(all, all.length / (h * w * c), h, w, c, { cols: steps, scale: 3, range: g.manifest.output.range });
   const note = [
-    `Seed ${seed}, direction #0 of each basis, ${steps} frames from −T to +T. hessian: T = 0.15/√λ₁ (eigen-scaled: ±0.15 predicted RMS image change);`,
+    `Seed ${seed}, direction #0 of each basis, ${steps} frames from −T to +T. metric: T = 0.15/√λ₁ (eigen-scaled: ±0.15 predicted RMS image change);`,
     `the others: T = 2 along the unit direction in ${space.toUpperCase()}.${bases.includes('local') ? ' local (curve): Iterative Curve-Traversal with 4 pieces each way, same W length.' : ''}`,
   ];
   return { id: g.manifest.id, rows: names, plot: imageMontage({ title: `${g.manifest.id}: top direction of each basis`, png: png.data, width: png.width, height: png.height, rowLabels: names, note, labelWidth: 130 }) };

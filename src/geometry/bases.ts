@@ -111,22 +111,31 @@ export function fixSigns(rows: Float64Array, k: number, n: number): void {
   }
 }
 
-/** The basis of a view, with its rates (and, for metric and average, the spectrum). */
+/** The basis of a view, with its rates (and, for metric and average, the spectrum): what a slider uses. */
 export async function computeBasisAt(g: Generator, view: BasisView, ctx?: GeometryContext, cache?: Map<string, unknown>): Promise<BasisDirections> {
+  const found = await basisDirections(g, view, ctx, cache);
+  const rates = found.rates ?? await ratesAt(g, found.reference, view.basisSpace, view.distance, found.directions, found.k, ctx);
+  return { ...found, rates };
+}
+
+/**
+ * The directions alone, for callers that measure them otherwise (factor scores, traversals): no JVP rates
+ * (except the metric's own √λ) and no α samples. The directions are those of computeBasisAt.
+ */
+export async function basisDirections(g: Generator, view: BasisView, ctx?: GeometryContext, cache?: Map<string, unknown>, opts: { spectrum?: boolean } = {}): Promise<Omit<BasisDirections, 'rates'> & { rates?: Float64Array }> {
   const why = unsupported(g, view.kind, view.basisSpace);
   if (why) throw new Error(why);
   const reference = referenceOf(g, view.z, view.basisSpace);
   const n = reference.length;
   const k = Math.min(view.k, n);
-  const found = await directionsOf(g, view, reference, k, ctx, cache ?? new Map());
+  const found = await directionsOf(g, view, reference, k, ctx, cache ?? new Map(), opts.spectrum ?? true);
   fixSigns(found.directions, found.k, n);
-  const rates = found.rates ?? await ratesAt(g, reference, view.basisSpace, view.distance, found.directions, found.k, ctx);
-  return { kind: view.kind, basisSpace: view.basisSpace, reference, n, ...found, rates };
+  return { kind: view.kind, basisSpace: view.basisSpace, reference, n, ...found };
 }
 
 type Found = Omit<BasisDirections, 'kind' | 'basisSpace' | 'reference' | 'n' | 'rates'> & { rates?: Float64Array };
 
-async function directionsOf(g: Generator, view: BasisView, reference: Float64Array, k: number, ctx: GeometryContext | undefined, cache: Map<string, unknown>): Promise<Found> {
+async function directionsOf(g: Generator, view: BasisView, reference: Float64Array, k: number, ctx: GeometryContext | undefined, cache: Map<string, unknown>, withSpectrum: boolean): Promise<Found> {
   const { basisSpace, distance, seed } = view;
   const n = reference.length;
   switch (view.kind) {
@@ -137,7 +146,7 @@ async function directionsOf(g: Generator, view: BasisView, reference: Float64Arr
         onProgress: (p) => report(ctx, `metric: ${p.phase}`, p.done, p.total),
       });
       const values = m.eigenvalues.slice(0, k);
-      const spectrum = exact ? await withLinearisation(g, reference, basisSpace, distance, async (lin) =>
+      const spectrum = exact && withSpectrum ? await withLinearisation(g, reference, basisSpace, distance, async (lin) =>
         spectrumSummary(m.eigenvalues, await measuredAlpha(lin, ALPHA_SAMPLES, seed, ctx))) : undefined;
       return {
         directions: m.eigenvectors.slice(0, k * n), k, values, valueName: 'eigenvalue',
@@ -146,7 +155,7 @@ async function directionsOf(g: Generator, view: BasisView, reference: Float64Arr
         notes: [
           exact ? `Exact metric (${n} Jacobian columns), all ${n} eigenpairs.` : `Top ${k} eigenpairs by Lanczos (n = ${n} > ${EXACT_LIMIT}); no full spectrum.`,
           `Residual check: ${m.errorEstimate.toExponential(1)}·λ₁.`,
-          ...(exact ? [`α(v) of ${ALPHA_SAMPLES} random directions measured by JVPs through the network.`] : []),
+          ...(spectrum ? [`α(v) of ${ALPHA_SAMPLES} random directions measured by JVPs through the network.`] : []),
         ],
       };
     }
@@ -160,7 +169,7 @@ async function directionsOf(g: Generator, view: BasisView, reference: Float64Arr
       // H̄ is not the metric of one point of the network, so its α(v) is the literal quadratic form vᵀH̄v/vᵀv.
       return {
         directions: avg.eigenvectors.slice(0, k * n), k, values: avg.eigenvalues.slice(0, k), valueName: 'eigenvalue of the averaged metric',
-        spectrum: spectrumSummary(avg.eigenvalues, alphaSamples(avg.mean, ALPHA_SAMPLES, seed)),
+        ...(withSpectrum ? { spectrum: spectrumSummary(avg.eigenvalues, alphaSamples(avg.mean, ALPHA_SAMPLES, seed)) } : {}),
         notes: [`Element-wise mean of the exact metrics at ${count} prior samples (seed ${seed})${hit ? ', kept from an earlier request' : ''}.`],
       };
     }

@@ -83,7 +83,7 @@ describe('atlas CLI', () => {
 
   it('traverse: a montage PNG with an eigen-scaled linear row and a curve row', () => {
     const png = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-')), 'tr.png');
-    const r = atlas('traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'hessian', '--index', '1', '--steps', '3', '--range', '0.1', '--curve', '2', '--png', png);
+    const r = atlas('traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'metric', '--index', '1', '--steps', '3', '--range', '0.1', '--curve', '2', '--png', png);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.rows).toEqual(['linear', 'curve (guided)']);
@@ -140,7 +140,7 @@ describe('atlas CLI', () => {
     [['traverse', '--model', 'shapes-dcgan', '--seed', '1', '--basis', 'sefa', '--range', '1', '--layers', 'fine', '--png', 'x.png'], /--layers restricts a W move/],
     [['traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'sefa', '--range', '1', '--layers', 'top', '--png', 'x.png'], /--layers must be one of/],
     [['score', '--model', 'fashion-dcgan'], /needs the shapes factors/],
-    [['score', '--model', 'shapes-style', '--basis', 'hessian,pca'], /'pca' is not one of/],
+    [['score', '--model', 'shapes-style', '--basis', 'metric,pca'], /'pca' is not one of/],
   ])('bad input %j exits 2 with one line', (args, message) => {
     const r = atlas(...(args as string[]));
     expect(r.code).toBe(2);
