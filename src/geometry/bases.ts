@@ -37,10 +37,12 @@ export const BASIS_KINDS: readonly BasisKind[] = ['metric', 'local', 'average', 
 /** Largest latent dimension for which 'metric' computes the full metric (all n eigenpairs, and the spectrum). */
 export const EXACT_LIMIT = 128;
 /**
- * α(v) samples of a metric's spectrum summary, each one JVP through the network at the reference: 256 is
- * 4n for n = 64, enough to see the narrow α cloud against the spectrum, at a few times an exact metric's cost.
+ * α(v) samples of a metric's spectrum summary, each one JVP through the network at the reference. 64 JVPs
+ * cost about one exact metric of n = 64 (measured on shapes-style, wasm: metric 0.4–0.6 s, 256 JVPs 2–3 s),
+ * so the basis job takes about twice as long as the metric alone, and 64 samples already show the α cloud's
+ * narrowness against a spectrum of several decades. `atlas spectrum --alpha-samples` takes more.
  */
-export const ALPHA_SAMPLES = 256;
+export const ALPHA_SAMPLES = 64;
 export const DEFAULT_AVERAGE_SAMPLES = 12;
 export const MAX_AVERAGE_SAMPLES = 256;
 /** Directions a global basis is computed for (the app's slider maximum, engine/edit MAX_DIRECTIONS). */
