@@ -15,16 +15,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { anchorDistance, type AnchoredDistance, type DistanceName } from '../distance';
-import type { Generator } from '../model/generator';
+import type { Generator, LatentSpace } from '../model/generator';
 import { Rng } from '../util/random';
 import { checkpoint, report, type GeometryContext } from './context';
 import { jvp, type Linearisation } from './hvp';
+import { latentShape } from './metric';
 
 /** Directions per batched JVP: one batch holds this many copies of the network's activations. */
 const RATE_CHUNK = 16;
 
-/** The map latent → features of `dist` at x₀ [1, dim] through `space`, as hvp.ts needs it. */
-export function linearisation(g: Generator, dist: AnchoredDistance, x0: tf.Tensor, space: 'z' | 'w'): Linearisation {
+/** The map latent → features of `dist` at x₀ [1, ...latent] through `space`, as hvp.ts needs it. */
+export function linearisation(g: Generator, dist: AnchoredDistance, x0: tf.Tensor, space: LatentSpace): Linearisation {
   return { f: (x) => dist.features(g.generate(x, space)), x0, m: dist.m, weight: dist.weight };
 }
 
@@ -67,11 +68,11 @@ export async function measuredChange(dist: AnchoredDistance, images: tf.Tensor4D
 }
 
 /**
- * Runs `body` with the linearisation of G under `distance` at `reference` (a point of the basis space),
+ * Runs `body` with the linearisation of G under `distance` at `reference` (a latent of `space`, flat),
  * freeing the reference image and the anchored distance afterwards.
  */
-export async function withLinearisation<T>(g: Generator, reference: ArrayLike<number>, space: 'z' | 'w', distance: DistanceName, body: (lin: Linearisation) => Promise<T>): Promise<T> {
-  const x0 = tf.tensor2d(Float32Array.from(reference), [1, reference.length]);
+export async function withLinearisation<T>(g: Generator, reference: ArrayLike<number>, space: LatentSpace, distance: DistanceName, body: (lin: Linearisation) => Promise<T>): Promise<T> {
+  const x0 = tf.tensor(Float32Array.from(reference), latentShape(g, space));
   let images0: tf.Tensor4D | undefined;
   let dist: AnchoredDistance | undefined;
   try {
