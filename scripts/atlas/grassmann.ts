@@ -7,7 +7,6 @@ import { grassmannStudy as study, type GrassmannStudy as Study } from '../../src
 import type { Generator } from '../../src/model/generator';
 import { openModel, UsageError, weightsHash, type Opts } from './common';
 
-export { GRASSMANN_CURVES } from '../../src/geometry/grassmann';
 
 export interface GrassmannStudy extends Study {
   model: string;
