@@ -1,25 +1,16 @@
 /**
- * `npm run atlas -- <command> [options]` — the command-line face of src/: same loader, same math.
- * JSON goes to stdout (or --out FILE). Bad arguments and unknown models: one line on stderr, exit 2.
- * The commands live in scripts/atlas/<command>.ts; each also exports its study for scripts/findings.ts.
- *
- *   generate    --model ID (--seed S [--count C] | --latents FILE.json) [--space z|w|wplus] [--png FILE]
- *   metric      --model ID --seed S [--space z|w|wplus] [--distance mse|ssim|perceptual] [--method exact|fd|lanczos|bp] [--k K]
- *   map         --model ID --latents FILE.json            (style models: the w of each z)
- *   local-basis --model ID --seed S                       (style models: Choi et al.'s Local Basis at z)
- *   spectrum    --model ID --samples N [--seed S0] [--space z|w|wplus] [--distance D] [--alpha-samples A]
- *               per-sample spectra, anisotropy dims, α(v) vs its law, C^H (linear, log), averaged metric
- *   grassmann   --model ID --samples N [--seed S0] [--close 0.1] [--k-max K]      (style models: Choi Fig. 8)
- *   traverse    --model ID --seed S --basis hessian|local|average|ganspace|sefa [--index I] [--steps K]
- *               --range R [--space z|w] [--distance D] [--spherical] [--curve N] [--layers coarse|middle|fine] [--samples M] [--scale X] --png FILE
- *   score       --model ID [--basis b1,b2,…] [--seeds S] [--seed S0] [--top K] [--space z|w] [--samples M] [--method exact|fd]
- *               (shapes models: factor alignment of each basis's top directions, through the shapes probe)
+ * `npm run atlas -- <command> [options]` — the command-line face of src/: same loader, same math as the
+ * app (bases and studies come from src/geometry, the code the job worker runs). JSON goes to stdout (or
+ * --out FILE). `atlas --help` and `atlas <command> --help` print usage. Bad arguments and unknown models:
+ * one line on stderr, exit 2. The commands live in scripts/atlas/<command>.ts; each also exports its study
+ * for scripts/findings.ts.
  */
 import fs from 'node:fs';
 import { useBackend } from './lib/tfnode';
 import { ModelLoadError } from '../src/model/errors';
 import { parseArgs, UsageError, type Opts } from './atlas/common';
 import { generate, localBasisCommand, map, metric } from './atlas/basic';
+import { basisCommand } from './atlas/bases';
 import { spectrum } from './atlas/spectrum';
 import { grassmann } from './atlas/grassmann';
 import { traverse } from './atlas/traverse';
@@ -28,27 +19,80 @@ import { score } from './atlas/score';
 interface Command {
   run: (o: Opts) => Promise<unknown>;
   options: readonly string[];
+  /** Its options, for --help. */
+  usage: string;
+  /** What it does, in one line. */
+  summary: string;
 }
 
+const MODEL = '--model ID|PATH';
 const COMMANDS: Record<string, Command> = {
-  generate: { run: generate, options: ['model', 'seed', 'count', 'latents', 'space', 'png'] },
-  metric: { run: metric, options: ['model', 'seed', 'space', 'distance', 'method', 'k'] },
-  map: { run: map, options: ['model', 'latents'] },
-  'local-basis': { run: localBasisCommand, options: ['model', 'seed'] },
-  spectrum: { run: spectrum, options: ['model', 'samples', 'seed', 'space', 'distance', 'alpha-samples'] },
-  grassmann: { run: grassmann, options: ['model', 'samples', 'seed', 'close', 'k-max'] },
-  traverse: { run: traverse, options: ['model', 'seed', 'basis', 'index', 'steps', 'range', 'space', 'distance', 'spherical', 'curve', 'layers', 'samples', 'scale', 'png'] },
-  score: { run: score, options: ['model', 'basis', 'seeds', 'seed', 'top', 'space', 'samples', 'method'] },
+  generate: {
+    run: generate, options: ['model', 'seed', 'count', 'latents', 'space', 'png'],
+    usage: `${MODEL} (--seed S [--count C] | --latents FILE.json) [--space z|w|wplus] [--png FILE]`,
+    summary: 'images of prior samples or given latents: raw outputs, and a PNG grid',
+  },
+  metric: {
+    run: metric, options: ['model', 'seed', 'space', 'distance', 'method', 'k'],
+    usage: `${MODEL} --seed S [--space z|w|wplus] [--distance mse|ssim|perceptual] [--method exact|fd|lanczos|bp] [--k K]`,
+    summary: 'the metric H = JᵀJ at one latent: eigenvalues and eigenvectors',
+  },
+  basis: {
+    run: basisCommand, options: ['model', 'seed', 'kind', 'space', 'k', 'distance'],
+    usage: `${MODEL} --seed S --kind metric|local|average|ganspace|sefa|random [--space z|w] [--k K] [--distance mse|ssim|perceptual]`,
+    summary: 'the directions (k × n unit rows), values and rates √(vᵀHv) the app\'s sliders use for that view',
+  },
+  map: { run: map, options: ['model', 'latents'], usage: `${MODEL} --latents FILE.json`,
+    summary: 'style models: the w of each z',
+  },
+  'local-basis': { run: localBasisCommand, options: ['model', 'seed'], usage: `${MODEL} --seed S`,
+    summary: 'style models: Choi et al.\'s Local Basis at z',
+  },
+  spectrum: {
+    run: spectrum, options: ['model', 'samples', 'seed', 'space', 'distance', 'alpha-samples'],
+    usage: `${MODEL} --samples N [--seed S0] [--space z|w|wplus] [--distance D] [--alpha-samples A]`,
+    summary: 'spectra, anisotropy, α(v) measured through the network vs its law, C^H, the averaged metric',
+  },
+  grassmann: {
+    run: grassmann, options: ['model', 'samples', 'seed', 'close', 'k-max'],
+    usage: `${MODEL} --samples N [--seed S0] [--close 0.1] [--k-max K]`,
+    summary: 'style models: Choi et al. Fig. 8, Local Bases on the Grassmannian (the app\'s atlas sweep study)',
+  },
+  traverse: {
+    run: traverse, options: ['model', 'seed', 'basis', 'index', 'steps', 'range', 'space', 'distance', 'spherical', 'curve', 'layers', 'samples', 'scale', 'png'],
+    usage: `${MODEL} --seed S --basis metric|local|average|ganspace|sefa|random [--index I] [--steps K] --range R [--space z|w]\n  [--distance D] [--spherical] [--curve N] [--layers coarse|middle|fine] [--samples M] [--scale X] --png FILE`,
+    summary: 'a montage PNG along one direction (metric: R is the predicted image change; others: the latent step)',
+  },
+  score: {
+    run: score, options: ['model', 'basis', 'seeds', 'seed', 'top', 'space', 'samples', 'method'],
+    usage: `${MODEL} [--basis b1,b2,…] [--seeds S] [--seed S0] [--top K] [--space z|w] [--samples M] [--method exact|fd]`,
+    summary: 'shapes models: factor alignment of each basis\'s top directions through the shapes probe (random included)',
+  },
 };
+
+function help(command?: string): string {
+  const model = 'ID is a bundled model; PATH a model folder, or its model.json or manifest.json. Every command takes --out FILE.';
+  if (command && COMMANDS[command]) return `usage: atlas ${command} ${COMMANDS[command].usage}\n\n${COMMANDS[command].summary}\n${model}\n`;
+  const list = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)}${c.summary}`);
+  return `usage: atlas <command> [options]   (atlas <command> --help for its options)\n\ncommands:\n${list.join('\n')}\n\n${model}\n`;
+}
 
 /** Float64Arrays (kept for in-process callers) become plain arrays in the JSON. */
 const replacer = (_key: string, value: unknown) => (value instanceof Float64Array ? Array.from(value) : value);
 
 async function main() {
   const argv = process.argv.slice(2);
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    process.stdout.write(help(argv[0] === 'help' ? argv[1] : undefined));
+    return;
+  }
   const { command, opts } = parseArgs(argv, (c) => COMMANDS[c]?.options);
   const cmd = COMMANDS[command];
-  if (!cmd) throw new UsageError(`unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+  if (!cmd) throw new UsageError(`unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')}; atlas --help)`);
+  if (opts.flag('help')) {
+    process.stdout.write(help(command));
+    return;
+  }
   await useBackend('wasm');
   const out = JSON.stringify(await cmd.run(opts), replacer);
   if (opts.has('out')) fs.writeFileSync(opts.str('out')!, out + '\n');

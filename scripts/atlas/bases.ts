@@ -1,35 +1,31 @@
 /**
- * The five kinds of direction the atlas compares, as unit rows in one latent space:
+ * The CLI's bases: a thin adapter over src/geometry/bases.ts, the code the app's job worker runs, so a
+ * basis here is the basis of the app's view with the same model, seed, space, kind, distance and k.
  *
- * - hessian:  eigenvectors of the metric at the position (Wang & Ponce), local;
- * - local:    Choi et al.'s Local Basis (W directions of the mapping Jacobian's SVD) at the position, local;
- * - average:  eigenvectors of the metric averaged over M positions (Wang & Ponce's "global" Hessian);
- * - ganspace: PCA of w samples (style models) or of the first layer's activations regressed to Z;
- * - sefa:     eigenvectors of AᵀA of the weights consuming the latent (all style affines for style models).
+ *   atlas basis --model M --seed S --kind metric|local|average|ganspace|sefa|random [--space z|w] [--k K]
+ *               [--distance mse|ssim|perceptual]
+ *   → {model, kind, space, seed, distance, z, w?, directions (k × n unit rows), values, valueName, rates, notes}
  *
- * Style models: every basis lives in W (hessian and average may also be asked for in Z); z-space models: Z.
+ * score and traverse use directionsAt (the same directions, without rates). Global bases (average,
+ * ganspace, sefa, random) go into the caller's cache and are reused across positions, as in the app.
  */
-import type * as tf from '@tensorflow/tfjs';
-import { computeMetric } from '../../src/geometry/metric';
-import { localBasisOfGenerator } from '../../src/geometry/localBasis';
-import { averageMetric } from '../../src/geometry/averageMetric';
-import { ganspaceW, ganspaceZ, sefa } from '../../src/geometry/globalBases';
-import type { DistanceName } from '../../src/distance';
+import { BASIS_KINDS, basisDirections, computeBasisAt, DEFAULT_AVERAGE_SAMPLES, GLOBAL_DIRECTIONS, unsupported, type BasisKind } from '../../src/geometry/bases';
+import { DISTANCES, type DistanceName } from '../../src/distance';
 import type { Generator } from '../../src/model/generator';
-import { latentFor, latentNetwork, seedRange, UsageError } from './common';
+import { openModel, rows, UsageError, type Opts } from './common';
 
-export const BASES = ['hessian', 'local', 'average', 'ganspace', 'sefa'] as const;
-export type BasisName = (typeof BASES)[number];
-export const LOCAL_BASES: readonly BasisName[] = ['hessian', 'local'];
+export const BASES = BASIS_KINDS;
+export type BasisName = BasisKind;
+/** Bases computed anew at each position. */
+export const LOCAL_BASES: readonly BasisName[] = ['metric', 'local'];
 
 export interface Directions {
   basis: BasisName;
   space: 'z' | 'w';
   n: number;
   k: number;
-  /** k×n unit rows, most important first. */
+  /** k×n unit rows, most important first, signs canonical. */
   directions: Float64Array;
-  /** Eigenvalues (hessian, average: of the metric; sefa: of AᵀA), singular values (local) or PCA variances (ganspace). */
   values: number[];
   notes: string[];
 }
@@ -40,92 +36,62 @@ export interface BasisContext {
   distance: DistanceName;
   /** Directions wanted (the top k). */
   k: number;
-  /** average: positions averaged and the first seed (kept apart from evaluation seeds). */
+  /** average: positions averaged, from the prior samples of `averageSeed` (kept apart from evaluation seeds). */
   averageSamples: number;
   averageSeed: number;
-  /** ganspace: samples drawn (default 2000 w samples, or 512 first-layer activations for Z: its PCA is an eigh of min(N, D)²). */
-  ganspaceSamples?: number;
 }
 
-/** The bases a model supports in a space (the default list of `score`). */
+/** The bases a model supports in a space (the default list of `score`), random last. */
 export function basesFor(g: Generator, space: 'z' | 'w'): BasisName[] {
-  return BASES.filter((b) => compatibility(g, b, space) === null);
-}
-
-function compatibility(g: Generator, basis: BasisName, space: 'z' | 'w'): string | null {
-  if (space === 'w' && !g.isStyleBased) return `model ${g.manifest.id} has no W space (it is a z-space generator)`;
-  if (basis === 'local' && !g.isStyleBased) return `model ${g.manifest.id} has no mapping network, so no Local Basis`;
-  if (g.isStyleBased && space === 'z' && (basis === 'local' || basis === 'ganspace' || basis === 'sefa')) return `basis ${basis} lives in W for the style model ${g.manifest.id}; use --space w`;
-  return null;
+  return BASES.filter((b) => unsupported(g, b, space) === null);
 }
 
 export function checkBasis(g: Generator, basis: BasisName, space: 'z' | 'w'): void {
-  const why = compatibility(g, basis, space);
-  if (why) throw new UsageError(why);
+  const why = unsupported(g, basis, space);
+  if (why) throw new UsageError(`${g.manifest.id}: ${why}`);
 }
 
 /** Largest k a basis can give. */
 export function maxDirections(g: Generator, basis: BasisName, space: 'z' | 'w'): number {
   const n = space === 'z' ? g.zDim : g.wDim!;
-  return basis === 'local' ? Math.min(g.zDim, g.wDim!) : n;
+  return basis === 'local' ? Math.min(g.zDim, g.wDim!) : LOCAL_BASES.includes(basis) || basis === 'random' ? n : Math.min(n, GLOBAL_DIRECTIONS);
 }
 
-/** A global basis (average, ganspace, sefa): the same at every position. */
-export async function globalDirections(ctx: BasisContext, basis: 'average' | 'ganspace' | 'sefa'): Promise<Directions> {
-  const { g, space, k } = ctx;
+/** Directions of any basis at the prior sample of `seed`; global ones come from (and go into) `cache`. */
+export async function directionsAt(ctx: BasisContext, basis: BasisName, seed: number, cache: Map<string, unknown>): Promise<Directions> {
+  const { g, space } = ctx;
   checkBasis(g, basis, space);
-  const n = space === 'z' ? g.zDim : g.wDim!;
-  if (basis === 'average') {
-    const seeds = seedRange(ctx.averageSeed, ctx.averageSamples);
-    const metrics = [];
-    for (const s of seeds) metrics.push(await metricAt(ctx, s, n));
-    const avg = averageMetric(metrics.map((m) => ({ eigenvalues: m.eigenvalues, eigenvectors: m.eigenvectors })));
-    return { basis, space, n, k, directions: avg.eigenvectors.slice(0, k * n), values: Array.from(avg.eigenvalues.subarray(0, k)), notes: [`mean of ${ctx.distance} metrics at seeds ${seeds[0]}…${seeds.at(-1)}`] };
-  }
-  if (basis === 'ganspace' && space === 'w') {
-    const b = ganspaceW(g, { k, samples: ctx.ganspaceSamples ?? 2000 });
-    return { basis, space, n, k, directions: b.directions, values: Array.from(b.values), notes: b.notes };
-  }
-  const network: tf.LayersModel = await latentNetwork(g);
+  // The random basis's seed is the basis seed (fixed), not the position: one global control basis.
+  const basisSeed = basis === 'average' ? ctx.averageSeed : 0;
+  const d = await basisDirections(g, { kind: basis, basisSpace: space, distance: ctx.distance, z: g.samplePrior(seed, 1), k: ctx.k, seed: basisSeed, samples: ctx.averageSamples }, undefined, cache, { spectrum: false });
+  return { basis, space, n: d.n, k: d.k, directions: d.directions, values: Array.from(d.values), notes: d.notes };
+}
+
+export async function basisCommand(opts: Opts) {
+  const seed = opts.int('seed');
+  const kind = opts.choice('kind', BASES);
+  const k = opts.int('k', 10, [1, GLOBAL_DIRECTIONS]);
+  const distance = opts.choice('distance', DISTANCES, 'mse');
+  const g = await openModel(opts);
   try {
-    const b = basis === 'ganspace' ? ganspaceZ(g, network, { k, samples: ctx.ganspaceSamples ?? 512 }) : sefa(network, { k, layers: g.isStyleBased ? 'all' : 'first' });
-    return { basis, space, n, k, directions: b.directions, values: Array.from(b.values), notes: b.notes };
+    const space = opts.choice('space', ['z', 'w'] as const, 'z');
+    if (space === 'w' && !g.isStyleBased) throw new UsageError(`model ${g.manifest.id} has no w space (it is a z-space generator)`);
+    checkBasis(g, kind, space);
+    if (distance === 'perceptual' && !g.discriminatorFeatures) throw new UsageError(`model ${g.manifest.id} ships no discriminator, so it has no perceptual distance`);
+    const z = g.samplePrior(seed, 1);
+    // The app's view: basis seed 0 and the default number of averaged samples (app/session.ts).
+    const b = await computeBasisAt(g, { kind, basisSpace: space, distance, z, k, seed: 0, samples: DEFAULT_AVERAGE_SAMPLES });
+    return {
+      model: g.manifest.id, kind, space, seed, distance,
+      z: Array.from(z),
+      ...(space === 'w' ? { w: Array.from(b.reference) } : {}),
+      directions: rows(b.directions, b.n),
+      values: Array.from(b.values),
+      valueName: b.valueName,
+      rates: Array.from(b.rates),
+      notes: b.notes,
+    };
   } finally {
-    network.dispose();
+    g.dispose();
   }
-}
-
-async function metricAt(ctx: BasisContext, seed: number, n: number) {
-  const x0 = latentFor(ctx.g, [seed], ctx.space);
-  try {
-    const m = await computeMetric(ctx.g, x0, { space: ctx.space, distance: ctx.distance, method: 'exact' });
-    if (m.n !== n) throw new Error(`metric has size ${m.n}, expected ${n}`);
-    return m;
-  } finally {
-    x0.dispose();
-  }
-}
-
-/** A local basis (hessian, local) at the position of `seed`. */
-export async function localDirections(ctx: BasisContext, basis: 'hessian' | 'local', seed: number): Promise<Directions> {
-  const { g, space, k } = ctx;
-  checkBasis(g, basis, space);
-  if (basis === 'hessian') {
-    const n = space === 'z' ? g.zDim : g.wDim!;
-    const m = await metricAt(ctx, seed, n);
-    return { basis, space, n, k, directions: m.eigenvectors.slice(0, k * n), values: Array.from(m.eigenvalues), notes: [`${ctx.distance} metric at seed ${seed}`] };
-  }
-  const lb = localBasisOfGenerator(g, g.samplePrior(seed, 1));
-  return { basis, space, n: lb.wDim, k, directions: lb.wDirections.slice(0, k * lb.wDim), values: Array.from(lb.singularValues), notes: [`Local Basis at seed ${seed}`] };
-}
-
-/** Directions of any basis at a position; global bases come from (and go into) `cache`. */
-export async function directionsAt(ctx: BasisContext, basis: BasisName, seed: number, cache: Map<BasisName, Directions>): Promise<Directions> {
-  if (basis === 'hessian' || basis === 'local') return localDirections(ctx, basis, seed);
-  let d = cache.get(basis);
-  if (!d) {
-    d = await globalDirections(ctx, basis);
-    cache.set(basis, d);
-  }
-  return d;
 }

@@ -1,13 +1,12 @@
 /**
  * What every atlas command shares: argument parsing with one-line usage errors, opening a bundled model
- * (and its networks or probe) through the validating loader, seeds → latents, and small array helpers.
+ * (or one on disk) through the validating loader, seeds → latents, and small array helpers.
  */
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { snapshotFiles } from '../lib/fsFiles';
-import type { ModelFiles } from '../../src/model/files';
-import { loadGenerator, loadLayersModelFrom } from '../../src/model/load';
+import { loadGenerator } from '../../src/model/load';
 import type { Generator, LatentSpace } from '../../src/model/generator';
 import { latentIn } from '../../src/engine/latent';
 
@@ -18,7 +17,7 @@ export const MODELS_DIR = path.join(ROOT, 'public', 'models');
 export class UsageError extends Error {}
 
 /** Options that take no value (present = true). */
-const FLAGS = new Set(['spherical']);
+const FLAGS = new Set(['spherical', 'help']);
 
 /** Parsed `--key value` options of one command, with typed, checked readers. */
 export class Opts {
@@ -90,7 +89,7 @@ export function parseArgs(argv: string[], allowedFor: (command: string) => reado
     const key = rest[i];
     if (!key.startsWith('--')) throw new UsageError(`unexpected argument '${key}'`);
     const name = key.slice(2);
-    if (allowed && name !== 'out' && !allowed.includes(name)) {
+    if (allowed && name !== 'out' && name !== 'help' && !allowed.includes(name)) {
       throw new UsageError(`${command} does not take ${key} (options: ${[...allowed, 'out'].map((o) => `--${o}`).join(' ')})`);
     }
     if (map.has(name)) throw new UsageError(`${key} given twice`);
@@ -116,39 +115,51 @@ export function modelDir(id: string): string {
   return path.join(MODELS_DIR, id);
 }
 
-/** The files each open generator was loaded from (an in-memory snapshot), for its other networks. */
-const sources = new WeakMap<Generator, ModelFiles & { hash: string }>();
+/** The weights hash of each open generator (see snapshotFiles). */
+const hashes = new WeakMap<Generator, string>();
 
 /**
- * A bundled model, loaded from an in-memory snapshot of its folder: a training run may publish new weights
- * there at any time, and the generator, its networks (latentNetwork) and weightsHash must agree.
+ * A model from an in-memory snapshot of its folder: a training run may publish new weights there at any
+ * time, and the generator and weightsHash must agree. `entry` names the file the user pointed at (a
+ * model.json or manifest.json), as the app's URL loader does.
  */
-export async function openModelId(id: string): Promise<Generator> {
-  const models = bundledModels();
-  if (!models.includes(id)) throw new UsageError(`unknown model '${id}' (bundled: ${models.join(', ')})`);
-  const files = snapshotFiles(modelDir(id));
-  const g = await loadGenerator(files);
-  sources.set(g, files);
+async function openFolder(dir: string, entry?: string): Promise<Generator> {
+  const files = snapshotFiles(dir);
+  const g = await loadGenerator(entry ? { ...files, entry } : files);
+  hashes.set(g, files.hash);
   return g;
 }
 
-/** sha256 (10 hex digits) of the weight shards an open bundled model was loaded from. */
+/** A bundled model by id. */
+export async function openModelId(id: string): Promise<Generator> {
+  const models = bundledModels();
+  if (!models.includes(id)) throw new UsageError(`unknown model '${id}' (bundled: ${models.join(', ')})`);
+  return openFolder(modelDir(id));
+}
+
+/**
+ * --model: a bundled id, or a path to a model folder (with or without manifest.json) or to its
+ * model.json / manifest.json — what the app accepts as a URL or as dropped files.
+ */
+export async function openModelSpec(spec: string): Promise<Generator> {
+  const looksLikePath = spec.includes('/') || spec.includes(path.sep) || spec.endsWith('.json') || spec.startsWith('.');
+  if (!looksLikePath || !fs.existsSync(spec)) {
+    if (looksLikePath) throw new UsageError(`--model ${spec}: no such file or folder`);
+    return openModelId(spec);
+  }
+  const stat = fs.statSync(spec);
+  if (stat.isDirectory()) return openFolder(spec);
+  if (!spec.endsWith('.json')) throw new UsageError(`--model ${spec}: expected a model folder, a model.json or a manifest.json`);
+  return openFolder(path.dirname(spec), path.basename(spec));
+}
+
+/** sha256 (10 hex digits) of the weight shards an open model was loaded from. */
 export function weightsHash(g: Generator): string {
-  return sources.get(g)?.hash ?? 'unknown';
+  return hashes.get(g) ?? 'unknown';
 }
 
 export async function openModel(opts: Opts): Promise<Generator> {
-  return openModelId(opts.required('model'));
-}
-
-/** The network that consumes the latent (a z-space `generator`, or a style model's `synthesis`), loaded on its own. The caller disposes it. */
-export async function latentNetwork(g: Generator): Promise<tf.LayersModel> {
-  const m = g.manifest;
-  const rel = g.isStyleBased ? m.synthesis?.path : m.generator?.path;
-  if (!rel) throw new UsageError(`model ${m.id} names no ${g.isStyleBased ? 'synthesis' : 'generator'} network in its manifest`);
-  const files = sources.get(g);
-  if (!files) throw new Error(`latentNetwork: ${m.id} was not opened by openModelId`);
-  return loadLayersModelFrom(files, rel);
+  return openModelSpec(opts.required('model'));
 }
 
 /** The latent of each seed in `space`: z from the prior, mapped to w (or broadcast to w+) for style models. */

@@ -10,7 +10,7 @@ import { loadLayersModelFromDir } from '../lib/modelio';
 import { anchorDistance } from '../../src/distance';
 import { directionalRates, factorRates, scoreDirections, SHAPES_FACTOR_GROUPS, type FactorScore } from '../../src/geometry/factorScore';
 import type { Generator } from '../../src/model/generator';
-import { BASES, basesFor, checkBasis, directionsAt, maxDirections, type BasisName, type Directions } from './bases';
+import { BASES, basesFor, checkBasis, directionsAt, LOCAL_BASES, maxDirections, type BasisName } from './bases';
 import { defaultSpace, latentFor, MODELS_DIR, openModel, seedRange, UsageError, weightsHash, type Opts } from './common';
 
 export interface ScoreOptions {
@@ -22,7 +22,6 @@ export interface ScoreOptions {
   top: number;
   space: 'z' | 'w';
   averageSamples?: number;
-  ganspaceSamples?: number;
   method?: 'exact' | 'fd';
   onProgress?: (done: number, total: number) => void;
 }
@@ -75,8 +74,8 @@ export async function scoreStudy(g: Generator, o: ScoreOptions): Promise<ScoreSt
     if (o.top > kMax) throw new UsageError(`--top ${o.top} is more than basis ${b} has (${kMax})`);
   }
   const probe = await openProbe(g);
-  const ctx = { g, space: o.space, distance: 'mse' as const, k: o.top, averageSamples: o.averageSamples ?? 8, averageSeed: 1000, ganspaceSamples: o.ganspaceSamples };
-  const cache = new Map<BasisName, Directions>();
+  const ctx = { g, space: o.space, distance: 'mse' as const, k: o.top, averageSamples: o.averageSamples ?? 8, averageSeed: 1000 };
+  const cache = new Map<string, unknown>();
   const seeds = seedRange(o.seed, o.seeds);
   const perSeed = new Map<BasisName, Float64Array[]>(bases.map((b) => [b, []]));
   const notes = new Map<BasisName, string[]>();
@@ -105,7 +104,7 @@ export async function scoreStudy(g: Generator, o: ScoreOptions): Promise<ScoreSt
     probe.model.dispose();
   }
   const factors = SHAPES_FACTOR_GROUPS.map((f) => f.name);
-  const methods: MethodScore[] = bases.map((b) => ({ basis: b, notes: b === 'hessian' || b === 'local' ? [`computed at each seed`] : notes.get(b)!, ...scoreDirections(perSeed.get(b)!, o.top, factors) }));
+  const methods: MethodScore[] = bases.map((b) => ({ basis: b, notes: LOCAL_BASES.includes(b) ? [`computed at each seed`] : notes.get(b)!, ...scoreDirections(perSeed.get(b)!, o.top, factors) }));
   const best: ScoreStudy['best'] = {};
   factors.forEach((f, j) => {
     let top = methods[0];

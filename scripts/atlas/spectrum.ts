@@ -1,11 +1,17 @@
 /**
  * spectrum: Wang & Ponce's spectrum analyses at N positions of one model — per-sample spectra, anisotropy
- * dims (Tab. 2), α(v) of random directions against its analytic law (A.6, "the illusion of isotropy"),
- * homogeneity C^H on linear and log scale (Eq. 5–6, Tab. 4) and the averaged metric's spectrum.
+ * dims (Tab. 2), α(v) of random directions measured through the network (one JVP each) against the
+ * analytic law of the spectrum (A.6, "the illusion of isotropy"), homogeneity C^H on linear and log scale
+ * (Eq. 5–6, Tab. 4; log scale without round-off null eigenpairs) and the averaged metric's spectrum, beside
+ * its baselines: the same spectra averaged in independent Haar-random eigenframes (no shared directions)
+ * and in one shared frame (all directions shared).
  */
 import * as tf from '@tensorflow/tfjs';
 import { computeMetric } from '../../src/geometry/metric';
-import { alphaStatistics, anisotropyDims, ANISOTROPY_FRACTIONS, type Spectrum } from '../../src/geometry/spectrum';
+import { alphaStatisticsOf, anisotropyDims, ANISOTROPY_FRACTIONS, type Spectrum } from '../../src/geometry/spectrum';
+import { measuredAlpha, withLinearisation } from '../../src/geometry/measure';
+import { randomOrthogonal } from '../../src/linalg/testing';
+import { Rng } from '../../src/util/random';
 import { metricHomogeneity, type CorrelationSummary } from '../../src/geometry/homogeneity';
 import { averageMetric } from '../../src/geometry/averageMetric';
 import { DISTANCES, type DistanceName } from '../../src/distance';
@@ -18,7 +24,7 @@ export interface SpectrumStudyOptions {
   seed: number;
   space: LatentSpace;
   distance: DistanceName;
-  /** Random directions per position for α(v). Default 2000. */
+  /** Random directions per position for α(v), each one JVP through the network. Default 256. */
   alphaCount?: number;
   /** Keep every position's eigenvectors and α samples in the result (for plots; large). */
   keep?: boolean;
@@ -65,7 +71,13 @@ export interface SpectrumStudy {
   anisotropy: { mean: number[]; sd: number[]; min: number[]; max: number[]; ofAverage: number[] };
   alpha: { meanRatio: { mean: number; sd: number }; varianceRatio: { mean: number; sd: number }; maxAbsMeanZ: number; cvAlpha: number; cvEigen: number; alphaDecades: number; eigenDecades: number };
   homogeneity: { linear: CorrelationSummary; log: CorrelationSummary; logDropped: number; pairing: 'target' } | null;
-  average: { count: number; eigenvalues: number[]; dims: number[]; eigenvectors?: Float64Array };
+  average: {
+    count: number; eigenvalues: number[]; dims: number[]; eigenvectors?: Float64Array;
+    /** dims of the same spectra averaged in independent Haar-random eigenframes (nothing shared): the baseline. */
+    randomFrameDims: number[];
+    /** dims of the rank-wise mean spectrum (every eigenframe shared): the other end. */
+    sharedFrameDims: number[];
+  };
   ms: number;
 }
 
@@ -102,7 +114,8 @@ export async function spectrumStudy(g: Generator, o: SpectrumStudyOptions): Prom
     }
     const spec: Spectrum = { eigenvalues: m.eigenvalues, eigenvectors: m.eigenvectors };
     spectra.push(spec);
-    const a = alphaStatistics(spec, { count: o.alphaCount ?? 2000, seed });
+    const measured = await withLinearisation(g, xs, o.space, o.distance, (lin) => measuredAlpha(lin, o.alphaCount ?? 256, seed));
+    const a = alphaStatisticsOf(measured, m.eigenvalues);
     const sorted = Float64Array.from(a.samples).sort();
     const lam = m.eigenvalues;
     // Smallest eigenvalue that is not a round-off zero (a generator that normalises z has an exact null direction).
@@ -130,6 +143,7 @@ export async function spectrumStudy(g: Generator, o: SpectrumStudyOptions): Prom
   const fractions = [...ANISOTROPY_FRACTIONS];
   const col = (j: number) => perSample.map((s) => s.dims[j]);
   const avg = averageMetric(spectra);
+  const baselines = averageBaselines(spectra, n, o.seed);
   const hom = spectra.length >= 2 ? metricHomogeneity(spectra) : null;
   const A = perSample.map((s) => s.alpha);
   const mean = (xs: number[]) => meanSd(xs).mean;
@@ -151,8 +165,23 @@ export async function spectrumStudy(g: Generator, o: SpectrumStudyOptions): Prom
       alphaDecades: mean(A.map((a) => a.alphaDecades)), eigenDecades: mean(A.map((a) => a.eigenDecades)),
     },
     homogeneity: hom ? { linear: hom.summary.linear, log: hom.summary.log, logDropped: hom.logDropped, pairing: 'target' } : null,
-    average: { count: avg.count, eigenvalues: Array.from(avg.eigenvalues), dims: anisotropyDims(avg.eigenvalues).map((d) => d.dims), ...(o.keep ? { eigenvectors: avg.eigenvectors } : {}) },
+    average: { count: avg.count, eigenvalues: Array.from(avg.eigenvalues), dims: anisotropyDims(avg.eigenvalues).map((d) => d.dims), ...(o.keep ? { eigenvectors: avg.eigenvectors } : {}), ...baselines },
     ms: performance.now() - t0,
+  };
+}
+
+/**
+ * The averaged metric's two baselines: the positions' own spectra averaged in independent Haar-random
+ * eigenframes (what H̄'s dims would be if the top directions turned at random from place to place) and in
+ * one shared frame (the rank-wise mean spectrum: nothing turns).
+ */
+function averageBaselines(spectra: Spectrum[], n: number, seed: number): { randomFrameDims: number[]; sharedFrameDims: number[] } {
+  const rng = new Rng(seed * 104729 + 3);
+  const rotated = spectra.map((s) => ({ eigenvalues: s.eigenvalues, eigenvectors: randomOrthogonal(n, rng) }));
+  const shared = Float64Array.from({ length: n }, (_, k) => spectra.reduce((acc, s) => acc + s.eigenvalues[k], 0) / spectra.length);
+  return {
+    randomFrameDims: anisotropyDims(averageMetric(rotated).eigenvalues).map((d) => d.dims),
+    sharedFrameDims: anisotropyDims(shared).map((d) => d.dims),
   };
 }
 
@@ -160,7 +189,7 @@ export async function spectrum(opts: Opts) {
   const samples = opts.int('samples', undefined, [1, 1000]);
   const seed = opts.int('seed', 0);
   const distance = opts.choice('distance', DISTANCES, 'mse');
-  const alphaCount = opts.int('alpha-samples', 2000, [2, 1_000_000]);
+  const alphaCount = opts.int('alpha-samples', 256, [2, 1_000_000]);
   const g = await openModel(opts);
   try {
     const space = opts.choice('space', ['z', 'w', 'wplus'] as const, 'z');

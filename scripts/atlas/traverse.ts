@@ -11,7 +11,7 @@
  * --layers coarse|middle|fine (W, style models) applies the move to those style layers only: each frame is
  * a w+ code with the moved w on the chosen layers and the start's w on the others (both rows).
  *
- * For `hessian` the range is an IMAGE distance: T = R/√λ_I (eigenScaledSteps), so every eigenvector moves
+ * For `metric` the range is an IMAGE distance: T = R/√λ_I (eigenScaledSteps), so every eigenvector moves
  * the image by the same predicted RMS amount R (pixels scaled to [0, 1]) at the ends. For the other bases
  * R is the latent step T itself (unit directions).
  */
@@ -45,7 +45,6 @@ export interface TraverseOptions {
   /** Nearest-neighbour upscale of the PNG. Default 3. */
   scale?: number;
   averageSamples?: number;
-  ganspaceSamples?: number;
 }
 
 export interface TraverseResult {
@@ -56,7 +55,7 @@ export interface TraverseResult {
   index: number;
   /** The latent steps t of the frames. */
   t: number[];
-  /** hessian: λ_I and the predicted RMS image change at ±T (= range unless clamped). */
+  /** metric: λ_I and the predicted RMS image change at ±T (= range unless clamped). */
   eigenvalue?: number;
   predicted?: number;
   rows: string[];
@@ -112,12 +111,12 @@ export async function traverseStudy(g: Generator, o: TraverseOptions): Promise<T
   if (layers !== 'all' && (!g.isStyleBased || o.space !== 'w' || !g.styleLayers || g.styleLayers < 2)) {
     throw new UsageError('--layers restricts a W move to some style layers; use it with --space w on a style model with W+ input');
   }
-  const ctx = { g, space: o.space, distance: o.distance, k: o.index + 1, averageSamples: o.averageSamples ?? 8, averageSeed: 1000, ganspaceSamples: o.ganspaceSamples };
+  const ctx = { g, space: o.space, distance: o.distance, k: o.index + 1, averageSamples: o.averageSamples ?? 8, averageSeed: 1000 };
   const dirs: Directions = await directionsAt(ctx, o.basis, o.seed, new Map());
   const n = dirs.n;
   const v = dirs.directions.slice(o.index * n, (o.index + 1) * n);
   let T = o.range, eigenvalue: number | undefined, predicted: number | undefined;
-  if (o.basis === 'hessian') {
+  if (o.basis === 'metric') {
     const s = eigenScaledSteps(dirs.values, o.range);
     T = s.steps[o.index];
     eigenvalue = dirs.values[o.index];

@@ -1,4 +1,6 @@
 /**
+ * The curve walk job (orchestration; the math is geometry/curveTraversal.ts and traversal.ts).
+ *
  * Curve walk vs straight walk (Choi et al. §3.2, Fig. 3–4): from w₀ = f(z), the Iterative Curve-Traversal
  * (geometry/curveTraversal, re-linearising the mapping network at every piece, so the path stays on f(Z))
  * and the straight line w₀ + t·v_k along the same initial Local Basis direction, with the same W length I
@@ -9,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { curveTraversalOfGenerator } from '../geometry/curveTraversal';
 import { localBasisOfGenerator } from '../geometry/localBasis';
+import { linearPath, planeCoordinates } from '../geometry/traversal';
 import type { Generator } from '../model/generator';
 import type { JobContext } from './jobContext';
 import { zOf } from './latent';
@@ -46,22 +49,9 @@ export async function computeCurveWalk(g: Generator, req: CurveWalkRequest, ctx:
   await ctx.checkpoint();
 
   const points = curve.points;
-  const w0 = start.w;
   const v = start.wDirections.subarray(index * wDim, (index + 1) * wDim);
-  const linear = new Float64Array(points * wDim);
-  for (let i = 0; i < points; i++) {
-    const t = (sign * intensity * i) / steps;
-    for (let j = 0; j < wDim; j++) linear[i * wDim + j] = w0[j] + t * v[j];
-  }
-  const plane = (path: Float64Array): [number, number][] => Array.from({ length: points }, (_, i) => {
-    const xy: [number, number] = [0, 0];
-    for (let a = 0; a < Math.min(2, start.r); a++) {
-      let s = 0;
-      for (let j = 0; j < wDim; j++) s += (path[i * wDim + j] - w0[j]) * start.wDirections[a * wDim + j];
-      xy[a] = s;
-    }
-    return xy;
-  });
+  const linear = linearPath(start.w, v, Array.from({ length: points }, (_, i) => (sign * intensity * i) / steps));
+  const plane = (path: Float64Array) => planeCoordinates(path, points, start.w, start.wDirections, start.r) as [number, number][];
 
   const curveRgba = await renderW(g, curve.w, points, ctx, 'frames: curve');
   const linearRgba = await renderW(g, linear, points, ctx, 'frames: straight');

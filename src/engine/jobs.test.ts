@@ -1,8 +1,7 @@
 /**
  * The explorer's jobs (jobs.ts and the job modules) on the tiny fixtures, cpu backend.
  * Oracles and tolerances:
- * - metric rates are √eigenvalues (exactly: the same numbers);
- * - every other kind's rates equal √(vᵀHv) with H rebuilt from an exact metric (computeMetric, all n
+ * - every kind's rates (metric: √eigenvalues) equal √(vᵀHv) with H rebuilt from an exact metric (computeMetric, all n
  *   eigenpairs): ≤ 1e-4 relative (both are float32 Jacobian products, the same columns in another order);
  * - montage: measured ≈ predicted to first order for a small extent (≤ 5 %), the middle column is 0;
  * - sweep on a linear generator G(z) = Az: the metric AᵀA is the same everywhere, so log C^H = 1 (≤ 1e-9);
@@ -70,11 +69,14 @@ describe('basis', () => {
     expect(b).toMatchObject({ kind: 'metric', basisSpace: 'w', space: 'w', dim: W_DIM, valueName: 'eigenvalue' });
     expect(b.directions).toHaveLength(4);
     expect(orthonormality(b.directions)).toBeLessThan(1e-9);
-    expect(b.rates).toEqual(b.values.map((l) => Math.sqrt(l)));
+    const q = await exactQuadratic(style, b);
+    b.rates.forEach((r, i) => expect(Math.abs(r - Math.sqrt(q[i])) / Math.sqrt(q[i])).toBeLessThan(1e-4));
     expect(b.spectrum!.eigenvalues).toHaveLength(W_DIM);
     expect(b.spectrum!.eigenvalues.slice(0, 4)).toEqual(b.values);
-    expect(b.spectrum!.alpha.samples).toHaveLength(4000);
-    expect(Math.abs(b.spectrum!.alpha.sampleMean / b.spectrum!.alpha.analyticMean - 1)).toBeLessThan(0.05);
+    expect(b.spectrum!.alpha.samples).toHaveLength(64);
+    // α is measured by JVPs through the network; its mean is the mean eigenvalue within 4 standard errors.
+    const a = b.spectrum!.alpha;
+    expect(Math.abs(a.sampleMean - a.analyticMean)).toBeLessThan((4 * a.sampleStd) / Math.sqrt(a.samples.length));
     expect(b.spectrum!.anisotropy.map((a) => a.fraction)).toEqual([0.99, 0.999, 0.9999, 0.99999]);
     expect(progress.some((p) => p.phase.startsWith('metric'))).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
@@ -206,14 +208,14 @@ describe('sweep', () => {
     expect(s.logCorrelations.length).toBeGreaterThan(0);
     const gr = s.grassmann!;
     expect(gr.ks).toEqual([1, 2, 3, 4]);
-    expect(gr.curves.map((c) => c.name)).toEqual(['Random w', 'Close w (‖z − z′‖ = 0.1)', 'Random O(d)', 'To GANSpace', 'To SeFa']);
+    expect(gr.curves.map((c) => c.name)).toEqual(['close-w', 'to-ganspace', 'random-w', 'to-sefa', 'random-O(d)']);
     for (const c of gr.curves) {
       expect(c.values).toHaveLength(4);
       c.values.forEach((v) => expect(v).toBeGreaterThanOrEqual(0));
       c.values.forEach((v, i) => expect(v).toBeLessThanOrEqual((Math.PI / 2) * Math.sqrt(gr.ks[i]) + 1e-12));
     }
     // Close points have nearly the same Local Basis; random ones do not.
-    const [randomW, close] = gr.curves;
+    const [close, , randomW] = gr.curves;
     expect(close.values[0]).toBeLessThan(randomW.values[0]);
   });
 });

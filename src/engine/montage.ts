@@ -11,7 +11,7 @@ import { MAX_DIRECTIONS, flooredRates } from './edit';
 import { editedLatent } from './editedLatent';
 import type { JobContext } from './jobContext';
 import { zOf } from './latent';
-import { measuredChange } from './measure';
+import { measuredChange } from '../geometry/measure';
 import { checkDistance, checkInt, checkPositive, explorerSpace } from './requests';
 import type { LatentEdit, Montage, MontageRequest } from './types';
 

@@ -3,7 +3,6 @@
  * field is checked here and a bad one is reported in one plain sentence, instead of surfacing later as
  * a tfjs shape error.
  */
-import * as tf from '@tensorflow/tfjs';
 import { isDistance, type DistanceName } from '../distance';
 import type { Generator } from '../model/generator';
 import { isSpace } from './latent';
@@ -45,16 +44,8 @@ export function checkSeed(value: unknown): number {
   return value;
 }
 
-/** z [zDim] expressed in the basis space: a copy of z, or w = mapZ(z), as float64. */
-export function referenceOf(g: Generator, z: ArrayLike<number>, basisSpace: 'z' | 'w'): Float64Array {
-  if (basisSpace === 'z') return Float64Array.from(z);
-  const w = tf.tidy(() => g.mapZ(tf.tensor2d(Float32Array.from(z), [1, g.zDim])));
-  try {
-    return Float64Array.from(w.dataSync());
-  } finally {
-    w.dispose();
-  }
-}
+/** z expressed in the basis space (geometry/bases.ts, where the bases use it). */
+export { referenceOf } from '../geometry/bases';
 
 /** Rows of a k×n float64 array as number[][] (structured-cloneable and what the UI sends back in edits). */
 export function toRows(a: ArrayLike<number>, k: number, n: number): number[][] {

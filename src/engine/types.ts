@@ -281,7 +281,7 @@ export interface Sweep {
   logCorrelationStd: number;
   /**
    * Grassmann study (Choi Fig. 8) for style models: mean geodesic distance (Eq. 14) vs subspace dimension k,
-   * curves "Random w", "Close w (‖z − z′‖ = 0.1)", "Random O(d)", "To GANSpace", "To SeFa".
+   * curves named as in geometry/grassmann.ts GRASSMANN_CURVES: close-w, to-ganspace, random-w, to-sefa, random-O(d).
    */
   grassmann?: { ks: number[]; curves: { name: string; values: number[] }[] };
   ms: number;

@@ -5,6 +5,7 @@ import { svd } from '../linalg/svd';
 import { randomOrthogonal } from '../linalg/testing';
 import { denseGenerator, styleSynthesis } from '../model/testing/fixtures';
 import { Rng } from '../util/random';
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -91,19 +92,48 @@ describe('GANSpace in Z: PCA of first-layer activations regressed to the latent'
 });
 
 describe('SeFa', () => {
-  it('from a known weight W = P Σ Qᵀ [in×out]: directions are the right singular vectors of A = Wᵀ (P), values σ²', () => {
+  it('raw (normaliseUnits: false), from a known weight W = P Σ Qᵀ [in×out]: directions are the right singular vectors of A = Wᵀ (P), values σ²', () => {
     const inDim = 5, outDim = 8;
     const rng = new Rng(2);
     const P = randomOrthogonal(inDim, rng), Q = randomOrthogonal(outDim, rng);
     const sigma = [3, 2, 1.5, 1, 0.1];
     const w = new Float64Array(inDim * outDim);
     sigma.forEach((s, k) => { for (let i = 0; i < inDim; i++) for (let j = 0; j < outDim; j++) w[i * outDim + j] += s * P[k * inDim + i] * Q[k * outDim + j]; });
-    const b = sefaFromWeight(w, inDim, outDim, 5);
+    const b = sefaFromWeight(w, inDim, outDim, 5, { normaliseUnits: false });
     for (let k = 0; k < 5; k++) {
       expect(absDot(row(b.directions, k, inDim), row(P, k, inDim))).toBeCloseTo(1, 10);
       expect(b.values[k]).toBeCloseTo(sigma[k] ** 2, 10);
     }
     expect(b.explained.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('default (official per-unit normalisation): the eigenvectors of AᵀA for the column-normalised W, by an independent float64 eigensolver', () => {
+    // Independent oracle: W's columns (output units) normalised here, WWᵀ formed and decomposed by
+    // ml-matrix (EISPACK tred2/tql2), not by linalg/eigh. Column scales spread over 3 decades, so the
+    // normalisation changes the answer: the raw SeFa directions must differ from the oracle's.
+    const inDim = 6, outDim = 40;
+    const rng = new Rng(11);
+    const w = Float64Array.from({ length: inDim * outDim }, (_, t) => rng.normal() * 10 ** (3 * ((t % outDim) / outDim) - 1.5) * (1 + (Math.floor(t / outDim) === 2 ? 2 : 0)));
+    const wn = Matrix.zeros(inDim, outDim);
+    for (let j = 0; j < outDim; j++) {
+      let s = 0;
+      for (let i = 0; i < inDim; i++) s += w[i * outDim + j] ** 2;
+      for (let i = 0; i < inDim; i++) wn.set(i, j, w[i * outDim + j] / Math.sqrt(s));
+    }
+    const e = new EigenvalueDecomposition(wn.mmul(wn.transpose()), { assumeSymmetric: true });
+    const order = e.realEigenvalues.map((v, i) => [v, i]).sort((a, b) => b[0] - a[0]);
+    const b = sefaFromWeight(w, inDim, outDim, inDim);
+    const raw = sefaFromWeight(w, inDim, outDim, inDim, { normaliseUnits: false });
+    let rawWorst = 1;
+    order.forEach(([value, i], r) => {
+      const v = e.eigenvectorMatrix.getColumn(i);
+      expect(b.values[r]).toBeCloseTo(value, 10);
+      expect(absDot(row(b.directions, r, inDim), v)).toBeCloseTo(1, 9);
+      rawWorst = Math.min(rawWorst, absDot(row(raw.directions, r, inDim), v));
+    });
+    expect(rawWorst).toBeLessThan(0.99);
+    // Σλ = trace(WWᵀ) = number of unit columns.
+    expect(order.reduce((s, [v]) => s + v, 0)).toBeCloseTo(outDim, 9);
   });
 
   it('on a z-space network: finds the first dense kernel, and agrees with GANSpace-in-Z on the same layer', () => {
@@ -117,7 +147,7 @@ describe('SeFa', () => {
     fc.setWeights([tf.tensor2d(k, [4, 48]), tf.zeros([48])]);
     const lw = latentWeights(model);
     expect(lw.map((w) => [w.layer, w.inDim, w.outDim])).toEqual([['fc', 4, 48]]);
-    const b = sefa(model, { k: 4 });
+    const b = sefa(model, { k: 4, normaliseUnits: false });
     expect(b.space).toBe('z');
     for (let r = 0; r < 4; r++) {
       expect(absDot(row(b.directions, r, 4), row(P, r, 4))).toBeGreaterThan(1 - 1e-6);
@@ -140,7 +170,7 @@ describe('SeFa', () => {
     [5, 4, 3, 2, 1, 0.5].forEach((s, r) => { for (let i = 0; i < 6; i++) for (let j = 0; j < 8; j++) aff[i * 8 + j] += s * P[r * 6 + i] * Q[r * 8 + j]; });
     const conv4 = model.getLayer('conv4');
     conv4.setWeights(conv4.getWeights().map((w, i) => (conv4.weights[i].originalName.endsWith('/affine') ? tf.tensor2d(aff, [6, 8]) : w)));
-    const first = sefa(model, { k: 3 });
+    const first = sefa(model, { k: 3, normaliseUnits: false });
     expect(first.space).toBe('w');
     expect(first.notes[0]).toMatch(/conv4 \[6×8\]/);
     for (let r = 0; r < 3; r++) expect(absDot(row(first.directions, r, 6), row(P, r, 6))).toBeGreaterThan(1 - 1e-6);

@@ -11,8 +11,10 @@
  * SeFa (Shen & Zhou 2021): the top eigenvectors of AᵀA for the first weight A that consumes the latent
  * (y = A·x): for z-space models the first dense kernel K = Aᵀ [zDim, units]; for style models the style
  * affine of a ModConv2D, `affine` [wDim, cin] — several layers' A stacked when asked (the official code's
- * default is all layers; ours is the first). `normaliseUnits` divides each output unit's weight vector by its
- * norm first, as the official factorize_weight does (not in the paper's Eq.).
+ * default is all layers; this function's is the first, the model-level sefaBasis asks for all). Each output
+ * unit's weight vector (a column of W [latent, out]) is divided by its norm first, as the official
+ * factorize_weight does (`weight / np.linalg.norm(weight, axis=0, keepdims=True)`, then the eigenvectors of
+ * W Wᵀ): on by default, `normaliseUnits: false` gives the paper's plain Eq. on the raw weights.
  *
  * SeFa and the z-space GANSpace take the tf.LayersModel: the z-space `generator` network, or a style model's
  * `synthesis` network, from Generator.network (layers models) or loaded on its own with
@@ -163,7 +165,7 @@ export function sefaFromWeight(weight: Float64Array, inDim: number, outDim: numb
   if (weight.length !== inDim * outDim) throw new Error(`sefa: weight has ${weight.length} values, expected ${inDim}×${outDim}`);
   if (!Number.isInteger(k) || k < 1 || k > inDim) throw new Error(`sefa: k must be in 1…${inDim}, got ${k}`);
   const w = Float64Array.from(weight);
-  if (opts.normaliseUnits) for (let j = 0; j < outDim; j++) {
+  if (opts.normaliseUnits ?? true) for (let j = 0; j < outDim; j++) {
     let s = 0;
     for (let i = 0; i < inDim; i++) s += w[i * outDim + j] ** 2;
     const inv = s > 0 ? 1 / Math.sqrt(s) : 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionOnVectors, logPearson, metricHomogeneity, pearson } from './homogeneity';
+import { actionOnVectors, LOG_FLOOR, logPearson, metricHomogeneity, offDiagonal, pearson } from './homogeneity';
 import { eigh } from '../linalg/eigh';
 import { symmetricWithSpectrum } from '../linalg/testing';
 import { Rng } from '../util/random';
@@ -50,6 +50,47 @@ describe('metricHomogeneity (Wang & Ponce Eq. 5–6)', () => {
     const s = metricHomogeneity(metrics, { pairing: 'source' });
     expect(Math.abs(s.summary.log.mean - 1)).toBeLessThan(1e-9);
     expect(s.summary.linear.mean).toBeLessThan(0.9); // measured 0.81
+  });
+
+  it('log scale leaves out the round-off null eigenpair of a z-normalising generator (as an independent loop does)', () => {
+    // Hₚ = Πₚ A Πₚ + 1e-15·λ₁ rₚrₚᵀ, Πₚ = I − rₚrₚᵀ: the metric of G(z) = F(z/‖z‖) at z ∥ rₚ, with its radial
+    // null eigenvalue at the positive round-off level seen on the bundled models.
+    const rng = new Rng(9);
+    const { a } = symmetricWithSpectrum(decades(3), rng);
+    const metrics = [0, 1, 2, 3].map(() => {
+      const r = Float64Array.from({ length: n }, () => rng.normal());
+      const norm = Math.hypot(...r);
+      r.forEach((v, i) => (r[i] = v / norm));
+      const pa = new Float64Array(n * n), h = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+        let s = a[i * n + j];
+        for (let t = 0; t < n; t++) s -= r[i] * r[t] * a[t * n + j];
+        pa[i * n + j] = s; // Π A
+      }
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
+        let s = pa[i * n + j];
+        for (let t = 0; t < n; t++) s -= pa[i * n + t] * r[t] * r[j];
+        h[i * n + j] = s + 1e-15 * r[i] * r[j]; // (Π A) Π + ε r rᵀ
+      }
+      return h;
+    });
+    const h = metricHomogeneity(metrics);
+    // Oracle: per ordered pair, Pearson of logs over the ranks 0 … n−2 only (the null one is rank n−1).
+    const e = metrics.map((m) => eigh(m, n));
+    let lowered = 0;
+    for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) {
+      if (i === j) continue;
+      expect(e[i].values[n - 1] / e[i].values[0]).toBeLessThan(LOG_FLOOR);
+      expect(e[i].values[n - 1]).toBeGreaterThan(0);
+      const lij = actionOnVectors(e[i].vectors, n, metrics[j], n);
+      const x = Array.from(lij.subarray(0, n - 1), Math.log), y = Array.from(e[j].values.subarray(0, n - 1), Math.log);
+      expect(Math.abs(h.log[i * 4 + j] - pearson(x, y))).toBeLessThan(1e-12);
+      // Kept in, the null pair pulls the statistic down (the defect this floor fixes).
+      lowered = Math.max(lowered, h.log[i * 4 + j] - logPearson(lij, e[j].values).r);
+    }
+    expect(lowered).toBeGreaterThan(0.05);
+    expect(h.logDropped).toBe(16); // one pair per (i, j), diagonal included
+    expect(offDiagonal(h.log, 4)).toHaveLength(12);
   });
 
   // Expected 0: with Uᵢ Haar-random and independent of Hⱼ, Λᵢⱼ is exchangeable over k.

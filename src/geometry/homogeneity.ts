@@ -15,8 +15,16 @@
  *
  * Caveat (A.7): the statistic mixes homogeneity with anisotropy — a flat spectrum gives no variation to
  * correlate (NaN for H = I), a flatter one smaller C^H. Log scale: the spectra span many decades, so the
- * linear correlation is dominated by the top few eigenvalues; entries ≤ 0 (round-off of a PSD metric)
- * cannot be logged and are left out of that pair's log correlation (the authors mask them the same way).
+ * linear correlation is dominated by the top few eigenvalues. Eigenpairs whose eigenvalue is below
+ * LOG_FLOOR·λ₁ of its own metric — in the vectors' metric Hᵢ or the reference one — are left out of the log
+ * correlation: they are round-off zeros, not geometry. A generator that pixel-normalises z has an exact
+ * null direction (radial, G(cz) = G(z)) whose computed eigenvalue is ≈ 1e-15·λ₁ and positive; its log sits
+ * some 10 decades below the rest, and it turned the correlation into "is this the null rank?" (capping log
+ * C^H in Z at ~0.3–0.57 whatever the geometry). We drop eigenpairs by this relative floor — the one the
+ * spectrum's α spread already uses — rather than projecting onto the sphere's tangent space, because the
+ * floor needs no knowledge of how the model treats z and also drops any other exact null direction.
+ * Entries ≤ 0 are dropped as before (the authors mask them the same way); the linear scale keeps all pairs
+ * (a round-off zero does not move a linear correlation).
  */
 import { metricEigen, metricMatrix, type MetricInput } from './spectrum';
 import { quadraticForm } from '../linalg/dense';
@@ -46,11 +54,17 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return Math.min(1, Math.max(-1, sxy / Math.sqrt(sxx * syy)));
 }
 
-/** Pearson correlation of log x and log y over the pairs where both are > 0; `used` counts those pairs. */
-export function logPearson(x: ArrayLike<number>, y: ArrayLike<number>): { r: number; used: number } {
+/** Relative eigenvalue floor of the log-scale statistic (see the module comment); as spectrum's α spread. */
+export const LOG_FLOOR = 1e-10;
+
+/**
+ * Pearson correlation of log x and log y over the pairs where both are > 0 and `keep` (if given) is true;
+ * `used` counts those pairs.
+ */
+export function logPearson(x: ArrayLike<number>, y: ArrayLike<number>, keep?: (i: number) => boolean): { r: number; used: number } {
   const lx: number[] = [], ly: number[] = [];
   for (let i = 0; i < x.length; i++) {
-    if (x[i] > 0 && y[i] > 0) { lx.push(Math.log(x[i])); ly.push(Math.log(y[i])); }
+    if (x[i] > 0 && y[i] > 0 && (keep?.(i) ?? true)) { lx.push(Math.log(x[i])); ly.push(Math.log(y[i])); }
   }
   return { r: lx.length >= 2 ? pearson(lx, ly) : NaN, used: lx.length };
 }
@@ -75,7 +89,7 @@ export interface Homogeneity {
   /** P×P, C^Hlog_ij. */
   log: Float64Array;
   summary: { linear: CorrelationSummary; log: CorrelationSummary };
-  /** Total (i, j, k) entries left out of the log correlations because a value was ≤ 0. */
+  /** Total (i, j, k) entries left out of the log correlations: a value ≤ 0, or an eigenvalue below LOG_FLOOR·λ₁. */
   logDropped: number;
 }
 
@@ -113,10 +127,18 @@ export function metricHomogeneity(metrics: MetricInput[], opts: { pairing?: 'tar
       const lij = actionOnVectors(eig[i].vectors, n, dense[j], n);
       const ref = pairing === 'target' ? eig[j].values : eig[i].values;
       linear[i * p + j] = pearson(lij, ref);
-      const l = logPearson(lij, ref);
+      const own = eig[i].values, other = eig[j].values;
+      const l = logPearson(lij, ref, (k) => own[k] > LOG_FLOOR * own[0] && other[k] > LOG_FLOOR * other[0]);
       log[i * p + j] = l.r;
       logDropped += n - l.used;
     }
   }
   return { positions: p, n, pairing, linear, log, summary: { linear: summarise(linear, p), log: summarise(log, p) }, logDropped };
+}
+
+/** The finite off-diagonal entries (i ≠ j, row-major) of a P×P statistic such as Homogeneity.log. */
+export function offDiagonal(c: Float64Array, p: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) if (i !== j && Number.isFinite(c[i * p + j])) out.push(c[i * p + j]);
+  return out;
 }

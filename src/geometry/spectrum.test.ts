@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alphaLaw, alphaSamples, alphaStatistics, anisotropyDims, dimsForFraction, histogram, metricEigen, metricMatrix } from './spectrum';
+import { alphaLaw, alphaSamples, alphaStatistics, alphaStatisticsOf, anisotropyDims, dimsForFraction, histogram, metricEigen, metricMatrix } from './spectrum';
 import { symmetricWithSpectrum } from '../linalg/testing';
 import { Rng } from '../util/random';
 
@@ -70,7 +70,24 @@ describe('α(v) = vᵀHv/vᵀv for random v (appendix A.6, Eq. 13–15)', () => 
     const s = alphaStatistics({ eigenvalues: lam }, { count: 20_000, seed: 8 });
     expect(Math.abs(s.sampleMean - s.law.mean)).toBeLessThan(4 * s.meanStdError);
     expect(Math.abs(s.sampleVariance - s.law.variance)).toBeLessThan(4 * s.varianceStdError);
-    expect(Array.from(alphaSamples({ eigenvalues: lam }, 5, 1))).toEqual(Array.from(alphaSamples({ eigenvalues: lam }, 5, 1)));
+  });
+
+  it('the spectrum-only sampler equals the literal vᵀHv/vᵀv of the dense sampler on H = diag(λ) (same draws)', () => {
+    // Both samplers draw n normals per sample from the same seeded stream; with H = diag(λ) the dense
+    // sampler's quadratic form is Σλᵢvᵢ², so the two must agree draw by draw (to round-off). Rotation
+    // invariance of the Gaussian then carries the spectrum sampler over to any H with these eigenvalues.
+    const lam = spectra[2][1];
+    const h = new Float64Array(n * n);
+    lam.forEach((l, i) => (h[i * n + i] = l));
+    const dense = alphaSamples(h, 200, 4), fast = alphaSamples({ eigenvalues: lam }, 200, 4);
+    for (let s = 0; s < 200; s++) expect(Math.abs(fast[s] - dense[s])).toBeLessThan(1e-12 * dense[s]);
+  });
+
+  it('alphaStatisticsOf: moments of given samples beside the law of given eigenvalues', () => {
+    const s = alphaStatisticsOf(Float64Array.from([1, 2, 3, 6]), [4, 2]);
+    expect(s.sampleMean).toBe(3);
+    expect(s.sampleVariance).toBeCloseTo(14 / 3, 14);
+    expect([s.law.mean, s.law.variance]).toEqual([3, (2 / 4) * 1]);
   });
 });
 

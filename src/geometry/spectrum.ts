@@ -175,11 +175,21 @@ export interface AlphaStatistics {
   law: AlphaLaw;
 }
 
-/** α(v) samples with their moments and the analytic law, so a caller can show both (and their agreement). */
+/**
+ * α(v) samples with their moments and the analytic law, so a caller can show both (and their agreement).
+ * The samples come from `h` itself (see alphaSamples); to test the law against the network rather than
+ * against the random numbers, measure them by JVPs (measure.ts measuredAlpha) and use alphaStatisticsOf.
+ */
 export function alphaStatistics(h: MetricInput, opts: { count?: number; seed?: number } = {}): AlphaStatistics {
   const count = opts.count ?? 10_000;
   if (!(count >= 2)) throw new Error(`alphaStatistics: need at least 2 samples, got ${count}`);
-  const samples = alphaSamples(h, count, opts.seed ?? 0);
+  return alphaStatisticsOf(alphaSamples(h, count, opts.seed ?? 0), metricEigenvalues(h));
+}
+
+/** Moments of given α samples (e.g. measured through the network) beside the law of `eigenvalues`. */
+export function alphaStatisticsOf(samples: Float64Array, eigenvalues: ArrayLike<number>): AlphaStatistics {
+  const count = samples.length;
+  if (!(count >= 2)) throw new Error(`alphaStatistics: need at least 2 samples, got ${count}`);
   let mean = 0;
   for (const a of samples) mean += a;
   mean /= count;
@@ -194,7 +204,31 @@ export function alphaStatistics(h: MetricInput, opts: { count?: number; seed?: n
     sampleVariance,
     meanStdError: Math.sqrt(sampleVariance / count),
     varianceStdError: Math.sqrt(Math.max(0, m4 - pop2 * pop2) / count),
-    law: alphaLaw(metricEigenvalues(h)),
+    law: alphaLaw(eigenvalues),
+  };
+}
+
+/** What the explorer shows of a spectrum: the eigenvalues, anisotropy (Tab. 2) and α(v) beside its law. */
+export interface SpectrumSummary {
+  /** All n eigenvalues, descending. */
+  eigenvalues: number[];
+  anisotropy: { fraction: number; dims: number }[];
+  alpha: { samples: number[]; sampleMean: number; sampleStd: number; analyticMean: number; analyticStd: number };
+}
+
+/** The summary of descending `eigenvalues` with α samples measured elsewhere (measure.ts measuredAlpha). */
+export function spectrumSummary(eigenvalues: Float64Array, alpha: Float64Array): SpectrumSummary {
+  const stats = alphaStatisticsOf(alpha, eigenvalues);
+  return {
+    eigenvalues: Array.from(eigenvalues),
+    anisotropy: anisotropyDims(eigenvalues),
+    alpha: {
+      samples: Array.from(stats.samples),
+      sampleMean: stats.sampleMean,
+      sampleStd: Math.sqrt(stats.sampleVariance),
+      analyticMean: stats.law.mean,
+      analyticStd: Math.sqrt(stats.law.variance),
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  planeCoordinates,
   broadcastToWplus, eigenScaledSteps, layerRange, linearPath, linearStep, sphericalPath, sphericalStep,
   subspaceGrid, tangentProjection, wplusStep,
 } from './traversal';
@@ -131,5 +132,15 @@ describe('W+ layer ranges', () => {
     expect(Array.from(wplusStep(base, vPlus, 1, shape, 'coarse'))).toEqual([1, 1, 1, 1, 2, 2, 3, 3]);
     expect(() => wplusStep([1, 2, 3], [1, 0], 1, shape, 'all')).toThrow(/base has 3/);
     expect(() => wplusStep([1, 2], [1, 0], 1, shape, [2, 9])).toThrow(/not inside/);
+  });
+});
+
+describe('planeCoordinates', () => {
+  it('projects a path relative to its origin onto the first two basis rows (0 where a row is missing)', () => {
+    const origin = [1, 1, 1];
+    const basis = Float64Array.from([1, 0, 0, 0, 0.6, 0.8]);
+    const path = Float64Array.from([1, 1, 1, 3, 2, 3]);
+    expect(planeCoordinates(path, 2, origin, basis, 2)).toEqual([[0, 0], [2, 0.6 + 1.6]]);
+    expect(planeCoordinates(path, 2, origin, basis, 1)).toEqual([[0, 0], [2, 0]]);
   });
 });

@@ -31,6 +31,21 @@ export function linearPath(z: ArrayLike<number>, v: ArrayLike<number>, ts: Array
   return out;
 }
 
+/**
+ * Coordinates of each row of `path` (count × n) relative to `origin`, in the first `dims` rows of `basis`
+ * (unit rows, n each): where a walk goes in the plane of two directions (the curve-walk plot). Missing
+ * basis rows give 0.
+ */
+export function planeCoordinates(path: Float64Array, count: number, origin: ArrayLike<number>, basis: Float64Array, rows: number, dims = 2): number[][] {
+  const n = origin.length;
+  return Array.from({ length: count }, (_, i) => Array.from({ length: dims }, (_, a) => {
+    if (a >= rows) return 0;
+    let s = 0;
+    for (let j = 0; j < n; j++) s += (path[i * n + j] - origin[j]) * basis[a * n + j];
+    return s;
+  }));
+}
+
 /** The component of v tangent to the sphere through z: v − (⟨v, z⟩/‖z‖²) z. */
 export function tangentProjection(z: ArrayLike<number>, v: ArrayLike<number>): Float64Array {
   check(z, v, 'tangentProjection');

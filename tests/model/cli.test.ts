@@ -1,13 +1,20 @@
 /**
  * The CLI on the bundled models: generate returns the batch's raw outputs and a PNG; metric's eigenvalues
- * are descending and non-negative; spectrum, grassmann, traverse and score give well-formed results at
- * small sample counts; bad arguments and unknown models exit 2 with one line.
+ * are descending and non-negative; spectrum, grassmann and traverse give well-formed results at small
+ * sample counts; score's factor shares match finite differences of the probe computed here; basis gives
+ * unit rows whose metric rates match the metric command; --model takes paths; --help prints usage; bad
+ * arguments and unknown models exit 2 with one line. (atlas basis = the job worker's basis: bases.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { useBackend } from '../../scripts/lib/tfnode';
+import { loadLayersModelFromDir } from '../../scripts/lib/modelio';
+import { openModelId } from '../../scripts/atlas/common';
+import { SHAPES_FACTOR_GROUPS } from '../../src/geometry/factorScore';
 
 const index = JSON.parse(fs.readFileSync('public/models/index.json', 'utf8')) as { default: string };
 
@@ -83,7 +90,7 @@ describe('atlas CLI', () => {
 
   it('traverse: a montage PNG with an eigen-scaled linear row and a curve row', () => {
     const png = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-')), 'tr.png');
-    const r = atlas('traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'hessian', '--index', '1', '--steps', '3', '--range', '0.1', '--curve', '2', '--png', png);
+    const r = atlas('traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'metric', '--index', '1', '--steps', '3', '--range', '0.1', '--curve', '2', '--png', png);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.rows).toEqual(['linear', 'curve (guided)']);
@@ -105,22 +112,74 @@ describe('atlas CLI', () => {
     expect(fs.existsSync(png)).toBe(true);
   });
 
-  it('score: per-basis factor responses, shares and purities through the shapes probe', () => {
-    const r = atlas('score', '--model', 'shapes-style', '--basis', 'local,sefa', '--seeds', '1', '--top', '2');
+  it('score: factor shares match finite differences of the probe along the same directions (from atlas basis)', async () => {
+    // Independent oracle: the directions come from `atlas basis` (same view: seed 100, W, basis seed 0), and
+    // the probe's targets are differenced in this process at w ± εv; a factor's share is s_f²/Σs² with
+    // s_f = ‖Δtargets_f‖/range_f (the image-change rate divides every factor alike, so it cancels).
+    const r = atlas('score', '--model', 'shapes-style', '--basis', 'sefa,random', '--seeds', '1', '--seed', '100', '--top', '2');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.factors).toEqual(['x', 'y', 'scale', 'rotation', 'hue', 'background']);
-    expect(out.methods.map((m: { basis: string }) => m.basis)).toEqual(['local', 'sefa']);
-    for (const m of out.methods) {
-      expect(m.directions).toHaveLength(2);
-      for (const d of m.directions) {
-        expect(d.share.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 9);
-        expect(d.purity).toBeGreaterThanOrEqual(1 / 6 - 1e-12);
-        expect(d.purity).toBeLessThanOrEqual(1 + 1e-12);
-        expect(d.response.every((v: number) => Number.isFinite(v) && v >= 0)).toBe(true);
+    expect(out.factors).toEqual(SHAPES_FACTOR_GROUPS.map((f) => f.name));
+    expect(out.methods.map((m: { basis: string }) => m.basis)).toEqual(['sefa', 'random']);
+    await useBackend('wasm');
+    const g = await openModelId('shapes-style');
+    const probe = await loadLayersModelFromDir('public/models/probes/shapes-probe/model');
+    const pm = JSON.parse(fs.readFileSync('public/models/probes/shapes-probe/manifest.json', 'utf8'));
+    const classes = pm.outputs.classes.length, targets: string[] = pm.outputs.targets;
+    try {
+      for (const m of out.methods) {
+        const b = JSON.parse(atlas('basis', '--model', 'shapes-style', '--seed', '100', '--kind', m.basis, '--space', 'w', '--k', '2').stdout);
+        b.directions.forEach((v: number[], i: number) => {
+          const eps = 1e-3;
+          const read = tf.tidy(() => {
+            const w = tf.tensor2d([b.w.map((x: number, j: number) => x + eps * v[j]), b.w.map((x: number, j: number) => x - eps * v[j])]);
+            return (probe.predict(g.generate(w, 'w')) as tf.Tensor2D).arraySync();
+          });
+          const d = targets.map((_, t) => (read[0][classes + t] - read[1][classes + t]) / (2 * eps));
+          const s2 = SHAPES_FACTOR_GROUPS.map((f) => f.targets.reduce((acc, name) => acc + d[targets.indexOf(name)] ** 2, 0) / (f.range ?? 1) ** 2);
+          const total = s2.reduce((a, c) => a + c, 0);
+          const share = m.directions[i].share as number[];
+          share.forEach((x, f) => expect(Math.abs(x - s2[f] / total)).toBeLessThan(0.01));
+          // Tolerance 0.01 on shares: central differences (ε = 1e-3) in float32 through leaky-ReLU kinks vs exact JVPs.
+          expect(Math.abs(m.directions[i].purity - Math.max(...s2) / total)).toBeLessThan(0.01);
+        });
       }
+    } finally {
+      probe.dispose();
+      g.dispose();
     }
-    expect(Object.keys(out.best)).toEqual(out.factors);
+  });
+
+  it('basis: unit rows, as many as asked, and rates √(vᵀHv) that match the metric command for kind metric', () => {
+    const r = atlas('basis', '--model', 'shapes-style', '--seed', '4', '--kind', 'metric', '--space', 'w', '--k', '3');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect([out.kind, out.space, out.directions.length, out.w.length, out.z.length]).toEqual(['metric', 'w', 3, 64, 32]);
+    for (const v of out.directions) expect(Math.abs(Math.hypot(...v) - 1)).toBeLessThan(1e-9);
+    // The metric command's eigenvalues (its own exact metric) are vᵀHv of the same eigenvectors.
+    const m = JSON.parse(atlas('metric', '--model', 'shapes-style', '--seed', '4', '--space', 'w').stdout);
+    out.rates.forEach((rate: number, i: number) => expect(Math.abs(rate ** 2 / m.eigenvalues[i] - 1)).toBeLessThan(1e-6));
+  });
+
+  it('--model takes a folder or a model.json on disk, with or without manifest.json', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-model-'));
+    // A bare TF.js layers model: the generator folder alone, no manifest.
+    fs.cpSync('public/models/shapes-dcgan/generator', dir, { recursive: true });
+    const viaFile = atlas('basis', '--model', path.join(dir, 'model.json'), '--seed', '2', '--kind', 'sefa', '--k', '2');
+    const viaDir = atlas('basis', '--model', dir, '--seed', '2', '--kind', 'sefa', '--k', '2');
+    const bundled = atlas('basis', '--model', 'shapes-dcgan', '--seed', '2', '--kind', 'sefa', '--k', '2');
+    const withManifest = atlas('basis', '--model', 'public/models/shapes-dcgan/manifest.json', '--seed', '2', '--kind', 'sefa', '--k', '2');
+    for (const r of [viaFile, viaDir, bundled, withManifest]) expect(r.code).toBe(0);
+    const dirs = [viaFile, viaDir, bundled, withManifest].map((r) => JSON.parse(r.stdout).directions);
+    for (const d of dirs.slice(1)) expect(d).toEqual(dirs[0]);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it.each([[[]], [['--help']], [['basis', '--help']], [['traverse', '--model', 'x', '--help']]])('%j prints usage and exits 0', (args) => {
+    const r = atlas(...(args as string[]));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^usage: atlas /);
+    if ((args as string[])[0] === 'basis') expect(r.stdout).toMatch(/--kind metric\|local\|average\|ganspace\|sefa\|random/);
   });
 
   it.each([
@@ -135,12 +194,16 @@ describe('atlas CLI', () => {
     [['grassmann', '--model', 'shapes-style', '--samples', '0'], /--samples must be between 1/],
     [['traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'pca', '--range', '1', '--png', 'x.png'], /--basis must be one of/],
     [['traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'local', '--range', '1', '--spherical', '--png', 'x.png'], /--spherical/],
-    [['traverse', '--model', 'shapes-dcgan', '--seed', '1', '--basis', 'local', '--range', '1', '--png', 'x.png'], /no Local Basis/],
+    [['traverse', '--model', 'shapes-dcgan', '--seed', '1', '--basis', 'local', '--range', '1', '--png', 'x.png'], /Local Basis needs a style-based model/],
     [['traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'local', '--range', 'far', '--png', 'x.png'], /--range must be a number/],
     [['traverse', '--model', 'shapes-dcgan', '--seed', '1', '--basis', 'sefa', '--range', '1', '--layers', 'fine', '--png', 'x.png'], /--layers restricts a W move/],
     [['traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'sefa', '--range', '1', '--layers', 'top', '--png', 'x.png'], /--layers must be one of/],
     [['score', '--model', 'fashion-dcgan'], /needs the shapes factors/],
-    [['score', '--model', 'shapes-style', '--basis', 'hessian,pca'], /'pca' is not one of/],
+    [['score', '--model', 'shapes-style', '--basis', 'metric,pca'], /'pca' is not one of/],
+    [['basis', '--model', 'shapes-dcgan', '--seed', '1', '--kind', 'metric', '--space', 'w'], /has no w space/],
+    [['basis', '--model', 'shapes-style', '--seed', '1', '--kind', 'pca'], /--kind must be one of/],
+    [['basis', '--model', 'shapes-style', '--seed', '1', '--kind', 'sefa', '--k', '0'], /--k must be between 1 and 32/],
+    [['basis', '--model', './no/such/model.json', '--seed', '1', '--kind', 'sefa'], /no such file or folder/],
   ])('bad input %j exits 2 with one line', (args, message) => {
     const r = atlas(...(args as string[]));
     expect(r.code).toBe(2);

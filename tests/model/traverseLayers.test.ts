@@ -58,6 +58,6 @@ describe('traverse --layers (shapes-style, wasm)', () => {
   });
 
   it('refuses --layers on a z move', async () => {
-    await expect(traverseStudy(g, { ...common, basis: 'hessian', space: 'z', layers: 'coarse' })).rejects.toThrow(/--layers restricts a W move/);
+    await expect(traverseStudy(g, { ...common, basis: 'metric', space: 'z', layers: 'coarse' })).rejects.toThrow(/--layers restricts a W move/);
   });
 });

@@ -1,0 +1,227 @@
+/**
+ * The explorer's bases, one implementation for the job worker (src/engine/basis.ts) and the CLI
+ * (`atlas basis`, scripts/atlas/bases.ts): k unit directions of a basis space at a reference latent.
+ *
+ * - metric:   eigenvectors of the metric at the reference (Wang & Ponce); exact for n ≤ EXACT_LIMIT, else the
+ *             top k by Lanczos. Its rates are √λ, the eigenvalues being exactly vᵀHv.
+ * - average:  eigenvectors of the element-wise mean of the exact metrics at `samples` prior samples (a global
+ *             basis, Wang & Ponce §"Global Metric Structure").
+ * - local:    Local Basis (Choi et al. Alg. 1), the SVD of the mapping network's Jacobian: W directions
+ *             (left singular vectors) in W, the Z directions with J u = σ v (right singular vectors) in Z.
+ *             Style models only.
+ * - ganspace, sefa: globalBasesOfModel.ts (GANSpace PCA; SeFa with the official per-unit normalisation).
+ * - random:   seeded Gaussian directions, orthonormalised: the control every other basis is judged against.
+ *
+ * Global kinds (average, ganspace, sefa) do not depend on the reference: they are computed for the top
+ * GLOBAL_DIRECTIONS and sliced, so any k gives the same leading rows (GANSpace-in-Z's regression depends on
+ * how many components it regresses), and a caller may keep them in `cache` per generator.
+ * Signs are canonical (fixSigns). Rates for every kind but 'metric' come from k JVPs (measure.ts ratesAt).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { DistanceName } from '../distance';
+import { orthonormalise } from '../linalg/orthonormalise';
+import type { Generator } from '../model/generator';
+import { Rng } from '../util/random';
+import { MetricAccumulator, type AverageMetric } from './averageMetric';
+import { checkpoint, report, type GeometryContext } from './context';
+import type { GlobalBasis } from './globalBases';
+import { ganspaceBasis, sefaBasis } from './globalBasesOfModel';
+import { localBasisOfGenerator } from './localBasis';
+import { measuredAlpha, ratesAt, withLinearisation } from './measure';
+import { computeMetric } from './metric';
+import { alphaSamples, spectrumSummary, type SpectrumSummary } from './spectrum';
+
+export type BasisKind = 'metric' | 'local' | 'average' | 'ganspace' | 'sefa' | 'random';
+export const BASIS_KINDS: readonly BasisKind[] = ['metric', 'local', 'average', 'ganspace', 'sefa', 'random'];
+
+/** Largest latent dimension for which 'metric' computes the full metric (all n eigenpairs, and the spectrum). */
+export const EXACT_LIMIT = 128;
+/**
+ * α(v) samples of a metric's spectrum summary, each one JVP through the network at the reference. 64 JVPs
+ * cost about one exact metric of n = 64 (measured on shapes-style, wasm: metric 0.4–0.6 s, 256 JVPs 2–3 s),
+ * so the basis job takes about twice as long as the metric alone, and 64 samples already show the α cloud's
+ * narrowness against a spectrum of several decades. `atlas spectrum --alpha-samples` takes more.
+ */
+export const ALPHA_SAMPLES = 64;
+export const DEFAULT_AVERAGE_SAMPLES = 12;
+export const MAX_AVERAGE_SAMPLES = 256;
+/** Directions a global basis is computed for (the app's slider maximum, engine/edit MAX_DIRECTIONS). */
+export const GLOBAL_DIRECTIONS = 32;
+
+/** One view of the explorer: which basis, where, under which distance. */
+export interface BasisView {
+  kind: BasisKind;
+  basisSpace: 'z' | 'w';
+  distance: DistanceName;
+  /** The latent z [zDim] of the reference. */
+  z: ArrayLike<number>;
+  /** Directions wanted (fewer when the space, or the Local Basis, has fewer). */
+  k: number;
+  /** Seed of 'random' directions and of the samples of 'average' and 'ganspace' (the app uses 0). */
+  seed: number;
+  /** 'average': prior samples averaged (default DEFAULT_AVERAGE_SAMPLES). */
+  samples?: number;
+}
+
+export interface BasisDirections {
+  kind: BasisKind;
+  basisSpace: 'z' | 'w';
+  /** The reference in the basis space: z, or w = f(z). */
+  reference: Float64Array;
+  n: number;
+  k: number;
+  /** k×n unit rows, most important first, signs canonical. */
+  directions: Float64Array;
+  /** Eigenvalues, singular values, PCA variances or SeFa eigenvalues (k of them); empty for 'random'. */
+  values: Float64Array;
+  valueName: string;
+  /** √(vᵀHv) under the view's distance at the reference: predicted image change per unit latent step. */
+  rates: Float64Array;
+  /** 'metric' (exact) and 'average': the full spectrum with its anisotropy and α(v). */
+  spectrum?: SpectrumSummary;
+  notes: string[];
+}
+
+/** Why a kind cannot be computed for this model, or null. */
+export function unsupported(g: Generator, kind: BasisKind, basisSpace: 'z' | 'w'): string | null {
+  if (basisSpace === 'w' && !g.isStyleBased) return 'This model has no W space: it is a z-space generator.';
+  if (kind === 'local' && !g.isStyleBased) return 'The Local Basis needs a style-based model: it is the SVD of the mapping network from Z to W, and this model has none.';
+  return null;
+}
+
+/** z [zDim] expressed in the basis space: a copy of z, or w = mapZ(z), as float64. */
+export function referenceOf(g: Generator, z: ArrayLike<number>, basisSpace: 'z' | 'w'): Float64Array {
+  if (basisSpace === 'z') return Float64Array.from(z);
+  const w = tf.tidy(() => g.mapZ(tf.tensor2d(Float32Array.from(z), [1, g.zDim])));
+  try {
+    return Float64Array.from(w.dataSync());
+  } finally {
+    w.dispose();
+  }
+}
+
+/**
+ * An eigen- or singular vector's sign is arbitrary; a slider's "+" should not flip between two machines
+ * or two nearby latents for no reason. Convention: the largest-magnitude entry is positive (the first
+ * of equal magnitudes). Rates and values are sign-free, so nothing else changes.
+ */
+export function fixSigns(rows: Float64Array, k: number, n: number): void {
+  for (let r = 0; r < k; r++) {
+    let big = 0;
+    for (let i = 0; i < n; i++) if (Math.abs(rows[r * n + i]) > Math.abs(big)) big = rows[r * n + i];
+    if (big < 0) for (let i = 0; i < n; i++) rows[r * n + i] = -rows[r * n + i];
+  }
+}
+
+/** The basis of a view, with its rates (and, for metric and average, the spectrum): what a slider uses. */
+export async function computeBasisAt(g: Generator, view: BasisView, ctx?: GeometryContext, cache?: Map<string, unknown>): Promise<BasisDirections> {
+  const found = await basisDirections(g, view, ctx, cache);
+  const rates = found.rates ?? await ratesAt(g, found.reference, view.basisSpace, view.distance, found.directions, found.k, ctx);
+  return { ...found, rates };
+}
+
+/**
+ * The directions alone, for callers that measure them otherwise (factor scores, traversals): no JVP rates
+ * (except the metric's own √λ) and no α samples. The directions are those of computeBasisAt.
+ */
+export async function basisDirections(g: Generator, view: BasisView, ctx?: GeometryContext, cache?: Map<string, unknown>, opts: { spectrum?: boolean } = {}): Promise<Omit<BasisDirections, 'rates'> & { rates?: Float64Array }> {
+  const why = unsupported(g, view.kind, view.basisSpace);
+  if (why) throw new Error(why);
+  const reference = referenceOf(g, view.z, view.basisSpace);
+  const n = reference.length;
+  const k = Math.min(view.k, n);
+  const found = await directionsOf(g, view, reference, k, ctx, cache ?? new Map(), opts.spectrum ?? true);
+  fixSigns(found.directions, found.k, n);
+  return { kind: view.kind, basisSpace: view.basisSpace, reference, n, ...found };
+}
+
+type Found = Omit<BasisDirections, 'kind' | 'basisSpace' | 'reference' | 'n' | 'rates'> & { rates?: Float64Array };
+
+async function directionsOf(g: Generator, view: BasisView, reference: Float64Array, k: number, ctx: GeometryContext | undefined, cache: Map<string, unknown>, withSpectrum: boolean): Promise<Found> {
+  const { basisSpace, distance, seed } = view;
+  const n = reference.length;
+  switch (view.kind) {
+    case 'metric': {
+      const exact = n <= EXACT_LIMIT;
+      const m = await computeMetric(g, reference, {
+        space: basisSpace, distance, method: exact ? 'exact' : 'lanczos', k: exact ? n : k, signal: ctx?.signal,
+        onProgress: (p) => report(ctx, `metric: ${p.phase}`, p.done, p.total),
+      });
+      const values = m.eigenvalues.slice(0, k);
+      const spectrum = exact && withSpectrum ? await withLinearisation(g, reference, basisSpace, distance, async (lin) =>
+        spectrumSummary(m.eigenvalues, await measuredAlpha(lin, ALPHA_SAMPLES, seed, ctx))) : undefined;
+      return {
+        directions: m.eigenvectors.slice(0, k * n), k, values, valueName: 'eigenvalue',
+        rates: values.map((l) => Math.sqrt(Math.max(0, l))),
+        ...(spectrum ? { spectrum } : {}),
+        notes: [
+          exact ? `Exact metric (${n} Jacobian columns), all ${n} eigenpairs.` : `Top ${k} eigenpairs by Lanczos (n = ${n} > ${EXACT_LIMIT}); no full spectrum.`,
+          `Residual check: ${m.errorEstimate.toExponential(1)}·λ₁.`,
+          ...(spectrum ? [`α(v) of ${ALPHA_SAMPLES} random directions measured by JVPs through the network.`] : []),
+        ],
+      };
+    }
+    case 'average': {
+      const count = view.samples ?? DEFAULT_AVERAGE_SAMPLES;
+      if (!(Number.isInteger(count) && count >= 2 && count <= MAX_AVERAGE_SAMPLES)) throw new Error(`The number of samples must be a whole number from 2 to ${MAX_AVERAGE_SAMPLES}.`);
+      const key = `average|${basisSpace}|${distance}|${seed}|${count}`;
+      const hit = cache.get(key) as AverageMetric | undefined;
+      const avg = hit ?? await averageMetricOf(g, basisSpace, distance, seed, count, ctx);
+      cache.set(key, avg);
+      // H̄ is not the metric of one point of the network, so its α(v) is the literal quadratic form vᵀH̄v/vᵀv.
+      return {
+        directions: avg.eigenvectors.slice(0, k * n), k, values: avg.eigenvalues.slice(0, k), valueName: 'eigenvalue of the averaged metric',
+        ...(withSpectrum ? { spectrum: spectrumSummary(avg.eigenvalues, alphaSamples(avg.mean, ALPHA_SAMPLES, seed)) } : {}),
+        notes: [`Element-wise mean of the exact metrics at ${count} prior samples (seed ${seed})${hit ? ', kept from an earlier request' : ''}.`],
+      };
+    }
+    case 'local': {
+      await checkpoint(ctx);
+      const lb = localBasisOfGenerator(g, view.z);
+      const kk = Math.min(k, lb.r);
+      const rows = basisSpace === 'w' ? lb.wDirections : lb.zDirections;
+      return {
+        directions: rows.slice(0, kk * n), k: kk, values: lb.singularValues.slice(0, kk), valueName: 'singular value',
+        notes: [`SVD of the mapping network's Jacobian at z (Choi et al. Alg. 1): ${basisSpace === 'w' ? 'W (left' : 'Z (right'} singular vectors).`],
+      };
+    }
+    case 'ganspace': {
+      await checkpoint(ctx);
+      const b = globalOf(cache, `ganspace|${basisSpace}|${seed}`, () => ganspaceBasis(g, basisSpace, Math.min(GLOBAL_DIRECTIONS, n), seed));
+      return { directions: b.directions.slice(0, k * n), k, values: b.values.slice(0, k), valueName: 'variance', notes: [...b.notes] };
+    }
+    case 'sefa': {
+      await checkpoint(ctx);
+      const b = globalOf(cache, `sefa|${basisSpace}`, () => sefaBasis(g, basisSpace, Math.min(GLOBAL_DIRECTIONS, n)));
+      return { directions: b.directions.slice(0, k * n), k, values: b.values.slice(0, k), valueName: 'eigenvalue of AᵀA', notes: [...b.notes] };
+    }
+    case 'random': {
+      const rng = new Rng(seed);
+      const o = orthonormalise(Float64Array.from({ length: k * n }, () => rng.normal()), k, n);
+      return { directions: o.q, k: o.rank, values: new Float64Array(0), valueName: '', notes: [`Gaussian directions, orthonormalised (seed ${seed}).`] };
+    }
+  }
+}
+
+function globalOf(cache: Map<string, unknown>, key: string, compute: () => GlobalBasis): GlobalBasis {
+  const hit = cache.get(key) as GlobalBasis | undefined;
+  if (hit) return hit;
+  const b = compute();
+  cache.set(key, b);
+  return b;
+}
+
+/** The averaged exact metric over `count` prior samples from `seed`, with progress and cancellation per sample. */
+export async function averageMetricOf(g: Generator, basisSpace: 'z' | 'w', distance: DistanceName, seed: number, count: number, ctx?: GeometryContext): Promise<AverageMetric> {
+  const zs = g.samplePrior(seed, count);
+  const acc = new MetricAccumulator();
+  report(ctx, 'average', 0, count);
+  for (let i = 0; i < count; i++) {
+    await checkpoint(ctx);
+    const at = referenceOf(g, zs.subarray(i * g.zDim, (i + 1) * g.zDim), basisSpace);
+    const m = await computeMetric(g, at, { space: basisSpace, distance, method: 'exact', signal: ctx?.signal });
+    acc.add({ eigenvalues: m.eigenvalues, eigenvectors: m.eigenvectors });
+    report(ctx, 'average', i + 1, count);
+  }
+  return acc.result();
+}
