@@ -78,7 +78,7 @@ export async function computeBasis(g: Generator, req: BasisRequest, ctx: JobCont
 
   const found = await directionsOf(g, req, { basisSpace, distance, z, reference, k, seed }, ctx);
   fixSigns(found.directions, found.k, n);
-  const rates = found.rates ?? await ratesAt(g, reference, basisSpace, distance, found.directions, found.k, ctx);
+  const rates = found.rates ?? await ratesAt(g, reference, basisSpace, distance, found.directions, found.k, ctx, req.derivatives);
   if (space === 'wplus') found.notes.push('Computed in W; rates are for the direction applied to every style layer.');
   return {
     kind: req.kind, basisSpace, space, distance, dim: n,
@@ -122,7 +122,7 @@ async function directionsOf(g: Generator, req: BasisRequest, at: Where, ctx: Job
     case 'metric': {
       const exact = n <= EXACT_LIMIT;
       const m = await computeMetric(g, reference, {
-        space: basisSpace, distance, method: exact ? 'exact' : 'lanczos', k: exact ? n : k, signal: ctx.signal,
+        space: basisSpace, distance, method: req.derivatives === 'fd' ? 'fd' : exact ? 'exact' : 'lanczos', k: exact || req.derivatives === 'fd' ? n : k, signal: ctx.signal,
         onProgress: (p) => ctx.progress(`metric: ${p.phase}`, p.done, p.total),
       });
       const values = m.eigenvalues.slice(0, k);
@@ -138,9 +138,9 @@ async function directionsOf(g: Generator, req: BasisRequest, at: Where, ctx: Job
     }
     case 'average': {
       const count = req.samples === undefined ? DEFAULT_AVERAGE_SAMPLES : checkInt(req.samples, 2, MAX_AVERAGE_SAMPLES, 'The number of samples');
-      const key = `average|${basisSpace}|${distance}|${seed}|${count}`;
+      const key = `average|${basisSpace}|${distance}|${seed}|${count}|${req.derivatives ?? 'exact'}`;
       const hit = cacheOf(g).get(key) as AverageMetric | undefined;
-      const avg = hit ?? await averageOf(g, basisSpace, distance, seed, count, ctx);
+      const avg = hit ?? await averageOf(g, basisSpace, distance, seed, count, ctx, req.derivatives);
       cacheOf(g).set(key, avg);
       return {
         directions: avg.eigenvectors.slice(0, k * n), k, values: avg.eigenvalues.slice(0, k), valueName: 'eigenvalue of the averaged metric',
@@ -200,14 +200,14 @@ function globalOf(g: Generator, key: string, compute: () => GlobalBasis): Global
 }
 
 /** The averaged exact metric over `count` prior samples from `seed`, with progress and cancellation per sample. */
-async function averageOf(g: Generator, basisSpace: 'z' | 'w', distance: DistanceName, seed: number, count: number, ctx: JobContext): Promise<AverageMetric> {
+async function averageOf(g: Generator, basisSpace: 'z' | 'w', distance: DistanceName, seed: number, count: number, ctx: JobContext, derivatives?: 'exact' | 'fd'): Promise<AverageMetric> {
   const zs = g.samplePrior(seed, count);
   const acc = new MetricAccumulator();
   ctx.progress('average', 0, count);
   for (let i = 0; i < count; i++) {
     await ctx.checkpoint();
     const at = referenceOf(g, zs.subarray(i * g.zDim, (i + 1) * g.zDim), basisSpace);
-    const m = await computeMetric(g, at, { space: basisSpace, distance, method: 'exact', signal: ctx.signal });
+    const m = await computeMetric(g, at, { space: basisSpace, distance, method: derivatives ?? 'exact', signal: ctx.signal });
     acc.add({ eigenvalues: m.eigenvalues, eigenvectors: m.eigenvectors });
     ctx.progress('average', i + 1, count);
   }
@@ -215,7 +215,7 @@ async function averageOf(g: Generator, basisSpace: 'z' | 'w', distance: Distance
 }
 
 /** √(vᵀHv) at the reference by JVPs (measure.ts), with the distance anchored at the reference image. */
-async function ratesAt(g: Generator, reference: Float64Array, space: 'z' | 'w', distance: DistanceName, directions: Float64Array, k: number, ctx: JobContext): Promise<Float64Array> {
+async function ratesAt(g: Generator, reference: Float64Array, space: 'z' | 'w', distance: DistanceName, directions: Float64Array, k: number, ctx: JobContext, derivatives?: 'exact' | 'fd'): Promise<Float64Array> {
   const x0 = tf.tensor2d(Float32Array.from(reference), [1, reference.length]);
   let images0: tf.Tensor4D | undefined;
   let dist: AnchoredDistance | undefined;
@@ -229,7 +229,7 @@ async function ratesAt(g: Generator, reference: Float64Array, space: 'z' | 'w', 
       ctx.progress('rates', done, k);
       done = Math.min(k, done + 16);
       await ctx.checkpoint();
-    });
+    }, derivatives);
   } finally {
     dist?.dispose();
     images0?.dispose();

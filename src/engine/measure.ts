@@ -12,7 +12,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AnchoredDistance } from '../distance';
 import type { Linearisation } from '../geometry/hvp';
-import { jvp } from '../geometry/hvp';
+import { jvp, jvpFD } from '../geometry/hvp';
+import { DEFAULT_REL_EPS } from '../geometry/metric';
 import type { Generator } from '../model/generator';
 
 /** Directions per batched JVP: one batch holds this many copies of the network's activations. */
@@ -26,9 +27,9 @@ export function linearisation(g: Generator, dist: AnchoredDistance, x0: tf.Tenso
 /**
  * √(vᵢᵀHvᵢ) for the k rows of `directions` (k×n, float64) at the linearisation's point. The directions
  * need not be unit vectors (the rate then scales with their length). `between` runs between chunks
- * (a cancellation checkpoint).
+ * (a cancellation checkpoint). `derivatives` 'fd' uses central differences instead of the double-VJP JVP.
  */
-export async function directionRates(lin: Linearisation, directions: Float64Array, k: number, between?: () => Promise<void>): Promise<Float64Array> {
+export async function directionRates(lin: Linearisation, directions: Float64Array, k: number, between?: () => Promise<void>, derivatives: 'exact' | 'fd' = 'exact'): Promise<Float64Array> {
   const n = lin.x0.size;
   if (directions.length !== k * n) throw new Error(`directionRates: expected ${k}×${n} values, got ${directions.length}`);
   const out = new Float64Array(k);
@@ -37,7 +38,8 @@ export async function directionRates(lin: Linearisation, directions: Float64Arra
     const b = Math.min(RATE_CHUNK, k - s);
     const quad = tf.tidy(() => {
       const v = tf.tensor2d(Float32Array.from(directions.subarray(s * n, (s + b) * n)), [b, n]);
-      const jv = jvp(lin, v);
+      // fd: central differences, step DEFAULT_REL_EPS·max(‖x₀‖, 1) as the metric's fd (for models without second-order gradients).
+      const jv = derivatives === 'fd' ? jvpFD(lin, v, DEFAULT_REL_EPS * Math.max(1, tf.norm(lin.x0).dataSync()[0])) : jvp(lin, v);
       return tf.sum(tf.mul(jv, lin.weight ? lin.weight(jv) : jv), 1);
     });
     try {

@@ -16,6 +16,7 @@ import { metricHomogeneity } from '../geometry/homogeneity';
 import { orthonormalise } from '../linalg/orthonormalise';
 import { grassmannGeodesicDistance } from '../linalg/principalAngles';
 import type { Generator } from '../model/generator';
+import { MAX_SWEEP_COUNT, MIN_SWEEP_COUNT } from '../state/vocabulary';
 import { Rng } from '../util/random';
 import { ganspaceBasis, sefaBasis } from './basis';
 import type { JobContext } from './jobContext';
@@ -23,7 +24,7 @@ import { basisSpaceOf, checkDistance, checkInt, checkSeed, explorerSpace, refere
 import type { Spectrum } from '../geometry/spectrum';
 import type { Sweep, SweepRequest } from './types';
 
-export const MAX_SWEEP_COUNT = 64;
+export { MAX_SWEEP_COUNT } from '../state/vocabulary';
 /** ‖z − z′‖ of Choi et al.'s "Close w" pairs (Eq. 15). */
 export const CLOSE_DISTANCE = 0.1;
 /** Pairs per Grassmann curve at most (random-w pairs grow as count²; principal angles cost per pair and k). */
@@ -34,7 +35,7 @@ export async function computeSweep(g: Generator, req: SweepRequest, ctx: JobCont
   if (!req || typeof req !== 'object') throw new Error('A sweep request must be an object.');
   const space = explorerSpace(g, req.space);
   const distance = checkDistance(g, req.distance);
-  const count = checkInt(req.count, 2, MAX_SWEEP_COUNT, 'The number of samples');
+  const count = checkInt(req.count, MIN_SWEEP_COUNT, MAX_SWEEP_COUNT, 'The number of samples');
   const seed = checkSeed(req.seed);
   const basisSpace = basisSpaceOf(space);
   const zs = Array.from({ length: count }, (_, i) => g.samplePrior(seed + i, 1));
@@ -43,7 +44,7 @@ export async function computeSweep(g: Generator, req: SweepRequest, ctx: JobCont
   ctx.progress('metrics', 0, count);
   for (let i = 0; i < count; i++) {
     await ctx.checkpoint();
-    const m = await computeMetric(g, referenceOf(g, zs[i], basisSpace), { space: basisSpace, distance, method: 'exact', signal: ctx.signal });
+    const m = await computeMetric(g, referenceOf(g, zs[i], basisSpace), { space: basisSpace, distance, method: req.derivatives ?? 'exact', signal: ctx.signal });
     metrics.push({ eigenvalues: m.eigenvalues, eigenvectors: m.eigenvectors });
     // The pairs among the metrics so far, for a live histogram (cheap next to one metric: n ≤ 128).
     if (metrics.length >= 2) {
