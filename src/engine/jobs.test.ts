@@ -232,6 +232,8 @@ describe('cancellation and bookkeeping', () => {
     expect(isCancelled(error)).toBe(true);
     expect((error as Error).name).toBe('JobCancelled');
     expect(isCancelled(new Error('Cancelled: looks like one'))).toBe(false);
+    // WebGPU read failures are DOMExceptions named AbortError: errors, not cancellations.
+    expect(isCancelled(new DOMException('mapAsync failed', 'AbortError'))).toBe(false);
     expect(tf.memory().numTensors).toBe(before);
   });
 

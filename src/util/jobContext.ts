@@ -5,8 +5,10 @@
  * their own.
  *
  * Cancellation is recognised by the error's name, never by its message: a cancelled job rejects with a
- * JobCancelled (name 'JobCancelled'), and an AbortSignal aborted without a reason throws a DOMException
- * named 'AbortError'. Names survive comlink's error serialisation; messages are for people.
+ * JobCancelled (name 'JobCancelled'); the job runner turns any failure of a job whose signal was aborted
+ * into one. Names survive comlink's error serialisation; messages are for people. A bare 'AbortError' is
+ * deliberately not taken for a cancellation: WebGPU rejects buffer reads with DOMExceptions of that name
+ * when the device fails, and those must reach the user as errors.
  */
 
 export interface JobContext {
@@ -28,10 +30,9 @@ export class JobCancelled extends Error {
   }
 }
 
-/** True for a cancellation (ours, or an abort without a reason), by name: also after a trip through a worker. */
+/** True for a job's cancellation, by name: also after a trip through a worker. */
 export function isCancelled(e: unknown): boolean {
-  const name = typeof e === 'object' && e !== null ? (e as { name?: unknown }).name : undefined;
-  return name === 'JobCancelled' || name === 'AbortError';
+  return typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'JobCancelled';
 }
 
 /** A context that never cancels and reports nowhere (for callers with nothing to cancel). */
