@@ -153,7 +153,7 @@ export async function waitForSliders(page: Page): Promise<number> {
       const s = (window as unknown as { latentAtlas: { state(): { jobs: unknown; notices: string[]; error: string | null; backend: string | null } } }).latentAtlas.state();
       return JSON.stringify({ backend: s.backend, jobs: s.jobs, notices: s.notices, error: s.error });
     }).catch(() => 'no state');
-    throw new Error(`No sliders appeared: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}; the app: ${doing}`);
+    throw new Error(`No sliders appeared: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}; the app: ${doing}`, { cause: e });
   }
   return page.locator('[data-testid=sliders] input[type=range].slider').count();
 }
