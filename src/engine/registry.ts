@@ -13,7 +13,7 @@ import { computeBasis } from './basis';
 import { computeCurveWalk } from './curveWalk';
 import type { JobContext } from './jobContext';
 import { computeMontage } from './montage';
-import { derivativesFor, FD_FALLBACK } from './secondOrder';
+import { FD_FALLBACK, withDerivatives } from './secondOrder';
 import { computeSweep } from './sweep';
 import type { Basis, BasisRequest, BackendName, EngineInfo, JobProgress, LoadResult, MemoryInfo, ModelSource, SweepRequest } from './types';
 
@@ -41,10 +41,8 @@ const none = (): Transferable[] => [];
 
 /** A basis, taking derivatives exactly when the model allows it and by finite differences (with a warning) when not. */
 async function basisJob(g: Generator, req: BasisRequest, ctx: JobContext): Promise<Basis> {
-  if (req.derivatives !== undefined) return computeBasis(g, req, ctx);
-  const derivatives = derivativesFor(g);
-  const b = await computeBasis(g, { ...req, derivatives }, ctx);
-  return derivatives === 'fd' ? { ...b, warning: FD_FALLBACK, notes: [...b.notes, 'Derivatives by finite differences (fd).'] } : b;
+  const { result: b, fellBack } = await withDerivatives(g, req.derivatives, (derivatives) => computeBasis(g, { ...req, derivatives }, ctx));
+  return fellBack ? { ...b, warning: FD_FALLBACK, notes: [...b.notes, 'Derivatives by finite differences (fd).'] } : b;
 }
 
 export const JOB_REGISTRY = {
@@ -65,7 +63,7 @@ export const JOB_REGISTRY = {
   }),
   sweep: spec({
     check: fieldsOf<SweepRequest>('sweep', ['seed', 'count', 'space', 'distance']),
-    run: (g, req, ctx) => computeSweep(g, { ...req, derivatives: req.derivatives ?? derivativesFor(g) }, ctx),
+    run: async (g, req, ctx) => (await withDerivatives(g, req.derivatives, (derivatives) => computeSweep(g, { ...req, derivatives }, ctx))).result,
     transfer: none,
   }),
 };

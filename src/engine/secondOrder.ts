@@ -5,12 +5,17 @@
  * still renders, and finite differences need first derivatives only, so jobs fall back to `fd` for it and
  * say why (FD_FALLBACK), instead of letting the raw TF.js error reach the user.
  *
- * Probed once per generator: one JVP through G at a prior sample. Any failure there means the exact route
- * cannot be used for this model, whatever the message says.
+ * A job first takes the exact route; only when it fails is the model probed (one JVP through G at a prior
+ * sample, cached per generator), so models that work pay nothing (on WebGL and WebGPU a probe would compile
+ * shaders of its own). A failed probe means the exact route cannot be used for this model, whatever the
+ * message says: the job runs again with fd, and later jobs on the model go to fd directly. (TF.js keeps
+ * the tensors a failed second-order gradient had saved for its tape, ≈ 70 for the test fixture: once per
+ * such model, since later jobs never try the exact route again.)
  */
 import * as tf from '@tensorflow/tfjs';
 import { jvp } from '../geometry/hvp';
 import type { Generator } from '../model/generator';
+import { isCancelled } from '../util/jobContext';
 
 export const FD_FALLBACK =
   'This model has a layer that TF.js cannot differentiate twice (nearest-neighbour upsampling is one), so the metric and the rates ' +
@@ -38,9 +43,20 @@ export function hasSecondOrderGradients(g: Generator): boolean {
   return ok;
 }
 
-/** How a job should take derivatives on `g` when its request does not say. */
-export function derivativesFor(g: Generator): 'exact' | 'fd' {
-  return hasSecondOrderGradients(g) ? 'exact' : 'fd';
+/**
+ * Run `job` with exact derivatives, or with fd for a model found to lack second-order gradients (then
+ * `fellBack` is true). `asked` is the request's own choice, which is taken as it is.
+ */
+export async function withDerivatives<R>(g: Generator, asked: 'exact' | 'fd' | undefined, job: (d: 'exact' | 'fd') => Promise<R>): Promise<{ result: R; fellBack: boolean }> {
+  if (asked !== undefined) return { result: await job(asked), fellBack: false };
+  if (probed.get(g) === false) return { result: await job('fd'), fellBack: true };
+  try {
+    return { result: await job('exact'), fellBack: false };
+  } catch (e) {
+    // A cancellation or any failure of a model that does have second-order gradients is the job's own.
+    if (isCancelled(e) || hasSecondOrderGradients(g)) throw e;
+    return { result: await job('fd'), fellBack: true };
+  }
 }
 
 /**
