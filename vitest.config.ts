@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: fast unit tests (math, codecs, validation on tiny in-memory models), model tests
+// Three projects: fast unit tests (math, codecs, validation on tiny in-memory models, the app's pure state), model tests
 // (the bundled models under public/models, on the wasm backend), both in Node; and end-to-end tests
 // of the built app in Debian's Chromium (e2e/, one browser at a time: the machine has two cores).
 export default defineConfig({
@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'app/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
         },

@@ -1,23 +1,23 @@
 /**
  * The session wires the store to the two workers: the render worker (frames, latest-wins) and the job
- * worker (bases, montages, curve walks, sweeps: slow, with progress, cancellable). It starts both, picks
- * the first model (from the link or the catalogue's default), loads models into both, asks for a new
- * frame whenever the view changes and for a new basis whenever the reference or the basis settings
- * change. It holds no view state of its own; the store does.
+ * worker (the kinds of src/engine/registry.ts: slow, with progress, cancellable). It starts both, picks the
+ * first model (from the link or the catalogue's default), loads models into both, asks for a new frame
+ * whenever the view changes and for a new basis whenever the reference or the basis settings change, and
+ * runs the panels' jobs. It holds no view state of its own, and no rules about it: state transitions,
+ * cache keys and requests are pure functions in app/state/.
  */
-import { DEFAULT_SLIDER_RANGE, MAX_DIRECTIONS, rangeHolding, sliderSteps } from '../src/engine/edit';
-import type {
-  Basis, BasisKind, DistanceName, LatentEdit, LatentSpec, LayerRangeName, LoadResult, ModelSource, PickedFile,
-} from '../src/engine/types';
-import type { PanelName, ViewState } from '../src/state/url';
+import type { JobKind, JobRequest, JobResult } from '../src/engine/registry';
+import type { LoadResult, ModelSource, PickedFile } from '../src/engine/types';
+import type { ViewState, ViewStoreKey } from '../src/state/url';
+import { isCancelled } from '../src/util/jobContext';
 import type { EngineClient } from './engine/client';
-import type { JobRequests, JobResults, JobsClient } from './engine/jobsClient';
-import {
-  basisKey, currentBasis, effectiveSpace, referenceKey, wantedFrameKey, type AtlasState, type AtlasStore, type JobKind, type ModelRef,
-} from './state/store';
+import type { JobsClient } from './engine/jobsClient';
+import { basisKey, wantedFrameKey } from './state/keys';
+import { IDLE_JOB, type AtlasState, type AtlasStore, type JobState, type ModelRef } from './state/store';
+import { basisRequest, editOf, latentOf, withDistance, withK, withSeed, withSliderRange, withSliders } from './state/transitions';
+import { settingPatch, viewPatch } from './state/view';
 
 type Running = { cancel(): void; key: string };
-export interface MontageOptions { rows: number; columns: number; extent: number }
 
 export class Session {
   readonly store: AtlasStore;
@@ -30,6 +30,8 @@ export class Session {
   private jobsStarted: Promise<boolean> = Promise.resolve(false);
   /** Slider positions from a link, applied when the first basis for that link's reference arrives. */
   private pendingSliders: number[] | null = null;
+  /** Models whose fallback warning was shown already (once per model and warning). */
+  private readonly warned = new Set<string>();
 
   constructor(client: EngineClient, jobs: JobsClient, store: AtlasStore) {
     this.client = client;
@@ -86,27 +88,9 @@ export class Session {
 
   /** Apply a view decoded from a link (at start, or when the reader edits the hash). */
   applyView(view: ViewState, notices: string[]): void {
-    const patch: Partial<AtlasState> = {};
-    if (view.seed !== undefined) patch.seed = view.seed;
-    patch.z = view.z ?? null;
-    if (view.space !== undefined) patch.space = view.space;
-    if (view.truncation !== undefined) patch.truncation = view.truncation;
-    if (view.basis !== undefined) patch.basisKind = view.basis;
-    if (view.distance !== undefined) patch.distance = view.distance;
-    patch.sliderRange = rangeHolding(view.distance ?? this.store.getState().distance, view.sliders ?? []);
-    if (view.k !== undefined) patch.k = view.k;
-    if (view.layers !== undefined) patch.layers = view.layers;
-    if (view.spherical !== undefined) patch.spherical = view.spherical;
-    if (view.panel !== undefined) patch.panel = view.panel;
+    const { patch, pendingSliders } = viewPatch(view, this.store.getState());
+    this.pendingSliders = pendingSliders;
     if (notices.length) patch.notices = [...this.store.getState().notices, ...notices];
-    const sliders = view.sliders ?? [];
-    const current = this.store.getState();
-    const sameBasis = current.basis && basisKey({ ...current, ...patch }) === current.basisFor;
-    if (sameBasis) patch.sliders = sliders.slice(0, current.basis!.directions.length);
-    else {
-      patch.sliders = [];
-      this.pendingSliders = sliders.length ? sliders : null;
-    }
     this.store.setState(patch);
     const ref = this.store.getState().modelRef;
     // A changed model in an edited hash: bundled ones load directly, remote ones ask first.
@@ -139,10 +123,15 @@ export class Session {
     this.store.setState({ pendingRemoteUrl: null });
   }
 
-  // ── The reference latent (a new one resets the sliders: their directions belong to the old one) ──
+  // ── Settings (a change that moves the reference or the basis resets the sliders: the URL table says which) ──
+
+  /** Set one setting of the URL table from its control. */
+  set<K extends ViewStoreKey>(key: K, value: AtlasState[K]): void {
+    this.store.setState(settingPatch(key, value));
+  }
 
   setSeed(seed: number): void {
-    this.store.setState({ seed, z: null, sliders: [] });
+    this.store.setState(withSeed(seed));
   }
 
   randomSeed(): void {
@@ -150,32 +139,17 @@ export class Session {
     this.setSeed(Math.floor(Math.random() * 100_000));
   }
 
-  setSpace(space: AtlasState['space']): void {
-    this.store.setState({ space, sliders: [] });
-  }
-
-  setTruncation(truncation: number): void {
-    this.store.setState({ truncation, sliders: [] });
-  }
-
-  // ── The basis under the sliders ──
-
-  setBasisKind(basisKind: BasisKind): void {
-    this.store.setState({ basisKind, sliders: [] });
-  }
-
-  setDistance(distance: DistanceName): void {
-    // Each distance has its own units: the sliders' reach follows.
-    this.store.setState({ distance, sliders: [], sliderRange: DEFAULT_SLIDER_RANGE[distance] });
+  setDistance(distance: AtlasState['distance']): void {
+    this.store.setState(withDistance(distance));
   }
 
   setK(k: number): void {
-    this.store.setState({ k: Math.max(1, Math.min(MAX_DIRECTIONS, Math.round(k))), sliders: [] });
+    this.store.setState(withK(k));
   }
 
   /** Compute the basis again (after an error, or to see the timing). */
   recomputeBasis(): void {
-    this.store.setState({ basisFor: null, basis: null });
+    this.store.setState((s) => ({ results: { ...s.results, basis: undefined } }));
     this.ensureBasis();
   }
 
@@ -186,24 +160,11 @@ export class Session {
   // ── Sliders ──
 
   setSlider(index: number, position: number): void {
-    this.store.setState((s) => {
-      const sliders = [...s.sliders];
-      while (sliders.length <= index) sliders.push(0);
-      sliders[index] = clamp(position, s.sliderRange);
-      return { sliders };
-    });
+    this.store.setState((s) => withSliders(s, { [index]: position }));
   }
 
   setSliders(positions: Record<number, number>): void {
-    this.store.setState((s) => {
-      const sliders = [...s.sliders];
-      for (const [i, v] of Object.entries(positions)) {
-        const index = Number(i);
-        while (sliders.length <= index) sliders.push(0);
-        sliders[index] = clamp(v, s.sliderRange);
-      }
-      return { sliders };
-    });
+    this.store.setState((s) => withSliders(s, positions));
   }
 
   resetSliders(): void {
@@ -211,71 +172,58 @@ export class Session {
   }
 
   setSliderRange(range: number): void {
-    this.store.setState((s) => ({ sliderRange: range, sliders: s.sliders.map((v) => clamp(v, range)) }));
+    this.store.setState((s) => withSliderRange(s, range));
   }
 
   setPad(pad: [number, number]): void {
     this.store.setState({ pad });
   }
 
-  setLayers(layers: LayerRangeName): void {
-    this.store.setState({ layers });
-  }
-
-  setSpherical(spherical: boolean): void {
-    this.store.setState({ spherical });
-  }
-
-  setPanel(panel: PanelName): void {
-    this.store.setState({ panel });
-  }
-
-  // ── Panels' jobs ──
-
-  /** What a montage with these options at the current view would be computed for (null: no basis yet). */
-  montageKey(opts: MontageOptions): string | null {
-    const s = this.store.getState();
-    const basis = currentBasis(s);
-    if (!basis) return null;
-    const n = Math.min(opts.rows, basis.directions.length);
-    return `${s.basisFor}|${n}|${opts.columns}|${opts.extent}|${s.spherical}|${s.layers}`;
-  }
-
-  runMontage(opts: MontageOptions): void {
-    const s = this.store.getState();
-    const basis = currentBasis(s);
-    const key = this.montageKey(opts);
-    if (!basis || !key || this.running.montage?.key === key) return;
-    const n = Math.min(opts.rows, basis.directions.length);
-    void this.runJob('montage', key, {
-      latent: this.latentOf(s),
-      space: effectiveSpace(s),
-      basis: { directions: basis.directions, rates: basis.rates, distance: basis.distance },
-      rows: Array.from({ length: n }, (_, i) => i),
-      columns: opts.columns,
-      extent: opts.extent,
-      ...(effectiveSpace(s) === 'z' && s.spherical ? { spherical: true } : {}),
-      ...(effectiveSpace(s) === 'wplus' ? { layers: s.layers } : {}),
-    }, (montage) => this.store.setState({ montage, montageFor: key }));
-  }
-
-  runCurveWalk(opts: { index: number; steps: number; intensity: number }): void {
-    const s = this.store.getState();
-    void this.runJob('curve', `${referenceKey(s)}|${opts.index}|${opts.steps}|${opts.intensity}`, {
-      latent: this.latentOf(s), index: opts.index, steps: opts.steps, intensity: opts.intensity,
-    }, (curve) => this.store.setState({ curve }));
-  }
-
-  runSweep(opts: { count: number }): void {
-    const s = this.store.getState();
-    void this.runJob('sweep', `${s.model?.id}|${s.seed}|${opts.count}|${effectiveSpace(s)}|${s.distance}`, {
-      seed: s.seed, count: opts.count, space: effectiveSpace(s), distance: s.distance,
-    }, (sweep) => this.store.setState({ sweep, sweepLive: null }));
-    this.store.setState({ sweepLive: null });
-  }
-
   notice(text: string): void {
     this.store.setState((s) => ({ notices: [...s.notices, text] }));
+  }
+
+  // ── Jobs ──
+
+  /**
+   * Run one job of a kind, replacing (cancelling) the previous one of that kind, unless one is already
+   * running for `key`; `key` names what it computes, and the result is stored under it in `results[kind]`
+   * (a panel shows it while the key is still the one it asks for). Progress and errors go to `jobs[kind]`,
+   * a kind's partial results to `live[kind]`.
+   */
+  async runJob<K extends JobKind>(kind: K, key: string, req: JobRequest<K>, done?: (result: JobResult<K>) => void): Promise<void> {
+    if (this.running[kind]?.key === key) return;
+    this.running[kind]?.cancel();
+    const entry: Running = { cancel: () => undefined, key };
+    this.running[kind] = entry;
+    this.setJob(kind, { progress: { phase: 'starting', done: 0, total: 1 }, error: null, ms: null });
+    this.store.setState((s) => ({ live: { ...s.live, [kind]: undefined } }));
+    const ready = (await this.jobsStarted) && (await this.jobsModel);
+    if (this.running[kind] !== entry) return;
+    if (!ready) {
+      delete this.running[kind];
+      this.setJob(kind, { progress: null, error: 'The background worker has no model loaded.', ms: null });
+      return;
+    }
+    const job = this.jobs.run(kind, req, (progress) => {
+      if (this.running[kind] !== entry) return;
+      this.setJob(kind, { progress: { phase: progress.phase, done: progress.done, total: progress.total }, error: null, ms: null });
+      if (progress.partial !== undefined) this.store.setState((s) => ({ live: { ...s.live, [kind]: progress.partial } }));
+    });
+    entry.cancel = job.cancel;
+    const t0 = performance.now();
+    try {
+      const value = await job.promise;
+      if (this.running[kind] !== entry) return;
+      this.store.setState((s) => ({ results: { ...s.results, [kind]: { key, value } }, live: { ...s.live, [kind]: undefined } }));
+      done?.(value);
+      this.setJob(kind, { progress: null, error: null, ms: performance.now() - t0 });
+    } catch (e) {
+      if (this.running[kind] !== entry) return;
+      this.setJob(kind, { progress: null, error: isCancelled(e) ? null : messageOf(e), ms: null });
+    } finally {
+      if (this.running[kind] === entry) delete this.running[kind];
+    }
   }
 
   // ── Internals ──
@@ -289,75 +237,27 @@ export class Session {
   private ensureBasis(): void {
     const s = this.store.getState();
     const key = basisKey(s);
-    if (!key || !s.model || key === s.basisFor || this.running.basis?.key === key) return;
+    if (!key || !s.model || key === s.results.basis?.key) return;
     if (s.basisKind === 'local' && !s.model.isStyleBased) {
       this.running.basis?.cancel();
+      delete this.running.basis;
       this.setJob('basis', { progress: null, error: 'Local Basis needs a mapping network (a style-based model).', ms: null });
-      this.store.setState({ basis: null, basisFor: null });
       return;
     }
-    void this.runJob('basis', key, {
-      latent: this.latentOf(s), space: effectiveSpace(s), kind: s.basisKind, distance: s.distance, k: s.k, seed: 0,
-    }, (basis: Basis) => {
+    void this.runJob('basis', key, basisRequest(s), (basis) => {
       const sliders = this.pendingSliders?.slice(0, basis.directions.length) ?? [];
       this.pendingSliders = null;
-      this.store.setState({ basis, basisFor: key, sliders });
+      this.store.setState({ sliders });
+      const model = this.store.getState().model?.id ?? '';
+      if (basis.warning && !this.warned.has(`${model}|${basis.warning}`)) {
+        this.warned.add(`${model}|${basis.warning}`);
+        this.notice(basis.warning);
+      }
     });
   }
 
-  /**
-   * Run one job of a kind, replacing (cancelling) the previous one of that kind; `key` names what it
-   * computes, so a result that arrives after the view moved on is still kept only if it is current.
-   */
-  private async runJob<K extends JobKind>(kind: K, key: string, req: JobRequests[K], done: (result: JobResults[K]) => void): Promise<void> {
-    this.running[kind]?.cancel();
-    const ready = (await this.jobsStarted) && (await this.jobsModel);
-    if (!ready) {
-      this.setJob(kind, { progress: null, error: 'The background worker has no model loaded.', ms: null });
-      return;
-    }
-    const job = this.jobs.run(kind, req, (progress) => {
-      if (this.running[kind] !== entry) return;
-      this.setJob(kind, { progress: { phase: progress.phase, done: progress.done, total: progress.total }, error: null, ms: null });
-      if (kind === 'sweep' && progress.partial) this.store.setState({ sweepLive: progress.partial });
-    });
-    const entry: Running = { cancel: job.cancel, key };
-    this.running[kind] = entry;
-    this.setJob(kind, { progress: { phase: 'starting', done: 0, total: 1 }, error: null, ms: null });
-    const t0 = performance.now();
-    try {
-      const result = await job.promise;
-      if (this.running[kind] !== entry) return;
-      done(result);
-      this.setJob(kind, { progress: null, error: null, ms: performance.now() - t0 });
-    } catch (e) {
-      if (this.running[kind] !== entry) return;
-      const message = messageOf(e);
-      this.setJob(kind, { progress: null, error: message.startsWith('Cancelled') ? null : message, ms: null });
-    } finally {
-      if (this.running[kind] === entry) delete this.running[kind];
-    }
-  }
-
-  private setJob(kind: JobKind, state: AtlasState['jobs'][JobKind]): void {
+  private setJob(kind: JobKind, state: JobState): void {
     this.store.setState((s) => ({ jobs: { ...s.jobs, [kind]: state } }));
-  }
-
-  private latentOf(s: AtlasState): LatentSpec {
-    return s.z ? { z: s.z } : s.truncation === 1 ? { seed: s.seed } : { seed: s.seed, truncation: s.truncation };
-  }
-
-  private editOf(s: AtlasState): LatentEdit | undefined {
-    const basis = currentBasis(s);
-    if (!basis || !s.sliders.some((v) => v !== 0)) return undefined;
-    const n = Math.min(basis.directions.length, s.sliders.length);
-    const space = effectiveSpace(s);
-    return {
-      directions: basis.directions.slice(0, n),
-      steps: sliderSteps(basis.rates.slice(0, n), s.sliders.slice(0, n)),
-      ...(space === 'wplus' ? { layers: s.layers } : {}),
-      ...(space === 'z' && s.spherical ? { spherical: true } : {}),
-    };
   }
 
   private async load(source: ModelSource, ref: ModelRef, what: string, keepView = false): Promise<void> {
@@ -375,13 +275,15 @@ export class Session {
     }
     // The job worker loads the same model; jobs wait for it. Its failure leaves the image working.
     for (const job of Object.values(this.running)) job?.cancel();
+    for (const kind of Object.keys(this.running) as JobKind[]) delete this.running[kind];
     this.jobsModel = this.jobsStarted.then(async (started) => {
       if (!started) return false;
       const r = await this.jobs.load(source).catch((e: unknown) => ({ ok: false as const, error: messageOf(e) }));
       if (!r.ok) this.notice(`The background worker could not load the model (${r.error}); sliders and panels are unavailable.`);
       return r.ok;
     });
-    const patch: Partial<AtlasState> = { model: result.model, modelRef: ref, error: null, basis: null, basisFor: null, montage: null, montageFor: null, curve: null, sweep: null };
+    const idle = Object.fromEntries(Object.keys(this.store.getState().jobs).map((k) => [k, IDLE_JOB]));
+    const patch: Partial<AtlasState> = { model: result.model, modelRef: ref, error: null, results: {}, live: {}, jobs: idle };
     if (!keepView) patch.sliders = [];
     this.store.setState(patch);
   }
@@ -391,17 +293,13 @@ export class Session {
     const key = wantedFrameKey(s);
     if (!key) return;
     try {
-      const frame = await this.client.render(this.latentOf(s), effectiveSpace(s), this.editOf(s));
+      const frame = await this.client.render(latentOf(s), s.model && s.model.spaces.includes(s.space) ? s.space : 'z', editOf(s));
       if (!frame) return; // superseded by a newer request
       this.store.setState({ frame: { rgba: frame.rgba, width: frame.width, height: frame.height, ms: frame.ms, key } });
     } catch (e) {
       this.store.setState({ error: `The image could not be drawn: ${messageOf(e)}` });
     }
   }
-}
-
-function clamp(v: number, range: number): number {
-  return Number.isFinite(v) ? Math.max(-range, Math.min(range, v)) : 0;
 }
 
 function messageOf(e: unknown): string {

@@ -126,9 +126,35 @@ export async function waitForHash(page: Page, fragment: string): Promise<string>
   return page.url();
 }
 
+/** The current basis's values (eigenvalues etc.) from the app's store. */
+export async function basisValues(page: Page): Promise<number[]> {
+  return page.evaluate(() => (window as unknown as { latentAtlas: { state(): { results: { basis?: { value: { values: number[] } } } } } })
+    .latentAtlas.state().results.basis!.value.values);
+}
+
+/** Set a range input by selector the way a user's drag does (see setSlider); returns the value it took. */
+export async function setRange(page: Page, selector: string, value: number): Promise<number> {
+  return page.evaluate(({ selector, value }) => {
+    const input = document.querySelector(selector) as HTMLInputElement;
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+    setter.call(input, String(value));
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    return Number(input.value);
+  }, { selector, value });
+}
+
 /** Wait until the sliders of a computed basis are on screen. */
 export async function waitForSliders(page: Page): Promise<number> {
-  await page.locator('[data-testid=sliders]').waitFor({ timeout: 180_000 });
+  try {
+    await page.locator('[data-testid=sliders]').waitFor({ timeout: 180_000 });
+  } catch (e) {
+    // Say what the app was doing instead of only that the wait ran out.
+    const doing = await page.evaluate(() => {
+      const s = (window as unknown as { latentAtlas: { state(): { jobs: unknown; notices: string[]; error: string | null; backend: string | null } } }).latentAtlas.state();
+      return JSON.stringify({ backend: s.backend, jobs: s.jobs, notices: s.notices, error: s.error });
+    }).catch(() => 'no state');
+    throw new Error(`No sliders appeared: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}; the app: ${doing}`, { cause: e });
+  }
   return page.locator('[data-testid=sliders] input[type=range].slider').count();
 }
 
@@ -137,11 +163,5 @@ export async function waitForSliders(page: Page): Promise<number> {
  * the value the input actually took (a range input snaps to its step).
  */
 export async function setSlider(page: Page, index: number, value: number): Promise<number> {
-  return page.evaluate(({ index, value }) => {
-    const input = document.querySelector(`[data-testid=slider-${index}]`) as HTMLInputElement;
-    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
-    setter.call(input, String(value));
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-    return Number(input.value);
-  }, { index, value });
+  return setRange(page, `[data-testid=slider-${index}]`, value);
 }

@@ -16,6 +16,11 @@ browserPerFile((browser, modelId) => {
 });
 
 type Memory = { numTensors: number; numBytes: number };
+/**
+ * A tab click must be handled within this while frames catch up. Measured on this 2-core machine shared with
+ * four training processes (load ≈ 9): 2.3 s, Playwright's own round trips included; unloaded it is far less.
+ */
+const RESPONSIVE_MS = 5_000;
 const memories = (page: Page) => page.evaluate(async () => {
   const atlas = (window as unknown as { latentAtlas: { memory(): Promise<Memory>; jobsMemory(): Promise<Memory> } }).latentAtlas;
   return { render: await atlas.memory(), jobs: await atlas.jobsMemory() };
@@ -74,7 +79,7 @@ it('the montage renders rows × columns and the measured change follows the pred
   await montage.waitFor({ timeout: 180_000 });
   expect(await montage.getAttribute('data-rows')).toBe('5');
   expect(await montage.getAttribute('data-columns')).toBe('7');
-  const measured = await b.page.evaluate(() => (window as unknown as { latentAtlas: { state(): { montage: { measured: number[][] } } } }).latentAtlas.state().montage.measured);
+  const measured = await b.page.evaluate(() => (window as unknown as { latentAtlas: { state(): { results: { montage: { value: { measured: number[][] } } } } } }).latentAtlas.state().results.montage.value.measured);
   for (const row of measured) {
     expect(row[3]).toBe(0); // the middle column is the reference itself
     expect(row[6]).toBeGreaterThan(0);
@@ -125,11 +130,13 @@ it('1,000 rapid slider events: responsive, final frame = final coefficients, no 
     }
     return Number(input.value);
   });
-  // Responsive: a click on a tab is handled promptly while frames catch up.
+  // Responsive: a click on a tab is handled promptly while frames catch up. The wait allows far more than
+  // the bound, so a slow response fails the expectation instead of timing out the wait.
   const t0 = Date.now();
   await b.page.click('#tab-montage');
-  await b.page.waitForSelector('#tab-montage[aria-selected=true]', { timeout: 5_000 });
-  expect(Date.now() - t0).toBeLessThan(5_000);
+  await b.page.waitForSelector('#tab-montage[aria-selected=true]', { timeout: 60_000 });
+  const took = Date.now() - t0;
+  expect(took).toBeLessThan(RESPONSIVE_MS);
   await b.page.waitForFunction((v) => (document.querySelector('canvas.main-canvas')?.getAttribute('data-frame') ?? '').includes(`:${v}`), final, { timeout: 60_000 });
   const state = await b.page.evaluate(() => (window as unknown as { latentAtlas: { state(): { sliders: number[] } } }).latentAtlas.state().sliders);
   expect(state[0]).toBeCloseTo(final, 10);

@@ -78,21 +78,23 @@ async function main() {
     const dir = path.join(root, 'public', 'models', id);
     const manifestFile = path.join(dir, 'manifest.json');
     const manifest = readJson(manifestFile);
-    const recipe = manifest.training.recipe as Recipe;
-    const shapes = recipe.data === 'shapes';
+    // Models from the earlier tfjs-wasm trainer (removed) carry no recipe in their manifest.
+    const recipe = manifest.training.recipe as Recipe | undefined;
+    const shapes = manifest.probe === 'shapes-probe';
     const [size, channels] = [manifest.output.height, manifest.output.channels];
     probeIds.add(manifest.probe);
     const probeDir = path.join(root, 'public', 'models', 'probes', manifest.probe);
     const probe = await loadLayersModelFromDir(path.join(probeDir, 'model'));
     const classNames: string[] = readJson(path.join(probeDir, 'manifest.json')).outputs.classes;
-    const real = realImages(recipe.data, 77, 2 * N, size);
+    const real = realImages(shapes ? 'shapes' : 'fashion', 77, 2 * N, size);
     const per = size * size * channels;
     const [realA, realB] = [real.images.subarray(0, N * per), real.images.subarray(N * per)];
     const feats = (imgs: Float32Array) => gaussianOf(probeFeatures(probe, imgs, N), N);
     const gA = feats(realA);
     const { images: gen, msPerImage } = await generated(dir, N, 1000);
+    // The trainer exports the untrained generator of its recipe; it is this model's ceiling only if this model came from that recipe.
     const untrainedDir = path.join(root, 'checkpoints', id, 'untrained');
-    const untrained = fs.existsSync(path.join(untrainedDir, 'manifest.json')) ? (await generated(untrainedDir, N, 1000)).images : null;
+    const untrained = recipe && fs.existsSync(path.join(untrainedDir, 'manifest.json')) ? (await generated(untrainedDir, N, 1000)).images : null;
     const fd = {
       realVsReal: frechetDistance(gA, feats(realB)), generatedVsReal: frechetDistance(gA, feats(gen)),
       untrainedVsReal: untrained ? frechetDistance(gA, feats(untrained)) : null,
@@ -114,16 +116,23 @@ async function main() {
     lines.push(`## ${manifest.name} (\`${id}\`)`, '', manifest.description, '',
       `![samples of ${id}](img/${id}-grid.png)`, '',
       `64 samples from seeds 1000…; real data for comparison: [img/${id}-real.png](img/${id}-real.png).`, '',
-      `Trained ${t.steps} steps (batch ${t.batch}) in ${(t.seconds / 60).toFixed(0)} min with PyTorch on the CPU (\`training/\`); ` +
-        'shipped: the EMA checkpoint with the lowest probe FD during training (2,000 samples each) among those whose rarest class ' +
-        `clears ${shapes ? '15' : '4'} %.`, '',
-      recipeSentence(recipe), '',
+      ...(recipe
+        ? [`Trained ${t.steps} steps (batch ${t.batch}) in ${(t.seconds / 60).toFixed(0)} min with PyTorch on the CPU (\`training/\`); ` +
+          'shipped: the EMA checkpoint with the lowest probe FD during training (2,000 samples each) among those whose rarest class ' +
+          `clears ${shapes ? '15' : '4'} %.`, '', recipeSentence(recipe), '']
+        : [`Trained ${t.steps} steps (batch ${t.batch}) in ${(t.seconds / 60).toFixed(0)} min by the earlier tfjs-wasm trainer, since removed ` +
+          '(its recipe, an encoder-anchored GAN, is in the git history before `training/` existed); the PyTorch retrain of this model has not yet beaten it.', '']),
       '| Fréchet distance in the probe\'s feature space | value |', '|---|---|',
       `| real vs real (floor, ${N} vs ${N}) | ${fd.realVsReal.toFixed(3)} |`,
       `| **generated vs real** | **${fd.generatedVsReal.toFixed(3)}** |`,
       `| untrained generator vs real (ceiling) | ${fd.untrainedVsReal === null ? 'not exported' : fd.untrainedVsReal.toFixed(3)} |`, '');
     const historyFile = path.join(root, 'checkpoints', id, 'history.json');
-    if (fs.existsSync(historyFile)) {
+    if (!recipe && fs.existsSync(historyFile)) {
+      const history = readJson(historyFile) as { step: number; fd: number; rarestClass: number }[];
+      const best = history.reduce((a, h) => (h.fd < a.fd ? h : a));
+      lines.push(`The PyTorch retrain in \`checkpoints/${id}/\` (probe FD of the EMA generator on 2,000 samples at each evaluation): best FD ${best.fd.toFixed(1)} at step ${best.step} with its rarest class at ${pct(best.rarestClass)}; all evaluations: ${history.map((h) => `${h.step}: ${h.fd.toFixed(1)} (${pct(h.rarestClass)})`).join(' · ')}.`, '');
+    }
+    if (recipe && fs.existsSync(historyFile)) {
       const history = readJson(historyFile) as { step: number; fd: number; rarestClass: number }[];
       lines.push(`Probe FD of the EMA generator during training (2,000 samples each; in brackets the rarest class): ${history.map((h) => `${h.step}: ${h.fd.toFixed(1)} (${pct(h.rarestClass)})`).join(' · ')}.`, '');
     }

@@ -7,23 +7,28 @@ import * as d3 from 'd3';
 import { useState } from 'react';
 import { histogram } from '../../src/geometry/spectrum';
 import type { Sweep } from '../../src/engine/types';
+import { MAX_SWEEP_COUNT, MIN_SWEEP_COUNT } from '../../src/state/vocabulary';
+import { isRunning, resultOf } from '../state/jobs';
+import { sweepJob } from '../state/transitions';
 import { Axis, MARGIN, fmt, inner } from '../plots/Axis';
 import { useAtlas, useSession } from '../context';
 import { JobStatus } from './JobStatus';
 
 export function AtlasPanel() {
   const session = useSession();
-  const sweep = useAtlas((s) => s.sweep);
-  const running = useAtlas((s) => s.jobs.sweep.progress !== null);
-  const live = useAtlas((s) => (s.jobs.sweep.progress !== null ? s.sweepLive : null));
+  const sweep = useAtlas((s) => resultOf(s, 'sweep'));
+  const running = useAtlas((s) => isRunning(s, 'sweep'));
+  const live = useAtlas((s) => (isRunning(s, 'sweep') ? (s.live.sweep ?? null) : null));
+  const job = (n: number) => sweepJob(session.store.getState(), { count: n });
   const [count, setCount] = useState(8);
   return (
     <div className="panel-body atlas-panel">
       <div className="controls-row">
         <label className="field-inline">Latents
-          <input className="number-input" type="number" min={2} max={64} value={count} onChange={(e) => setCount(Math.max(2, Math.min(64, Number(e.target.value) || 2)))} />
+          <input className="number-input" type="number" min={MIN_SWEEP_COUNT} max={MAX_SWEEP_COUNT} value={count}
+            onChange={(e) => setCount(Math.max(MIN_SWEEP_COUNT, Math.min(MAX_SWEEP_COUNT, Number(e.target.value) || MIN_SWEEP_COUNT)))} />
         </label>
-        <button type="button" className="button primary" disabled={running} onClick={() => session.runSweep({ count })}>Sweep</button>
+        <button type="button" className="button primary" disabled={running} onClick={() => { const j = job(count); if (j) void session.runJob('sweep', j.key, j.request); }}>Sweep</button>
         <span className="hint inline">seeds from the current seed on, current space and distance</span>
         <JobStatus kind="sweep" label="sweep" />
       </div>

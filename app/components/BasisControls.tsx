@@ -3,8 +3,8 @@
  * baselines), the image distance that measures change, and how many directions. Computed in the job
  * worker for the current latent, with progress and cancel.
  */
-import { MAX_DIRECTIONS } from '../../src/engine/edit';
-import { BASIS_KINDS, type BasisKind, type DistanceName } from '../../src/engine/types';
+import { BASIS_KINDS, DISTANCES, MAX_DIRECTIONS, type BasisKind, type DistanceName } from '../../src/state/vocabulary';
+import { currentBasis } from '../state/keys';
 import { useAtlas, useSession } from '../context';
 import { JobStatus } from './JobStatus';
 
@@ -25,13 +25,13 @@ export function BasisControls() {
   const kind = useAtlas((s) => s.basisKind);
   const distance = useAtlas((s) => s.distance);
   const k = useAtlas((s) => s.k);
-  const basis = useAtlas((s) => s.basis);
+  const basis = useAtlas(currentBasis);
   if (!model) return null;
   return (
     <section className="panel" aria-labelledby="basis-title">
       <h2 id="basis-title" className="panel-title">Directions</h2>
       <label htmlFor="basis-kind" className="field-label">Basis</label>
-      <select id="basis-kind" className="select" value={kind} onChange={(e) => session.setBasisKind(e.target.value as BasisKind)}>
+      <select id="basis-kind" className="select" value={kind} onChange={(e) => session.set('basisKind', e.target.value as BasisKind)}>
         {BASIS_KINDS.map((b) => (
           <option key={b} value={b} disabled={b === 'local' && !model.isStyleBased}>
             {BASIS_LABELS[b].name}{b === 'local' && !model.isStyleBased ? ' (style models only)' : ''}
@@ -42,7 +42,7 @@ export function BasisControls() {
       <div className="field-row">
         <span className="field-label" id="distance-label">Image distance</span>
         <div className="segmented small" role="radiogroup" aria-labelledby="distance-label">
-          {(Object.keys(DISTANCE_LABELS) as DistanceName[]).map((d) => (
+          {DISTANCES.map((d) => (
             <button key={d} type="button" role="radio" aria-checked={distance === d} className={distance === d ? 'active' : ''}
               disabled={d === 'perceptual' && !model.hasDiscriminator}
               title={d === 'perceptual' && !model.hasDiscriminator ? 'Needs the model’s discriminator' : undefined}

@@ -7,6 +7,9 @@
 import * as d3 from 'd3';
 import { useEffect, useRef, useState } from 'react';
 import type { CurveWalk } from '../../src/engine/types';
+import { MAX_CURVE_STEPS, MAX_DIRECTIONS, MAX_INTENSITY } from '../../src/state/vocabulary';
+import { isRunning, resultOf } from '../state/jobs';
+import { curveJob } from '../state/transitions';
 import { Axis, MARGIN, inner } from '../plots/Axis';
 import { useAtlas, useSession } from '../context';
 import { JobStatus } from './JobStatus';
@@ -14,8 +17,8 @@ import { JobStatus } from './JobStatus';
 export function CurveWalkPanel() {
   const session = useSession();
   const styleBased = useAtlas((s) => s.model?.isStyleBased ?? false);
-  const curve = useAtlas((s) => s.curve);
-  const running = useAtlas((s) => s.jobs.curve.progress !== null);
+  const curve = useAtlas((s) => resultOf(s, 'curve'));
+  const running = useAtlas((s) => isRunning(s, 'curve'));
   const [index, setIndex] = useState(0);
   const [steps, setSteps] = useState(10);
   // ‖w‖ of the bundled style model is ≈ 2–3: I = 1 is a clear walk that stays near the learned manifold.
@@ -27,15 +30,18 @@ export function CurveWalkPanel() {
     <div className="panel-body curve-panel">
       <div className="controls-row">
         <label className="field-inline">Direction
-          <input className="number-input" type="number" min={1} max={32} value={index + 1} onChange={(e) => setIndex(Math.max(0, Math.min(31, (Number(e.target.value) || 1) - 1)))} />
+          <input className="number-input" type="number" min={1} max={MAX_DIRECTIONS} value={index + 1}
+            onChange={(e) => setIndex(Math.max(0, Math.min(MAX_DIRECTIONS - 1, (Number(e.target.value) || 1) - 1)))} />
         </label>
         <label className="field-inline">Steps N
-          <input className="number-input" type="number" min={1} max={40} value={steps} onChange={(e) => setSteps(Math.max(1, Math.min(40, Number(e.target.value) || 1)))} />
+          <input className="number-input" type="number" min={1} max={MAX_CURVE_STEPS} value={steps}
+            onChange={(e) => setSteps(Math.max(1, Math.min(MAX_CURVE_STEPS, Number(e.target.value) || 1)))} />
         </label>
         <label className="field-inline">Intensity I
-          <input className="number-input" type="number" min={0.1} max={40} step={0.1} value={intensity} onChange={(e) => setIntensity(Math.max(0.1, Math.min(40, Number(e.target.value) || 1)))} />
+          <input className="number-input" type="number" min={0.1} max={MAX_INTENSITY} step={0.1} value={intensity}
+            onChange={(e) => setIntensity(Math.max(0.1, Math.min(MAX_INTENSITY, Number(e.target.value) || 1)))} />
         </label>
-        <button type="button" className="button primary" disabled={running} onClick={() => session.runCurveWalk({ index, steps, intensity })}>Walk</button>
+        <button type="button" className="button primary" disabled={running} onClick={() => { const j = curveJob(session.store.getState(), { index, steps, intensity }); if (j) void session.runJob('curve', j.key, j.request); }}>Walk</button>
         <JobStatus kind="curve" label="curve walk" />
       </div>
       {curve && <CurvePlayer walk={curve} />}

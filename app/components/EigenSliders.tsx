@@ -4,10 +4,11 @@
  * the same amount; the latent step behind it is position / rate (src/engine/edit.ts).
  */
 import type { Basis } from '../../src/engine/types';
-import { DEFAULT_SLIDER_RANGE, SLIDER_RANGE_FACTORS } from '../../src/engine/edit';
+import { DEFAULT_SLIDER_RANGE, SLIDER_RANGE_FACTORS } from '../../src/state/vocabulary';
 import { fmt } from '../plots/Axis';
 import { useAtlas, useSession } from '../context';
-import { currentBasis, effectiveSpace } from '../state/store';
+import { isRunning } from '../state/jobs';
+import { currentBasis, effectiveSpace } from '../state/keys';
 import { SubspacePad } from './SubspacePad';
 import { LayerRangeControl } from './LayerRangeControl';
 
@@ -29,7 +30,7 @@ export function EigenSliders() {
   const space = useAtlas((s) => effectiveSpace(s));
   const spherical = useAtlas((s) => s.spherical);
   const distance = useAtlas((s) => s.distance);
-  const running = useAtlas((s) => s.jobs.basis.progress !== null);
+  const running = useAtlas((s) => isRunning(s, 'basis'));
   if (!basis) {
     return (
       <section className="sliders-panel" aria-labelledby="sliders-title">
@@ -76,7 +77,7 @@ export function EigenSliders() {
         </label>
         {space === 'z' && (
           <label className="field-inline">
-            <input type="checkbox" checked={spherical} onChange={(e) => session.setSpherical(e.target.checked)} />
+            <input type="checkbox" checked={spherical} onChange={(e) => session.set('spherical', e.target.checked)} />
             <span>spherical (stay on the sphere ‖z‖)</span>
           </label>
         )}

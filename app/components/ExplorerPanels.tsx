@@ -22,14 +22,14 @@ export function ExplorerPanels() {
   const onKey = (e: React.KeyboardEvent) => {
     const i = PANELS.indexOf(panel);
     const next = e.key === 'ArrowRight' ? PANELS[(i + 1) % PANELS.length] : e.key === 'ArrowLeft' ? PANELS[(i + PANELS.length - 1) % PANELS.length] : null;
-    if (next) { e.preventDefault(); session.setPanel(next); document.getElementById(`tab-${next}`)?.focus(); }
+    if (next) { e.preventDefault(); session.set('panel', next); document.getElementById(`tab-${next}`)?.focus(); }
   };
   return (
     <section className="explorer-panels" aria-label="Analysis panels">
       <div className="tabs" role="tablist" aria-label="Panels" onKeyDown={onKey}>
         {PANELS.map((p) => (
           <button key={p} id={`tab-${p}`} type="button" role="tab" aria-selected={panel === p} aria-controls={`tabpanel-${p}`}
-            tabIndex={panel === p ? 0 : -1} className={`tab${panel === p ? ' active' : ''}`} onClick={() => session.setPanel(p)}>
+            tabIndex={panel === p ? 0 : -1} className={`tab${panel === p ? ' active' : ''}`} onClick={() => session.set('panel', p)}>
             {PANEL_LABELS[p]}
           </button>
         ))}

@@ -20,9 +20,9 @@ export function HelpOverlay() {
         <h2 id="help-title">What you see</h2>
         <dl className="help-list">
           <dt>Image and seed</dt>
-          <dd>What the generator draws from one point of its latent space; the seed picks the point from the prior, ψ pulls it toward the prior's mode. Z, W and W+ are where edits are applied.</dd>
+          <dd>What the generator draws from one point of its latent space; the seed picks the point from the prior. Truncation ψ trades variety for typicality: for a style model it pulls w toward the average w (w̄ + ψ(w − w̄)), for a z-space model it scales z (ψ·z). Z, W and W+ are where edits are applied.</dd>
           <dt>Directions and sliders</dt>
-          <dd>Each slider moves the latent along one direction of the chosen basis, scaled so equal travel predicts an equal image change (‖φ(x) − φ(x₀)‖ ≈ t·√(vᵀHv)). Local metric: eigenvectors of H = JᵀJ (Wang &amp; Ponce, ICLR 2021); Local Basis: singular vectors of the mapping's Jacobian (Choi et al., ICLR 2022); GANSpace and SeFa are global baselines.</dd>
+          <dd>Each slider moves the latent along one direction of the chosen basis, scaled so equal travel predicts an equal image change (‖φ(x) − φ(x₀)‖ ≈ t·√(vᵀHv)). Local metric: eigenvectors of H = JᵀJ (Wang &amp; Ponce, ICLR 2021); Local Basis: singular vectors of the mapping's Jacobian (Choi et al., ICLR 2022); GANSpace and SeFa are global baselines. A model with a layer TF.js cannot differentiate twice (such as nearest-neighbour upsampling) gets its metric by finite differences, and a notice says so.</dd>
           <dt>Pad and layers</dt>
           <dd>The pad drives two sliders at once (a walk in a 2-D subspace). In W+ the edit goes only to the chosen style layers: coarse (4–8 px), middle or fine resolutions.</dd>
           <dt>Spectrum</dt>

@@ -1,10 +1,11 @@
 /** A job's progress bar with a cancel button, its error with a retry button, or its last timing. */
 import { useAtlas, useSession } from '../context';
-import type { JobKind } from '../state/store';
+import type { JobKind } from '../../src/engine/registry';
+import { jobOf } from '../state/jobs';
 
 export function JobStatus(props: { kind: JobKind; label: string; onRetry?: () => void }) {
   const session = useSession();
-  const job = useAtlas((s) => s.jobs[props.kind]);
+  const job = useAtlas((s) => jobOf(s, props.kind));
   if (job.progress) {
     const { phase, done, total } = job.progress;
     return (

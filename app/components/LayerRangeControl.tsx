@@ -1,6 +1,6 @@
 /** Which style layers (W+) a slider edits: coarse, middle or fine resolutions, or all of them. */
 import type { LayerRangeName } from '../../src/engine/types';
-import { LAYER_RANGES } from '../../src/geometry/traversal';
+import { LAYER_RANGES } from '../../src/state/vocabulary';
 import { useAtlas, useSession } from '../context';
 
 export function LayerRangeControl() {
@@ -12,7 +12,7 @@ export function LayerRangeControl() {
       <div className="segmented small">
         {LAYER_RANGES.map((l: LayerRangeName) => (
           <button key={l} type="button" role="radio" aria-checked={layers === l} className={layers === l ? 'active' : ''}
-            onClick={() => session.setLayers(l)}>{l}</button>
+            onClick={() => session.set('layers', l)}>{l}</button>
         ))}
       </div>
     </div>

@@ -7,10 +7,12 @@
 import * as d3 from 'd3';
 import { useEffect, useRef, useState } from 'react';
 import type { Montage } from '../../src/engine/types';
-import { DEFAULT_SLIDER_RANGE, SLIDER_RANGE_FACTORS } from '../../src/engine/edit';
+import { DEFAULT_SLIDER_RANGE, SLIDER_RANGE_FACTORS } from '../../src/state/vocabulary';
 import { fmt } from '../plots/Axis';
 import { useAtlas, useSession } from '../context';
-import { currentBasis } from '../state/store';
+import { resultOf } from '../state/jobs';
+import { currentBasis } from '../state/keys';
+import { montageJob } from '../state/transitions';
 import { symbolOf } from './EigenSliders';
 import { JobStatus } from './JobStatus';
 
@@ -19,9 +21,6 @@ const COLUMN_CHOICES = [5, 7, 9, 11];
 export function MontagePanel() {
   const session = useSession();
   const basis = useAtlas(currentBasis);
-  const basisFor = useAtlas((s) => s.basisFor);
-  const montage = useAtlas((s) => s.montage);
-  const montageFor = useAtlas((s) => s.montageFor);
   const sliderRange = useAtlas((s) => s.sliderRange);
   const spherical = useAtlas((s) => s.spherical);
   const layers = useAtlas((s) => s.layers);
@@ -31,13 +30,17 @@ export function MontagePanel() {
   const [extent, setExtent] = useState(sliderRange);
   // A new distance has new units: start from its default reach.
   useEffect(() => setExtent(DEFAULT_SLIDER_RANGE[distance]), [distance]);
-  const opts = { rows, columns, extent };
-  const wanted = basisFor ? session.montageKey(opts) : null;
+  const wanted = useAtlas((s) => montageJob(s, { rows, columns, extent })?.key ?? null);
+  const montage = useAtlas((s) => resultOf(s, 'montage', wanted));
+  const run = () => {
+    const job = montageJob(session.store.getState(), { rows, columns, extent });
+    if (job) void session.runJob('montage', job.key, job.request);
+  };
 
   // Follow the view: a new basis, new options or a new traversal mode re-renders the montage.
   useEffect(() => {
-    if (wanted && wanted !== montageFor) session.runMontage(opts);
-  }, [wanted, montageFor, spherical, layers]);
+    if (wanted && !montage) run();
+  }, [wanted, montage, spherical, layers]);
 
   if (!basis) return <div className="panel-body"><p className="hint">The montage needs a basis: it is being computed, or choose one.</p></div>;
   return (
@@ -58,9 +61,9 @@ export function MontagePanel() {
           </select>
         </label>
         <span className="hint inline">{spherical ? 'spherical' : 'linear'} steps, equal predicted change per column</span>
-        <JobStatus kind="montage" label="montage" onRetry={() => session.runMontage(opts)} />
+        <JobStatus kind="montage" label="montage" onRetry={run} />
       </div>
-      {montage && montageFor === wanted && (
+      {montage && (
         <MontageGrid montage={montage} labels={montage.predicted.map((_, r) => `${r + 1} · ${basis.values[r] !== undefined ? `${symbolOf(basis)} ${fmt(basis.values[r])}` : ''}`)} />
       )}
     </div>

@@ -1,14 +1,14 @@
 /** The seed picks one sample of the prior; the field, the step buttons and "random" change it. */
 import { useEffect, useState } from 'react';
+import { MAX_SEED, TRUNCATION_SLIDER } from '../../src/state/vocabulary';
 import { useAtlas, useSession } from '../context';
-
-const MAX_SEED = 0xffffffff;
 
 export function SeedControls() {
   const session = useSession();
   const seed = useAtlas((s) => s.seed);
   const custom = useAtlas((s) => s.z !== null);
   const truncation = useAtlas((s) => s.truncation);
+  const styleBased = useAtlas((s) => s.model?.isStyleBased ?? false);
   const [text, setText] = useState(String(seed));
 
   // Follow changes made elsewhere (random, the link) without fighting the reader's typing.
@@ -44,12 +44,12 @@ export function SeedControls() {
       </div>
       <div className="field-row">
         <label htmlFor="truncation" className="field-label">Truncation ψ</label>
-        <input id="truncation" type="range" className="slider" min={0.1} max={1.5} step={0.05} value={truncation} disabled={custom}
-          aria-valuetext={`psi ${truncation.toFixed(2)}`} onChange={(e) => session.setTruncation(Number(e.target.value))} />
+        <input id="truncation" type="range" className="slider" min={TRUNCATION_SLIDER.min} max={TRUNCATION_SLIDER.max} step={TRUNCATION_SLIDER.step} value={truncation} disabled={custom}
+          aria-valuetext={`psi ${truncation.toFixed(2)}`} onChange={(e) => session.set('truncation', Number(e.target.value))} />
         <span className="slider-value">{truncation.toFixed(2)}</span>
       </div>
       <p id="seed-hint" className="hint">
-        {valid || (custom && text === '') ? (custom ? 'Showing a latent code from the link.' : `Each seed draws one point from the prior${truncation !== 1 ? `, scaled by ψ = ${truncation.toFixed(2)} toward its mode` : ''}.`) : `A seed is a whole number from 0 to ${MAX_SEED}.`}
+        {valid || (custom && text === '') ? (custom ? 'Showing a latent code from the link.' : `Each seed draws one point from the prior${truncation !== 1 ? `, pulled toward ${styleBased ? 'the mean w (truncation in W)' : 'the prior’s mode (ψ·z)'} by ψ = ${truncation.toFixed(2)}` : ''}.`) : `A seed is a whole number from 0 to ${MAX_SEED}.`}
       </p>
     </section>
   );

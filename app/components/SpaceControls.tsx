@@ -1,7 +1,7 @@
 /** Which latent space the image is generated through. Only spaces the model has are offered. */
 import type { LatentSpace } from '../../src/engine/types';
 import { useAtlas, useSession } from '../context';
-import { effectiveSpace } from '../state/store';
+import { effectiveSpace } from '../state/keys';
 
 const LABELS: Record<LatentSpace, { short: string; long: string }> = {
   z: { short: 'Z', long: 'the prior space Z' },
@@ -27,7 +27,7 @@ export function SpaceControls() {
             disabled={!spaces.includes(sp)}
             title={spaces.includes(sp) ? LABELS[sp].long : 'This model has no mapping network'}
             className={space === sp ? 'active' : ''}
-            onClick={() => session.setSpace(sp)}
+            onClick={() => session.set('space', sp)}
           >
             {LABELS[sp].short}
           </button>

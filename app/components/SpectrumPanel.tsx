@@ -9,7 +9,8 @@ import { histogram } from '../../src/geometry/spectrum';
 import type { SpectrumSummary } from '../../src/engine/types';
 import { Axis, MARGIN, fmt, inner } from '../plots/Axis';
 import { useAtlas, useSession } from '../context';
-import { currentBasis } from '../state/store';
+import { isRunning } from '../state/jobs';
+import { currentBasis } from '../state/keys';
 
 const W = 400, H = 230;
 
@@ -19,14 +20,14 @@ const pct = (f: number) => `${Number((f * 100).toFixed(4))}%`;
 export function SpectrumPanel() {
   const session = useSession();
   const basis = useAtlas(currentBasis);
-  const running = useAtlas((s) => s.jobs.basis.progress !== null);
+  const running = useAtlas((s) => isRunning(s, 'basis'));
   if (!basis?.spectrum) {
     return (
       <div className="panel-body">
         <p className="hint">
           {running ? 'Computing the metric…' : 'The spectrum belongs to a metric: choose the local or the averaged metric as the basis.'}
         </p>
-        {!running && basis && <button type="button" className="button" onClick={() => session.setBasisKind('metric')}>Use the local metric</button>}
+        {!running && basis && <button type="button" className="button" onClick={() => session.set('basisKind', 'metric')}>Use the local metric</button>}
       </div>
     );
   }

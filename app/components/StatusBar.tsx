@@ -8,8 +8,8 @@ export function StatusBar() {
   const ms = useAtlas((s) => s.frame?.ms ?? null);
   const model = useAtlas((s) => s.model);
   const loading = useAtlas((s) => s.loading);
-  const basisMs = useAtlas((s) => s.jobs.basis.ms);
-  const busy = useAtlas((s) => Object.entries(s.jobs).filter(([, j]) => j.progress).map(([k, j]) => `${k} ${j.progress!.phase} ${j.progress!.total > 1 ? `${j.progress!.done}/${j.progress!.total}` : ''}`).join(' · '));
+  const basisMs = useAtlas((s) => s.jobs.basis?.ms ?? null);
+  const busy = useAtlas((s) => Object.entries(s.jobs).filter(([, j]) => j?.progress).map(([k, j]) => `${k} ${j!.progress!.phase} ${j!.progress!.total > 1 ? `${j!.progress!.done}/${j!.progress!.total}` : ''}`).join(' · '));
   const dims = model
     ? model.isStyleBased ? `z ${model.zDim} → w ${model.wDim ?? '?'} (${model.styleLayers ?? '?'} styles)` : `z ${model.zDim}`
     : null;

@@ -4,13 +4,14 @@
  */
 import { useRef } from 'react';
 import { useAtlas, useSession } from '../context';
+import { currentBasis } from '../state/keys';
 
 const SIZE = 148;
 
 export function SubspacePad() {
   const session = useSession();
   const [i, j] = useAtlas((s) => s.pad);
-  const k = useAtlas((s) => s.basis?.directions.length ?? 0);
+  const k = useAtlas((s) => currentBasis(s)?.directions.length ?? 0);
   const x = useAtlas((s) => s.sliders[s.pad[0]] ?? 0);
   const y = useAtlas((s) => s.sliders[s.pad[1]] ?? 0);
   const range = useAtlas((s) => s.sliderRange);

@@ -1,34 +1,17 @@
 /**
- * The app's handle on the job worker (bases, montages, curve walks, sweeps). Each run gets a fresh id, so
- * it can be cancelled on its own; progress arrives through a comlink proxy of the caller's callback.
- * Unlike renders there is no latest-wins queue here: the caller decides what to cancel.
+ * The app's handle on the job worker (the kinds of src/engine/registry.ts). Each run gets a fresh id, so
+ * it can be cancelled on its own; progress arrives through a comlink proxy of the caller's callback. Only
+ * the registry's types are imported, so tfjs stays in the worker. Unlike renders there is no latest-wins
+ * queue here: the caller decides what to cancel.
  */
 import * as Comlink from 'comlink';
 import { isBackendLoss, SupervisedWorker, type RestartNotice } from './supervised';
-import type {
-  Basis, BackendName, BasisRequest, CurveWalk, CurveWalkRequest, EngineInfo, JobProgress, JobsApi, LoadResult, MemoryInfo, ModelSource,
-  Montage, MontageRequest, Sweep, SweepRequest,
-} from '../../src/engine/types';
-
-export type JobKind = 'basis' | 'montage' | 'curve' | 'sweep';
-
-export interface JobRequests {
-  basis: BasisRequest;
-  montage: MontageRequest;
-  curve: CurveWalkRequest;
-  sweep: SweepRequest;
-}
-
-export interface JobResults {
-  basis: Basis;
-  montage: Montage;
-  curve: CurveWalk;
-  sweep: Sweep;
-}
+import type { JobKind, JobRequest, JobResult, JobsApi } from '../../src/engine/registry';
+import type { BackendName, EngineInfo, JobProgress, LoadResult, MemoryInfo, ModelSource } from '../../src/engine/types';
 
 export interface RunningJob<T> {
   id: number;
-  /** Resolves with the result; rejects with a plain sentence, or one starting "Cancelled" after cancel(). */
+  /** Resolves with the result; rejects with a plain sentence, or a JobCancelled (isCancelled) after cancel(). */
   promise: Promise<T>;
   cancel(): void;
 }
@@ -60,27 +43,15 @@ export class JobsClient {
     return this.supervised.call((api) => api.memory());
   }
 
-  run<K extends JobKind>(kind: K, req: JobRequests[K], onProgress?: (p: JobProgress) => void): RunningJob<JobResults[K]> {
+  run<K extends JobKind>(kind: K, req: JobRequest<K>, onProgress?: (p: JobProgress) => void): RunningJob<JobResult<K>> {
     const id = this.nextId++;
     const progress = Comlink.proxy(onProgress ?? (() => undefined));
-    const call = (): Promise<unknown> => this.supervised.call<unknown>((r) => {
-      switch (kind) {
-        case 'basis': return r.basis(id, req as BasisRequest, progress);
-        case 'montage': return r.montage(id, req as MontageRequest, progress);
-        case 'curve': return r.curveWalk(id, req as CurveWalkRequest, progress);
-        case 'sweep': return r.sweep(id, req as SweepRequest, progress);
-        default: return Promise.reject(new Error(`Unknown job kind '${String(kind)}'.`));
-      }
-    }).catch(async (e: unknown) => {
+    const promise = this.supervised.call((r) => (r as unknown as JobsApi).run(kind, id, req, progress)).catch(async (e: unknown) => {
       // A lost worker is replaced (same model, next backend); this job fails, the next one runs there.
       if (isBackendLoss(e)) await this.supervised.restart(e instanceof Error ? e.message : String(e)).catch(() => undefined);
       throw e;
     });
-    return {
-      id,
-      promise: call() as Promise<JobResults[K]>,
-      cancel: () => void this.supervised.call((r) => r.cancel(id)).catch(() => undefined),
-    };
+    return { id, promise, cancel: () => void this.supervised.call((r) => r.cancel(id)).catch(() => undefined) };
   }
 
   terminate(): void {

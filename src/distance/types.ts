@@ -14,8 +14,10 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 
-export type DistanceName = 'mse' | 'ssim' | 'perceptual';
-export const DISTANCES: readonly DistanceName[] = ['mse', 'ssim', 'perceptual'];
+import type { DistanceName } from '../state/vocabulary';
+
+export type { DistanceName };
+export { DISTANCES } from '../state/vocabulary';
 
 export interface AnchoredDistance {
   readonly name: DistanceName;

@@ -23,7 +23,7 @@ export async function computeBasis(g: Generator, req: BasisRequest, ctx: JobCont
   const k = checkInt(req.k, 1, MAX_DIRECTIONS, 'The number of directions');
   const seed = checkSeed(req.seed);
   const samples = req.samples === undefined ? undefined : checkInt(req.samples, 2, MAX_AVERAGE_SAMPLES, 'The number of samples');
-  const b = await computeBasisAt(g, { kind: req.kind, basisSpace: basisSpaceOf(space), distance, z: zOf(g, req.latent), k, seed, samples }, ctx, cacheOf(g));
+  const b = await computeBasisAt(g, { kind: req.kind, basisSpace: basisSpaceOf(space), distance, z: zOf(g, req.latent), k, seed, samples, derivatives: req.derivatives }, ctx, cacheOf(g));
   const notes = [...b.notes];
   if (space === 'wplus') notes.push('Computed in W; rates are for the direction applied to every style layer.');
   return {

@@ -13,14 +13,14 @@ import { curveTraversalOfGenerator } from '../geometry/curveTraversal';
 import { localBasisOfGenerator } from '../geometry/localBasis';
 import { linearPath, planeCoordinates } from '../geometry/traversal';
 import type { Generator } from '../model/generator';
+import { MAX_CURVE_STEPS, MAX_INTENSITY } from '../state/vocabulary';
 import type { JobContext } from './jobContext';
 import { zOf } from './latent';
 import { checkInt, checkPositive } from './requests';
 import type { CurveWalk, CurveWalkRequest } from './types';
 
-export const MAX_CURVE_STEPS = 64;
-/** Cap on I (W path length): W coordinates of the bundled models are O(1); far beyond is meaningless. */
-export const MAX_INTENSITY = 1e3;
+/** Limits (src/state/vocabulary); the cap on I (W path length): W coordinates are O(1), far beyond is meaningless. */
+export { MAX_CURVE_STEPS, MAX_INTENSITY } from '../state/vocabulary';
 /** Images per batch through the synthesis network. */
 const FRAME_BATCH = 8;
 

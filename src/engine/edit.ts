@@ -11,19 +11,10 @@
  * the edited latent itself, is editedLatent.ts.
  */
 import type { Generator } from '../model/generator';
-import { LAYER_RANGES } from '../geometry/traversal';
+import { DEFAULT_SLIDER_RANGE, LAYER_RANGES, MAX_DIRECTIONS, SLIDER_RANGE_FACTORS } from '../state/vocabulary';
 import type { DistanceName, LatentEdit, LatentSpace } from './types';
 
-/**
- * A slider's default reach (± this much predicted change) in each distance's units, chosen so the ends
- * show a clear change that is not yet saturated:
- * - mse: ‖Δφ‖ is the RMS pixel change over the output range, so 0.1 is an RMS change of 10 % of the range;
- * - ssim: ‖Δφ‖² ≈ 2(1 − SSIM), so 0.5 is SSIM ≈ 0.875;
- * - perceptual: ‖Δφ‖² = LPIPS-style distance, so 0.5 is 0.25 of it.
- */
-export const DEFAULT_SLIDER_RANGE: Record<DistanceName, number> = { mse: 0.1, ssim: 0.5, perceptual: 0.5 };
-/** The reaches offered, as multiples of the default. */
-export const SLIDER_RANGE_FACTORS = [0.25, 0.5, 1, 2, 4, 8] as const;
+export { DEFAULT_SLIDER_RANGE, MAX_DIRECTIONS, SLIDER_RANGE_FACTORS };
 
 /** The smallest offered reach for `distance` that holds every position (for links carrying positions). */
 export function rangeHolding(distance: DistanceName, positions: readonly number[]): number {
@@ -33,9 +24,6 @@ export function rangeHolding(distance: DistanceName, positions: readonly number[
   for (const f of SLIDER_RANGE_FACTORS) if (base * f >= need) return base * f;
   return base * SLIDER_RANGE_FACTORS[SLIDER_RANGE_FACTORS.length - 1];
 }
-
-/** Most directions one edit (or one basis) may carry: the explorer shows at most this many sliders. */
-export const MAX_DIRECTIONS = 32;
 
 /**
  * Rates below this fraction of the basis's largest rate are raised to it before dividing. A direction

@@ -14,6 +14,7 @@ import { readCatalogue } from './catalogue';
 import { editedLatent } from './editedLatent';
 import { generateThrough, isSpace, spacesOf, zOf } from './latent';
 import { filesFor } from './sources';
+import { atTruncation } from './truncation';
 import {
   BACKEND_ORDER, type BackendName, type Catalogue, type EngineInfo, type LoadResult, type MemoryInfo,
   type ModelSource, type ModelSummary, type RenderRequest, type RenderResult, type WasmPaths,
@@ -112,8 +113,10 @@ export class Engine {
       if (!isSpace(req.space)) throw new Error('The latent space must be z, w or wplus.');
       const t0 = performance.now();
       const space = g.isStyleBased ? req.space : 'z';
-      const z = zOf(g, req.latent);
-      const images = tf.tidy(() => g.generate(editedLatent(g, z, space, req.edit), space));
+      // ψ acts in W for a style model (a truncated view of g), on z otherwise (zOf): truncation.ts.
+      const at = atTruncation(g, req.latent);
+      const z = zOf(at.g, at.latent);
+      const images = tf.tidy(() => at.g.generate(editedLatent(at.g, z, space, req.edit), space));
       let rgba: Uint8ClampedArray;
       try {
         rgba = await g.toRGBA(images);

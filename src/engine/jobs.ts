@@ -1,6 +1,6 @@
 /**
- * The explorer's slow computations (bases, montages, curve walks, sweeps) as cancellable jobs with
- * progress, for the job worker (workers/jobs.worker.ts) and Node tests alike.
+ * The explorer's slow computations (the kinds of registry.ts: bases, montages, curve walks, sweeps) as
+ * cancellable jobs with progress, for the job worker (workers/jobs.worker.ts) and Node tests alike.
  *
  * Jobs hold their own Engine (its own backend and a copy of the model), so a long job never delays a
  * frame of the render worker. The Engine runs one job at a time with the generator lent to it
@@ -8,26 +8,22 @@
  * jobs first, since their results would describe the old model.
  *
  * Every job: a caller-chosen id to cancel it by; progress as {phase, done, total}; on cancel, a rejection
- * whose message starts with "Cancelled"; no tensor left behind after success, failure or cancel; a result
- * of plain structured-cloneable data.
+ * with a JobCancelled (recognised by name, src/util/jobContext.ts); no tensor left behind after success,
+ * failure or cancel; a result of plain structured-cloneable data. A request carrying a truncated latent
+ * runs on the truncated view of the model (truncation.ts), so every kind honours ψ the way frames do.
  */
-import type { Generator } from '../model/generator';
-import { computeBasis } from './basis';
-import { computeCurveWalk } from './curveWalk';
 import { Engine, type EngineOptions } from './engine';
-import { jobContext, type JobContext } from './jobContext';
-import { computeMontage } from './montage';
-import { computeSweep } from './sweep';
-import type {
-  Basis, BasisRequest, CurveWalk, CurveWalkRequest, EngineInfo, JobProgress, LoadResult, MemoryInfo, ModelSource, Montage, MontageRequest,
-  Sweep, SweepRequest,
-} from './types';
+import { isCancelled, jobContext, JobCancelled } from './jobContext';
+import { jobSpec, type JobKind, type JobRequest, type JobResult } from './registry';
+import { plainDerivativeError } from './secondOrder';
+import { atTruncation } from './truncation';
+import type { EngineInfo, JobProgress, LatentSpec, LoadResult, MemoryInfo, ModelSource } from './types';
 
 export type ProgressCallback = (p: JobProgress) => unknown;
 
-/** Thrown into a job's signal by cancel(); the job's promise rejects with a message starting "Cancelled". */
-function cancelled(id: number, why: string): Error {
-  return new Error(`Cancelled: job ${id} was stopped ${why}.`);
+function cancelled(id: number, why: string): JobCancelled {
+  // The message is for people (and keeps the old "Cancelled: …" form); code checks the name (isCancelled).
+  return new JobCancelled(`Cancelled: job ${id} was stopped ${why}.`);
 }
 
 export class Jobs {
@@ -50,20 +46,34 @@ export class Jobs {
     return this.engine.load(source);
   }
 
-  basis(id: number, req: BasisRequest, onProgress?: ProgressCallback): Promise<Basis> {
-    return this.run(id, onProgress, (g, ctx) => computeBasis(g, req, ctx));
-  }
-
-  montage(id: number, req: MontageRequest, onProgress?: ProgressCallback): Promise<Montage> {
-    return this.run(id, onProgress, (g, ctx) => computeMontage(g, req, ctx));
-  }
-
-  curveWalk(id: number, req: CurveWalkRequest, onProgress?: ProgressCallback): Promise<CurveWalk> {
-    return this.run(id, onProgress, (g, ctx) => computeCurveWalk(g, req, ctx));
-  }
-
-  sweep(id: number, req: SweepRequest, onProgress?: ProgressCallback): Promise<Sweep> {
-    return this.run(id, onProgress, (g, ctx) => computeSweep(g, req, ctx));
+  /** Run a job of the registry under a caller-chosen id (unique among running jobs). */
+  async run<K extends JobKind>(kind: K, id: number, req: JobRequest<K>, onProgress?: ProgressCallback): Promise<JobResult<K>> {
+    const spec = jobSpec(kind);
+    if (typeof id !== 'number' || !Number.isFinite(id)) throw new Error('A job needs a numeric id.');
+    if (this.running.has(id)) throw new Error(`Job ${id} is already running; ids must be unique.`);
+    const checked = spec.check(req);
+    const controller = new AbortController();
+    this.running.set(id, controller);
+    const ctx = jobContext(controller.signal, onProgress);
+    try {
+      return await this.engine.withGenerator(async (g) => {
+        // Cancelled while waiting for an earlier job: stop before doing anything.
+        controller.signal.throwIfAborted();
+        const latent = (checked as { latent?: LatentSpec }).latent;
+        if (latent === undefined) return spec.run(g, checked, ctx);
+        const at = atTruncation(g, latent);
+        return spec.run(at.g, { ...(checked as object), latent: at.latent } as JobRequest<K>, ctx);
+      });
+    } catch (e) {
+      if (controller.signal.aborted) {
+        const reason: unknown = controller.signal.reason;
+        throw isCancelled(reason) ? reason : cancelled(id, 'on request');
+      }
+      const plain = plainDerivativeError(e);
+      throw plain instanceof Error ? plain : new Error(String(plain));
+    } finally {
+      this.running.delete(id);
+    }
   }
 
   /** Stop a running or queued job (unknown or finished ids are ignored: the job may have just ended). */
@@ -83,28 +93,5 @@ export class Jobs {
   dispose(): void {
     for (const [id, controller] of this.running) controller.abort(cancelled(id, 'because the jobs were shut down'));
     this.engine.dispose();
-  }
-
-  private async run<T>(id: number, onProgress: ProgressCallback | undefined, body: (g: Generator, ctx: JobContext) => Promise<T>): Promise<T> {
-    if (typeof id !== 'number' || !Number.isFinite(id)) throw new Error('A job needs a numeric id.');
-    if (this.running.has(id)) throw new Error(`Job ${id} is already running; ids must be unique.`);
-    const controller = new AbortController();
-    this.running.set(id, controller);
-    const ctx = jobContext(controller.signal, onProgress);
-    try {
-      return await this.engine.withGenerator(async (g) => {
-        // Cancelled while waiting for an earlier job: stop before doing anything.
-        controller.signal.throwIfAborted();
-        return body(g, ctx);
-      });
-    } catch (e) {
-      if (controller.signal.aborted) {
-        const reason: unknown = controller.signal.reason;
-        throw reason instanceof Error && reason.message.startsWith('Cancelled') ? reason : cancelled(id, 'on request');
-      }
-      throw e instanceof Error ? e : new Error(String(e));
-    } finally {
-      this.running.delete(id);
-    }
   }
 }

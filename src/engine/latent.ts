@@ -4,9 +4,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Generator } from '../model/generator';
+import { MAX_TRUNCATION, SPACES } from '../state/vocabulary';
 import type { LatentSpace, LatentSpec } from './types';
 
-export const SPACES: readonly LatentSpace[] = ['z', 'w', 'wplus'];
+export { SPACES };
 
 export function isSpace(value: unknown): value is LatentSpace {
   return typeof value === 'string' && (SPACES as readonly string[]).includes(value);
@@ -23,9 +24,10 @@ export function zOf(g: Generator, latent: LatentSpec): Float32Array {
     const seed = latent.seed;
     if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new Error('The seed must be a finite number.');
     const psi = latent.truncation ?? 1;
-    if (typeof psi !== 'number' || !(psi > 0 && psi <= 2)) throw new Error('The truncation ψ must be a number in (0, 2].');
+    if (typeof psi !== 'number' || !(psi > 0 && psi <= MAX_TRUNCATION)) throw new Error(`The truncation ψ must be a number in (0, ${MAX_TRUNCATION}].`);
     const z = g.samplePrior(seed, 1);
-    if (psi !== 1) for (let i = 0; i < z.length; i++) z[i] *= psi;
+    // ψ·z only for a z-space model; a style model's ψ acts in W (atTruncation in truncation.ts).
+    if (psi !== 1 && !g.isStyleBased) for (let i = 0; i < z.length; i++) z[i] *= psi;
     return z;
   }
   if (latent && typeof latent === 'object' && 'z' in latent && Array.isArray(latent.z)) {

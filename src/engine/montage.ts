@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { anchorDistance, type AnchoredDistance } from '../distance';
 import type { Generator } from '../model/generator';
+import { MAX_COLUMNS, MAX_EXTENT } from '../state/vocabulary';
 import { MAX_DIRECTIONS, flooredRates } from './edit';
 import { editedLatent } from './editedLatent';
 import type { JobContext } from './jobContext';
@@ -15,9 +16,7 @@ import { measuredChange } from '../geometry/measure';
 import { checkDistance, checkInt, checkPositive, explorerSpace } from './requests';
 import type { LatentEdit, Montage, MontageRequest } from './types';
 
-export const MAX_COLUMNS = 21;
-/** Slider extent cap: beyond a few times the image's own scale, nothing is predicted any more. */
-export const MAX_EXTENT = 1e3;
+export { MAX_COLUMNS, MAX_EXTENT } from '../state/vocabulary';
 
 export async function computeMontage(g: Generator, req: MontageRequest, ctx: JobContext): Promise<Montage> {
   const t0 = performance.now();

@@ -9,20 +9,21 @@ import { referenceOf } from '../geometry/bases';
 import { grassmannKs, grassmannStudy } from '../geometry/grassmann';
 import { metricHomogeneity, offDiagonal } from '../geometry/homogeneity';
 import { computeMetric } from '../geometry/metric';
+import { MAX_SWEEP_COUNT, MIN_SWEEP_COUNT } from '../state/vocabulary';
 import type { Spectrum } from '../geometry/spectrum';
 import type { Generator } from '../model/generator';
 import type { JobContext } from './jobContext';
 import { basisSpaceOf, checkDistance, checkInt, checkSeed, explorerSpace } from './requests';
 import type { Sweep, SweepRequest } from './types';
 
-export const MAX_SWEEP_COUNT = 64;
+export { MAX_SWEEP_COUNT } from '../state/vocabulary';
 
 export async function computeSweep(g: Generator, req: SweepRequest, ctx: JobContext): Promise<Sweep> {
   const t0 = performance.now();
   if (!req || typeof req !== 'object') throw new Error('A sweep request must be an object.');
   const space = explorerSpace(g, req.space);
   const distance = checkDistance(g, req.distance);
-  const count = checkInt(req.count, 2, MAX_SWEEP_COUNT, 'The number of samples');
+  const count = checkInt(req.count, MIN_SWEEP_COUNT, MAX_SWEEP_COUNT, 'The number of samples');
   const seed = checkSeed(req.seed);
   const basisSpace = basisSpaceOf(space);
 
@@ -30,7 +31,7 @@ export async function computeSweep(g: Generator, req: SweepRequest, ctx: JobCont
   ctx.progress('metrics', 0, count);
   for (let i = 0; i < count; i++) {
     await ctx.checkpoint();
-    const m = await computeMetric(g, referenceOf(g, g.samplePrior(seed + i, 1), basisSpace), { space: basisSpace, distance, method: 'exact', signal: ctx.signal });
+    const m = await computeMetric(g, referenceOf(g, g.samplePrior(seed + i, 1), basisSpace), { space: basisSpace, distance, method: req.derivatives ?? 'exact', signal: ctx.signal });
     metrics.push({ eigenvalues: m.eigenvalues, eigenvectors: m.eigenvectors });
     // The pairs among the metrics so far, for a live histogram (cheap next to one metric: n ≤ 128).
     if (metrics.length >= 2) {

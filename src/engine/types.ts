@@ -2,11 +2,10 @@
  * The engine's public vocabulary: what the UI may ask for and what it gets back. Everything here is
  * plain, structured-cloneable data, because these values cross the worker boundary (comlink).
  */
-import type { DistanceName } from '../distance/types';
-import type { LayerRange as LayerRangeName } from '../geometry/traversal';
-import type { LatentSpace } from '../model/generator';
+import type { BasisKind, DistanceName, LatentSpace, LayerRangeName } from '../state/vocabulary';
 
-export type { DistanceName, LatentSpace, LayerRangeName };
+export type { BasisKind, DistanceName, LatentSpace, LayerRangeName };
+export { BASIS_KINDS } from '../state/vocabulary';
 
 /** tfjs backends in the order the engine prefers them (fastest first). */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -32,8 +31,9 @@ export type ModelSource =
   | { kind: 'files'; files: PickedFile[] };
 
 /**
- * A latent code: the seed of a prior sample, optionally truncated (z·ψ, ψ in (0, 2], pulling the sample toward
- * the prior's mode: fewer oddities, less variety), or explicit Z coordinates.
+ * A latent code: the seed of a prior sample, optionally truncated by ψ in (0, 2] (fewer oddities, less
+ * variety), or explicit Z coordinates. ψ acts where it can: in W for a style model (w̄ + ψ(w − w̄)), on z
+ * for a z-space model (ψ·z); see src/engine/truncation.ts.
  */
 export type LatentSpec = { seed: number; truncation?: number } | { z: number[] };
 
@@ -130,9 +130,6 @@ export interface EngineApi {
 // distance's own units, ‖φ(x) − φ(x₀)‖ to first order), so that equal travel on any slider means an equal
 // predicted change: the latent step along direction i is position / rate_i (see src/engine/edit.ts).
 
-export type BasisKind = 'metric' | 'local' | 'average' | 'ganspace' | 'sefa' | 'random';
-export const BASIS_KINDS: readonly BasisKind[] = ['metric', 'local', 'average', 'ganspace', 'sefa', 'random'];
-
 /** An edit of the reference latent: Σ steps[i]·directions[i] added in the basis space. */
 export interface LatentEdit {
   /** k rows of `dim` numbers each (unit vectors in Z, or in W for 'w'/'wplus'). */
@@ -160,6 +157,11 @@ export interface BasisRequest {
   seed?: number;
   /** 'average': number of prior samples averaged (default 12). */
   samples?: number;
+  /**
+   * How Jacobian products are taken: 'exact' (double-VJP, needs second-order gradients) or 'fd' (central
+   * differences). Left out, the job runner picks 'exact' when the model has second-order gradients, else 'fd'.
+   */
+  derivatives?: 'exact' | 'fd';
 }
 
 export interface SpectrumSummary {
@@ -197,6 +199,8 @@ export interface Basis {
   ms: number;
   /** How it was computed (method, samples, layers), in words. */
   notes: string[];
+  /** Set when the basis was computed in a fallback way the user should know about (one plain sentence). */
+  warning?: string;
 }
 
 export interface JobProgress {
@@ -270,6 +274,8 @@ export interface SweepRequest {
   count: number;
   space: LatentSpace;
   distance: DistanceName;
+  /** As BasisRequest.derivatives. */
+  derivatives?: 'exact' | 'fd';
 }
 
 export interface Sweep {
@@ -287,16 +293,4 @@ export interface Sweep {
   ms: number;
 }
 
-/** What the job worker exposes: heavy computations that report progress and can be cancelled. */
-export interface JobsApi {
-  start(opts: { modelsBaseUrl: string; backends?: BackendName[] }): Promise<EngineInfo>;
-  load(source: ModelSource): Promise<LoadResult>;
-  /** Every job takes a caller-chosen id (for cancel) and a progress callback (a comlink proxy). */
-  basis(id: number, req: BasisRequest, onProgress: (p: JobProgress) => void): Promise<Basis>;
-  montage(id: number, req: MontageRequest, onProgress: (p: JobProgress) => void): Promise<Montage>;
-  curveWalk(id: number, req: CurveWalkRequest, onProgress: (p: JobProgress) => void): Promise<CurveWalk>;
-  sweep(id: number, req: SweepRequest, onProgress: (p: JobProgress) => void): Promise<Sweep>;
-  /** Stop a running job: its promise rejects with an Error whose message starts with "Cancelled". */
-  cancel(id: number): void;
-  memory(): Promise<MemoryInfo>;
-}
+// What the job worker exposes (JobsApi) lives with the job registry: src/engine/registry.ts.

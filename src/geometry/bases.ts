@@ -27,7 +27,7 @@ import { checkpoint, report, type GeometryContext } from './context';
 import type { GlobalBasis } from './globalBases';
 import { ganspaceBasis, sefaBasis } from './globalBasesOfModel';
 import { localBasisOfGenerator } from './localBasis';
-import { measuredAlpha, ratesAt, withLinearisation } from './measure';
+import { measuredAlpha, ratesAt, withLinearisation, type Derivatives } from './measure';
 import { computeMetric } from './metric';
 import { alphaSamples, spectrumSummary, type SpectrumSummary } from './spectrum';
 
@@ -61,6 +61,8 @@ export interface BasisView {
   seed: number;
   /** 'average': prior samples averaged (default DEFAULT_AVERAGE_SAMPLES). */
   samples?: number;
+  /** Jacobian-vector products by second-order gradients ('exact', default) or central differences ('fd'). */
+  derivatives?: Derivatives;
 }
 
 export interface BasisDirections {
@@ -116,7 +118,7 @@ export function fixSigns(rows: Float64Array, k: number, n: number): void {
 /** The basis of a view, with its rates (and, for metric and average, the spectrum): what a slider uses. */
 export async function computeBasisAt(g: Generator, view: BasisView, ctx?: GeometryContext, cache?: Map<string, unknown>): Promise<BasisDirections> {
   const found = await basisDirections(g, view, ctx, cache);
-  const rates = found.rates ?? await ratesAt(g, found.reference, view.basisSpace, view.distance, found.directions, found.k, ctx);
+  const rates = found.rates ?? await ratesAt(g, found.reference, view.basisSpace, view.distance, found.directions, found.k, ctx, view.derivatives);
   return { ...found, rates };
 }
 
@@ -139,17 +141,18 @@ type Found = Omit<BasisDirections, 'kind' | 'basisSpace' | 'reference' | 'n' | '
 
 async function directionsOf(g: Generator, view: BasisView, reference: Float64Array, k: number, ctx: GeometryContext | undefined, cache: Map<string, unknown>, withSpectrum: boolean): Promise<Found> {
   const { basisSpace, distance, seed } = view;
+  const fd = view.derivatives === 'fd';
   const n = reference.length;
   switch (view.kind) {
     case 'metric': {
       const exact = n <= EXACT_LIMIT;
       const m = await computeMetric(g, reference, {
-        space: basisSpace, distance, method: exact ? 'exact' : 'lanczos', k: exact ? n : k, signal: ctx?.signal,
+        space: basisSpace, distance, method: fd ? 'fd' : exact ? 'exact' : 'lanczos', k: exact || fd ? n : k, signal: ctx?.signal,
         onProgress: (p) => report(ctx, `metric: ${p.phase}`, p.done, p.total),
       });
       const values = m.eigenvalues.slice(0, k);
       const spectrum = exact && withSpectrum ? await withLinearisation(g, reference, basisSpace, distance, async (lin) =>
-        spectrumSummary(m.eigenvalues, await measuredAlpha(lin, ALPHA_SAMPLES, seed, ctx))) : undefined;
+        spectrumSummary(m.eigenvalues, await measuredAlpha(lin, ALPHA_SAMPLES, seed, ctx, view.derivatives))) : undefined;
       return {
         directions: m.eigenvectors.slice(0, k * n), k, values, valueName: 'eigenvalue',
         rates: values.map((l) => Math.sqrt(Math.max(0, l))),
@@ -164,9 +167,9 @@ async function directionsOf(g: Generator, view: BasisView, reference: Float64Arr
     case 'average': {
       const count = view.samples ?? DEFAULT_AVERAGE_SAMPLES;
       if (!(Number.isInteger(count) && count >= 2 && count <= MAX_AVERAGE_SAMPLES)) throw new Error(`The number of samples must be a whole number from 2 to ${MAX_AVERAGE_SAMPLES}.`);
-      const key = `average|${basisSpace}|${distance}|${seed}|${count}`;
+      const key = `average|${basisSpace}|${distance}|${seed}|${count}|${view.derivatives ?? 'exact'}`;
       const hit = cache.get(key) as AverageMetric | undefined;
-      const avg = hit ?? await averageMetricOf(g, basisSpace, distance, seed, count, ctx);
+      const avg = hit ?? await averageMetricOf(g, basisSpace, distance, seed, count, ctx, view.derivatives);
       cache.set(key, avg);
       // H̄ is not the metric of one point of the network, so its α(v) is the literal quadratic form vᵀH̄v/vᵀv.
       return {
@@ -212,14 +215,14 @@ function globalOf(cache: Map<string, unknown>, key: string, compute: () => Globa
 }
 
 /** The averaged exact metric over `count` prior samples from `seed`, with progress and cancellation per sample. */
-export async function averageMetricOf(g: Generator, basisSpace: 'z' | 'w', distance: DistanceName, seed: number, count: number, ctx?: GeometryContext): Promise<AverageMetric> {
+export async function averageMetricOf(g: Generator, basisSpace: 'z' | 'w', distance: DistanceName, seed: number, count: number, ctx?: GeometryContext, derivatives: Derivatives = 'exact'): Promise<AverageMetric> {
   const zs = g.samplePrior(seed, count);
   const acc = new MetricAccumulator();
   report(ctx, 'average', 0, count);
   for (let i = 0; i < count; i++) {
     await checkpoint(ctx);
     const at = referenceOf(g, zs.subarray(i * g.zDim, (i + 1) * g.zDim), basisSpace);
-    const m = await computeMetric(g, at, { space: basisSpace, distance, method: 'exact', signal: ctx?.signal });
+    const m = await computeMetric(g, at, { space: basisSpace, distance, method: derivatives, signal: ctx?.signal });
     acc.add({ eigenvalues: m.eigenvalues, eigenvectors: m.eigenvectors });
     report(ctx, 'average', i + 1, count);
   }

@@ -18,10 +18,13 @@ import { anchorDistance, type AnchoredDistance, type DistanceName } from '../dis
 import type { Generator, LatentSpace } from '../model/generator';
 import { Rng } from '../util/random';
 import { checkpoint, report, type GeometryContext } from './context';
-import { jvp, type Linearisation } from './hvp';
-import { latentShape } from './metric';
+import { jvp, jvpFD, type Linearisation } from './hvp';
+import { DEFAULT_REL_EPS, latentShape } from './metric';
 
 /** Directions per batched JVP: one batch holds this many copies of the network's activations. */
+/** How Jacobian-vector products are taken: the layers' own second-order gradients, or central differences. */
+export type Derivatives = 'exact' | 'fd';
+
 const RATE_CHUNK = 16;
 
 /** The map latent → features of `dist` at x₀ [1, ...latent] through `space`, as hvp.ts needs it. */
@@ -32,9 +35,10 @@ export function linearisation(g: Generator, dist: AnchoredDistance, x0: tf.Tenso
 /**
  * √(vᵢᵀHvᵢ) for the k rows of `directions` (k×n, float64) at the linearisation's point. The directions
  * need not be unit vectors (the rate then scales with their length). `between` runs between chunks
- * (a cancellation checkpoint).
+ * (a cancellation checkpoint). `derivatives` 'fd' uses central differences instead of the double-VJP JVP
+ * (for models without second-order gradients).
  */
-export async function directionRates(lin: Linearisation, directions: Float64Array, k: number, between?: () => Promise<void>): Promise<Float64Array> {
+export async function directionRates(lin: Linearisation, directions: Float64Array, k: number, between?: () => Promise<void>, derivatives: Derivatives = 'exact'): Promise<Float64Array> {
   const n = lin.x0.size;
   if (directions.length !== k * n) throw new Error(`directionRates: expected ${k}×${n} values, got ${directions.length}`);
   const out = new Float64Array(k);
@@ -43,7 +47,8 @@ export async function directionRates(lin: Linearisation, directions: Float64Arra
     const b = Math.min(RATE_CHUNK, k - s);
     const quad = tf.tidy(() => {
       const v = tf.tensor2d(Float32Array.from(directions.subarray(s * n, (s + b) * n)), [b, n]);
-      const jv = jvp(lin, v);
+      // fd: central differences, step DEFAULT_REL_EPS·max(‖x₀‖, 1), as the metric's fd.
+      const jv = derivatives === 'fd' ? jvpFD(lin, v, DEFAULT_REL_EPS * Math.max(1, tf.norm(lin.x0).dataSync()[0])) : jvp(lin, v);
       return tf.sum(tf.mul(jv, lin.weight ? lin.weight(jv) : jv), 1);
     });
     try {
@@ -87,7 +92,7 @@ export async function withLinearisation<T>(g: Generator, reference: ArrayLike<nu
 }
 
 /** √(vᵀHv) of the k rows of `directions` at `reference`, by JVPs, with progress 'rates' and cancellation. */
-export async function ratesAt(g: Generator, reference: ArrayLike<number>, space: 'z' | 'w', distance: DistanceName, directions: Float64Array, k: number, ctx?: GeometryContext): Promise<Float64Array> {
+export async function ratesAt(g: Generator, reference: ArrayLike<number>, space: 'z' | 'w', distance: DistanceName, directions: Float64Array, k: number, ctx?: GeometryContext, derivatives: Derivatives = 'exact'): Promise<Float64Array> {
   return withLinearisation(g, reference, space, distance, async (lin) => {
     let done = 0;
     report(ctx, 'rates', 0, k);
@@ -95,7 +100,7 @@ export async function ratesAt(g: Generator, reference: ArrayLike<number>, space:
       report(ctx, 'rates', done, k);
       done = Math.min(k, done + RATE_CHUNK);
       await checkpoint(ctx);
-    });
+    }, derivatives);
   });
 }
 
@@ -103,7 +108,7 @@ export async function ratesAt(g: Generator, reference: ArrayLike<number>, space:
  * α(v) = vᵀHv/vᵀv for `count` Gaussian v (seeded), each measured through the network by a JVP at the
  * linearisation's point. Cost: `count` JVPs, i.e. count/n times an exact metric.
  */
-export async function measuredAlpha(lin: Linearisation, count: number, seed: number, ctx?: GeometryContext): Promise<Float64Array> {
+export async function measuredAlpha(lin: Linearisation, count: number, seed: number, ctx?: GeometryContext, derivatives: Derivatives = 'exact'): Promise<Float64Array> {
   const n = lin.x0.size;
   const rng = new Rng(seed);
   const v = Float64Array.from({ length: count * n }, () => rng.normal());
@@ -113,7 +118,7 @@ export async function measuredAlpha(lin: Linearisation, count: number, seed: num
     report(ctx, 'α of random directions', done, count);
     done = Math.min(count, done + RATE_CHUNK);
     await checkpoint(ctx);
-  });
+  }, derivatives);
   return Float64Array.from(rates, (r, s) => {
     let vv = 0;
     for (let i = 0; i < n; i++) vv += v[s * n + i] ** 2;

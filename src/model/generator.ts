@@ -7,9 +7,10 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelManifest } from './manifest';
+import type { LatentSpace } from '../state/vocabulary';
 
-/** Where a latent lives: the prior space Z, the style space W, or per-layer styles W+. */
-export type LatentSpace = 'z' | 'w' | 'wplus';
+/** Where a latent lives: the prior space Z, the style space W, or per-layer styles W+ (src/state/vocabulary). */
+export type { LatentSpace } from '../state/vocabulary';
 
 export interface Generator {
   readonly manifest: ModelManifest;

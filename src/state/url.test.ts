@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../util/random';
-import { decodeFloats, decodeView, encodeFloats, encodeView, sanitiseView, URL_VERSION, type ViewState } from './url';
+import { decodeFloats, decodeView, encodeFloats, encodeView, sanitiseView, URL_VERSION, VIEW_FIELDS, type ViewState } from './url';
+import { BASIS_KINDS, DISTANCES, LAYER_RANGES, MAX_DIRECTIONS, PANELS, SPACES } from './vocabulary';
 
 describe('url codec: round trips', () => {
   const views: ViewState[] = [
@@ -139,16 +140,47 @@ describe('url codec: decoding is total', () => {
     for (const weird of [undefined, null, 42, {}, [], 'v=1'.repeat(10_000)]) expect(() => decodeView(weird)).not.toThrow();
   });
 
-  it('fuzz: valid random views survive a round trip', () => {
+  it('fuzz: valid random views of every field survive a round trip', () => {
     const rng = new Rng(7);
-    const spaces = ['z', 'w', 'wplus'] as const;
-    for (let i = 0; i < 500; i++) {
-      const view: ViewState = {};
-      if (rng.next() < 0.7) view.model = `m${rng.int(1000)}`;
-      if (rng.next() < 0.7) view.seed = rng.int(0xffffffff);
-      if (rng.next() < 0.3) view.z = Array.from(rng.normals(1 + rng.int(100)));
-      if (rng.next() < 0.7) view.space = spaces[rng.int(3)];
-      expect(decodeView(encodeView(view))).toEqual({ state: view, notices: [] });
+    const pick = <T>(xs: readonly T[]): T => xs[rng.int(xs.length)];
+    // One generator per field: a ViewState property without one does not compile.
+    const values: { [K in keyof Required<ViewState>]: () => NonNullable<ViewState[K]> } = {
+      model: () => `m${rng.int(1000)}`,
+      modelUrl: () => `https://example.org/m${rng.int(1000)}/`,
+      seed: () => rng.int(0xffffffff),
+      z: () => Array.from(rng.normals(1 + rng.int(100))),
+      space: () => pick(SPACES),
+      truncation: () => pick([0.05, 0.5, 0.75, 1, 1.25, 2]),
+      basis: () => pick(BASIS_KINDS),
+      distance: () => pick(DISTANCES),
+      k: () => 1 + rng.int(MAX_DIRECTIONS),
+      sliders: () => Array.from({ length: 1 + rng.int(MAX_DIRECTIONS) }, () => (rng.next() - 0.5) * 10 ** (rng.int(9) - 6)),
+      layers: () => pick(LAYER_RANGES),
+      spherical: () => rng.next() < 0.5,
+      panel: () => pick(PANELS),
+    };
+    expect(Object.keys(values).sort()).toEqual(VIEW_FIELDS.map((f) => f.prop).sort());
+    const seen = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const view: Record<string, unknown> = {};
+      for (const [prop, make] of Object.entries(values)) if (rng.next() < 0.5) view[prop] = make();
+      // The codec prefers a bundled model over a URL (tested above).
+      if (view.model !== undefined) delete view.modelUrl;
+      Object.keys(view).forEach((k) => seen.add(k));
+      expect(decodeView(encodeView(view as ViewState))).toEqual({ state: view, notices: [] });
+    }
+    expect([...seen].sort()).toEqual(Object.keys(values).sort());
+  });
+
+  it('binds every field but the model ones to a store key, with a default the field itself accepts', () => {
+    for (const f of VIEW_FIELDS) {
+      if (f.prop === 'model' || f.prop === 'modelUrl') {
+        expect(f.store).toBeNull();
+        continue;
+      }
+      expect(f.store).not.toBeNull();
+      if (f.fallback === null || (Array.isArray(f.fallback) && f.fallback.length === 0)) continue;
+      expect(sanitiseView({ [f.prop]: f.fallback } as ViewState)).toEqual({ [f.prop]: f.fallback });
     }
   });
 });

@@ -1,23 +1,21 @@
 /**
  * The view ↔ location-hash codec (DESIGN §5). Pure: no DOM, no globals beyond atob/btoa.
  *
- * One table (FIELDS) lists every property a link can carry, with how to read and write it, in the
- * spirit of TensorFlow Playground's state table. Decoding is total: whatever the hash holds, the
- * result is a valid view plus plain-text notices for what was dropped. Notices are text, never HTML,
- * and quote at most a short, sanitised piece of the offending input.
+ * One table (VIEW_FIELDS) lists every property a link can carry, in the spirit of TensorFlow Playground's
+ * state table: how to read and write it, and how the app binds it (the store key that holds it, its default,
+ * whether a change resets the sliders, when it is relevant). The app derives its view ↔ store mapping from
+ * this table (app/state/view.ts), so a new setting is one row here plus its control.
+ *
+ * Decoding is total: whatever the hash holds, the result is a valid view plus plain-text notices for what
+ * was dropped. Notices are text, never HTML, and quote at most a short, sanitised piece of the input.
  */
 import { isModelId } from '../util/modelId';
-import type { LatentSpace } from '../model/generator';
-import { BASIS_KINDS, type BasisKind, type DistanceName, type LayerRangeName } from '../engine/types';
-import { DISTANCES } from '../distance/types';
-import { LAYER_RANGES } from '../geometry/traversal';
-import { MAX_DIRECTIONS } from '../engine/edit';
+import {
+  BASIS_KINDS, DISTANCES, LAYER_RANGES, MAX_DIRECTIONS, MAX_SEED, MAX_TRUNCATION, PANELS, SPACES,
+  type BasisKind, type DistanceName, type LatentSpace, type LayerRangeName, type PanelName,
+} from './vocabulary';
 
-/** The explorer's lower panels. */
-export type PanelName = 'spectrum' | 'montage' | 'curve' | 'atlas';
-export const PANELS: readonly PanelName[] = ['spectrum', 'montage', 'curve', 'atlas'];
-/** Truncation ψ scales the prior sample toward the prior's mode; links carry ψ in (0, 2]. */
-export const MAX_TRUNCATION = 2;
+export { MAX_TRUNCATION, PANELS, type PanelName };
 
 export const URL_VERSION = 1;
 
@@ -53,10 +51,31 @@ export interface DecodedView {
 const MAX_HASH = 16_384;
 const MAX_URL = 2_000;
 const MAX_Z = 1_024;
-const MAX_SEED = 0xffffffff;
-const SPACES: readonly LatentSpace[] = ['z', 'w', 'wplus'];
 
-interface Field<K extends keyof ViewState> {
+/** The view's defaults: what the app shows for a field a link leaves out. */
+export const DEFAULT_SEED = 1;
+export const DEFAULT_K = 10;
+
+/**
+ * How the app binds a field: `store` names the app store's key (null: the model fields, which the
+ * session resolves against the catalogue), `fallback` is the store's value when a link leaves the field
+ * out (null: none), `resetsSliders` says a change moves the reference or the basis, so slider positions
+ * no longer apply.
+ */
+/** The app store's keys the view binds (app/state/store.ts checks it has each, with the view's type). */
+export type ViewStoreKey = 'seed' | 'z' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical' | 'panel';
+
+export interface FieldBinding<K extends keyof ViewState> {
+  store: ViewStoreKey | null;
+  fallback: NonNullable<ViewState[K]> | null;
+  resetsSliders: boolean;
+  /** The app writes it to a link only when this holds for the rest of the view (e.g. layers only in W+); the codec itself writes whatever it is given. */
+  relevant?: (view: ViewState) => boolean;
+  /** Left out of a link when equal to `fallback` (values that mean "nothing": ψ = 1, no slider moved). */
+  omitDefault?: boolean;
+}
+
+export interface Field<K extends keyof ViewState> extends FieldBinding<K> {
   key: string;
   prop: K;
   /** Human name used in notices. */
@@ -71,58 +90,64 @@ const field = <K extends keyof ViewState>(f: Field<K>) => f;
 type ChoiceProp = { [K in keyof ViewState]-?: NonNullable<ViewState[K]> extends string ? K : never }[keyof ViewState];
 
 /** A field holding one word of `options`, written as itself. */
-const choice = <K extends ChoiceProp>(key: string, prop: K, label: string, options: readonly NonNullable<ViewState[K]>[]) =>
-  field<K>({ key, prop, label, parse: (raw) => oneOf(options as readonly string[], raw) as ViewState[K] | undefined, format: (v) => v as string });
+const choice = <K extends ChoiceProp>(key: string, prop: K, label: string, options: readonly NonNullable<ViewState[K]>[], binding: FieldBinding<K>) =>
+  field<K>({ key, prop, label, parse: (raw) => oneOf(options as readonly string[], raw) as ViewState[K] | undefined, format: (v) => v as string, ...binding });
+
+const unbound = { store: null, fallback: null, resetsSliders: true } as const;
 
 /** Every property a link can carry, in the order they are written. */
-const FIELDS = [
+export const VIEW_FIELDS = [
   field({
-    key: 'model', prop: 'model', label: 'model id',
+    key: 'model', prop: 'model', label: 'model id', ...unbound,
     parse: (raw) => (isModelId(raw) ? raw : undefined),
     format: (v) => v,
   }),
   field({
-    key: 'url', prop: 'modelUrl', label: 'model URL',
+    key: 'url', prop: 'modelUrl', label: 'model URL', ...unbound,
     parse: parseHttpUrl,
     format: (v) => v,
   }),
   field({
-    key: 'seed', prop: 'seed', label: 'seed',
+    key: 'seed', prop: 'seed', label: 'seed', store: 'seed', fallback: DEFAULT_SEED, resetsSliders: true,
+    // A link with a latent code carries no seed: the code overrides it.
+    relevant: (v) => v.z === undefined,
     parse: (raw) => (/^\d{1,10}$/.test(raw) && Number(raw) <= MAX_SEED ? Number(raw) : undefined),
     format: (v) => String(v),
   }),
   field({
-    key: 'z', prop: 'z', label: 'latent code',
+    key: 'z', prop: 'z', label: 'latent code', store: 'z', fallback: null, resetsSliders: true,
     parse: decodeFloats,
     format: encodeFloats,
   }),
-  choice('space', 'space', 'latent space', SPACES),
+  choice('space', 'space', 'latent space', SPACES, { store: 'space', fallback: 'z', resetsSliders: true }),
   field({
-    key: 'psi', prop: 'truncation', label: 'truncation',
+    key: 'psi', prop: 'truncation', label: 'truncation', store: 'truncation', fallback: 1, resetsSliders: true, omitDefault: true,
+    relevant: (v) => v.z === undefined,
     parse: (raw) => (/^\d*\.?\d+$/.test(raw) && Number(raw) > 0 && Number(raw) <= MAX_TRUNCATION ? Number(raw) : undefined),
     format: (v) => String(v),
   }),
-  choice('basis', 'basis', 'basis', BASIS_KINDS),
-  choice('dist', 'distance', 'image distance', DISTANCES),
+  choice('basis', 'basis', 'basis', BASIS_KINDS, { store: 'basisKind', fallback: 'metric', resetsSliders: true }),
+  choice('dist', 'distance', 'image distance', DISTANCES, { store: 'distance', fallback: 'mse', resetsSliders: true }),
   field({
-    key: 'k', prop: 'k', label: 'number of sliders',
+    key: 'k', prop: 'k', label: 'number of sliders', store: 'k', fallback: DEFAULT_K, resetsSliders: true,
     parse: (raw) => (/^\d{1,2}$/.test(raw) && Number(raw) >= 1 && Number(raw) <= MAX_DIRECTIONS ? Number(raw) : undefined),
     format: (v) => String(v),
   }),
   field({
-    key: 'c', prop: 'sliders', label: 'slider positions',
+    key: 'c', prop: 'sliders', label: 'slider positions', store: 'sliders', fallback: [], resetsSliders: false, omitDefault: true,
     // Decimal, not float32: JS prints the shortest text that reads back to the same double, so a
     // slider position survives the link exactly (and the link stays readable).
     parse: parseNumberList,
     format: (v) => v.map((x) => String(x)).join(','),
   }),
-  choice('layers', 'layers', 'layer range', LAYER_RANGES),
+  choice('layers', 'layers', 'layer range', LAYER_RANGES, { store: 'layers', fallback: 'all', resetsSliders: false, relevant: (v) => v.space === 'wplus' }),
   field({
-    key: 'sph', prop: 'spherical', label: 'spherical setting',
+    key: 'sph', prop: 'spherical', label: 'spherical setting', store: 'spherical', fallback: false, resetsSliders: false, omitDefault: true,
+    relevant: (v) => (v.space ?? 'z') === 'z',
     parse: (raw) => (raw === '1' ? true : raw === '0' ? false : undefined),
     format: (v) => (v ? '1' : '0'),
   }),
-  choice('panel', 'panel', 'panel', PANELS),
+  choice('panel', 'panel', 'panel', PANELS, { store: 'panel', fallback: 'spectrum', resetsSliders: false }),
 ];
 
 function parseNumberList(raw: string): number[] | undefined {
@@ -147,7 +172,7 @@ export function encodeView(state: ViewState): string {
   const params = new URLSearchParams();
   params.set('v', String(URL_VERSION));
   const clean = sanitiseView(state);
-  for (const f of FIELDS) {
+  for (const f of VIEW_FIELDS) {
     const value = clean[f.prop];
     if (value !== undefined) params.set(f.key, (f.format as (v: unknown) => string)(value));
   }
@@ -171,13 +196,13 @@ export function decodeView(hash: unknown): DecodedView {
 
   const state: ViewState = {};
   const notices: string[] = [];
-  const known = new Set(['v', ...FIELDS.map((f) => f.key)]);
+  const known = new Set(['v', ...VIEW_FIELDS.map((f) => f.key)]);
   const unknown = [...new Set([...params.keys()].filter((k) => !known.has(k)))];
   if (unknown.length > 0) {
     const shown = unknown.slice(0, 3).map(quote).join(', ');
     notices.push(`Ignored unknown setting${unknown.length > 1 ? 's' : ''} ${shown}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''}.`);
   }
-  for (const f of FIELDS) {
+  for (const f of VIEW_FIELDS) {
     const values = params.getAll(f.key);
     if (values.length === 0) continue;
     if (values.length > 1) notices.push(`The ${f.label} appears more than once; the first was used.`);
@@ -195,7 +220,7 @@ export function decodeView(hash: unknown): DecodedView {
 /** The view with every invalid field removed (what `encodeView` writes). */
 export function sanitiseView(state: ViewState): ViewState {
   const out: ViewState = {};
-  for (const f of FIELDS) {
+  for (const f of VIEW_FIELDS) {
     const value = state[f.prop];
     if (value === undefined) continue;
     // Validate by a round trip through the field's own text form: one definition of "valid".

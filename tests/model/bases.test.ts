@@ -47,7 +47,7 @@ describe.each(MODELS)('atlas basis vs the job worker on %s', (model) => {
   it.each(cases)('%s in %s: the same directions, values and rates', async (kind, space) => {
     const before = tf.memory().numTensors;
     const mine = await cli(['--model', model, '--seed', String(SEED), '--kind', kind, '--space', space, '--k', String(K)]);
-    const app = await jobs.basis(nextId++, { latent: { seed: SEED }, space, kind, distance: 'mse', k: K, seed: 0 }, () => undefined);
+    const app = await jobs.run('basis', nextId++, { latent: { seed: SEED }, space, kind, distance: 'mse', k: K, seed: 0 }, () => undefined);
     expect(tf.memory().numTensors).toBe(before);
     expect(mine.directions).toHaveLength(app.directions.length);
     expect(mine.directions.length).toBeGreaterThan(0);

@@ -80,7 +80,7 @@ describe(`explorer jobs on the default model (${defaultId})`, () => {
       // 'average' over 4 samples (not the default 12): the test times kinds, and the machine is shared.
       const req: BasisRequest = { latent: { seed: 11 }, space, kind, distance: 'mse', k: 10, seed: 0, ...(kind === 'average' ? { samples: 4 } : {}) };
       const t0 = performance.now();
-      const b = await jobs.basis(id(), req, quiet);
+      const b = await jobs.run('basis', id(), req, quiet);
       const ms = performance.now() - t0;
       expect(tf.memory().numTensors).toBe(before);
       expect(b.directions).toHaveLength(10);
@@ -132,13 +132,13 @@ describe(`explorer jobs on the default model (${defaultId})`, () => {
 
   it('makes a 5×7 montage whose measured change matches the prediction for a small extent', async () => {
     const space: LatentSpace = g.isStyleBased ? 'w' : 'z';
-    const b = await jobs.basis(id(), { latent: { seed: 11 }, space, kind: 'metric', distance: 'mse', k: 5 }, quiet);
+    const b = await jobs.run('basis', id(), { latent: { seed: 11 }, space, kind: 'metric', distance: 'mse', k: 5 }, quiet);
     const before = tf.memory().numTensors;
     const t0 = performance.now();
-    const big = await jobs.montage(id(), { latent: { seed: 11 }, space, basis: b, rows: [0, 1, 2, 3, 4], columns: 7, extent: 0.1 }, quiet);
+    const big = await jobs.run('montage', id(), { latent: { seed: 11 }, space, basis: b, rows: [0, 1, 2, 3, 4], columns: 7, extent: 0.1 }, quiet);
     const ms = performance.now() - t0;
     expect(big.rgba).toHaveLength(5 * 7 * big.width * big.height * 4);
-    const small = await jobs.montage(id(), { latent: { seed: 11 }, space, basis: b, rows: [0, 1, 2, 3, 4], columns: 7, extent: 1e-3 }, quiet);
+    const small = await jobs.run('montage', id(), { latent: { seed: 11 }, space, basis: b, rows: [0, 1, 2, 3, 4], columns: 7, extent: 1e-3 }, quiet);
     expect(tf.memory().numTensors).toBe(before);
     let worst = 0;
     small.measured.forEach((row, r) => row.forEach((m, c) => {
@@ -153,7 +153,7 @@ describe(`explorer jobs on the default model (${defaultId})`, () => {
   it.runIf(styleDefault)('walks a curve of N = 10 pieces next to the straight line (style models)', async () => {
     const before = tf.memory().numTensors;
     const t0 = performance.now();
-    const walk = await jobs.curveWalk(id(), { latent: { seed: 11 }, index: 0, steps: 10, intensity: 2 }, quiet);
+    const walk = await jobs.run('curve', id(), { latent: { seed: 11 }, index: 0, steps: 10, intensity: 2 }, quiet);
     const ms = performance.now() - t0;
     expect(tf.memory().numTensors).toBe(before);
     expect(walk.curvePlane).toHaveLength(11);
@@ -166,7 +166,7 @@ describe(`explorer jobs on the default model (${defaultId})`, () => {
   it('sweeps homogeneity (and the Grassmann study) over a few samples', async () => {
     const before = tf.memory().numTensors;
     const t0 = performance.now();
-    const s = await jobs.sweep(id(), { seed: 0, count: 4, space: g.isStyleBased ? 'w' : 'z', distance: 'mse' }, quiet);
+    const s = await jobs.run('sweep', id(), { seed: 0, count: 4, space: g.isStyleBased ? 'w' : 'z', distance: 'mse' }, quiet);
     const ms = performance.now() - t0;
     expect(tf.memory().numTensors).toBe(before);
     expect(s.logCorrelations).toHaveLength(12);
@@ -184,7 +184,7 @@ describe(`explorer jobs on the default model (${defaultId})`, () => {
   it('cancels a running job, leaving no tensor behind', async () => {
     const before = tf.memory().numTensors;
     const jobId = id();
-    const job = jobs.basis(jobId, { latent: { seed: 1 }, space: g.isStyleBased ? 'w' : 'z', kind: 'average', distance: 'mse', k: 4, samples: 8 }, (p) => {
+    const job = jobs.run('basis', jobId, { latent: { seed: 1 }, space: g.isStyleBased ? 'w' : 'z', kind: 'average', distance: 'mse', k: 4, samples: 8 }, (p) => {
       if (p.done >= 1) jobs.cancel(jobId);
     });
     await expect(job).rejects.toThrow(/^Cancelled/);
@@ -201,14 +201,14 @@ describe.each(['shapes-dcgan', 'fashion-dcgan'].filter((m) => fs.existsSync(path
     try {
       const line: string[] = [];
       for (const kind of ['ganspace', 'sefa', 'metric'] as BasisKind[]) {
-        const b = await zJobs.basis(id(), { latent: { seed: 4 }, space: 'w', kind, distance: 'mse', k: 8 }, quiet);
+        const b = await zJobs.run('basis', id(), { latent: { seed: 4 }, space: 'w', kind, distance: 'mse', k: 8 }, quiet);
         expect(b).toMatchObject({ space: 'z', basisSpace: 'z', dim: zg.zDim });
         const rel = worstRel(b.rates, await (kind === 'metric' ? jvpQuadratic : exactQuadratic)(zg, b));
         line.push(`${kind} ${b.ms.toFixed(0)} ms (rates vs exact ${rel.toExponential(1)})`);
         expect(rel).toBeLessThan(1e-4);
       }
       console.log(`${modelId} bases in Z, k = 8: ${line.join('; ')}`);
-      await expect(zJobs.basis(id(), { latent: { seed: 4 }, space: 'z', kind: 'local', distance: 'mse', k: 8 }, quiet)).rejects.toThrow(/needs a style-based model/);
+      await expect(zJobs.run('basis', id(), { latent: { seed: 4 }, space: 'z', kind: 'local', distance: 'mse', k: 8 }, quiet)).rejects.toThrow(/needs a style-based model/);
       expect(tf.memory().numTensors).toBe(before);
     } finally {
       zJobs.dispose();

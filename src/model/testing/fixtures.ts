@@ -50,6 +50,21 @@ export function denseGenerator(opts: { zDim?: number; size?: number; channels?: 
   return tf.model({ inputs: z, outputs: x, name: 'generator' });
 }
 
+/**
+ * z → dense → 4×4 → tf.layers.upSampling2d → 8×8 image (linear output): a user's generator with a layer
+ * that has a gradient but no second-order gradient in TF.js (ResizeNearestNeighborGrad has none). It does
+ * not normalise z.
+ */
+export function upsamplingGenerator(opts: { zDim?: number; channels?: number } = {}): tf.LayersModel {
+  const { zDim = Z_DIM, channels = 3 } = opts;
+  const half = SIZE / 2;
+  const z = tf.input({ shape: [zDim], name: 'z' });
+  let x = tf.layers.dense({ units: half * half * channels, name: 'fc', kernelInitializer: tf.initializers.glorotNormal({ seed: 2 }) }).apply(z) as Sym;
+  x = tf.layers.reshape({ targetShape: [half, half, channels], name: 'to_grid' }).apply(x) as Sym;
+  x = tf.layers.upSampling2d({ size: [2, 2], name: 'up' }).apply(x) as Sym;
+  return tf.model({ inputs: z, outputs: x, name: 'generator' });
+}
+
 /** z → w through the custom layers (pixel norm, equalised dense, leaky ReLU). */
 export function styleMapping(zDim = Z_DIM, wDim = W_DIM): tf.LayersModel {
   const z = tf.input({ shape: [zDim], name: 'z' });
@@ -122,6 +137,14 @@ export async function styleModelFolder(input: 'w' | 'w+' = 'w+'): Promise<FileMa
   const files: FileMap = { 'manifest.json': JSON.stringify(manifest) };
   await addModel(files, 'mapping', styleMapping());
   await addModel(files, 'synthesis', styleSynthesis({ input }));
+  await addModel(files, 'discriminator', discriminator());
+  return files;
+}
+
+/** A z-space model folder whose generator upsamples with tf.layers.upSampling2d (no second-order gradient). */
+export async function upsamplingModelFolder(): Promise<FileMap> {
+  const files: FileMap = { 'manifest.json': JSON.stringify(manifestFor('z', { id: 'tiny-upsampling', name: 'Tiny upsampling model' })) };
+  await addModel(files, 'generator', upsamplingGenerator());
   await addModel(files, 'discriminator', discriminator());
   return files;
 }

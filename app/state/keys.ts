@@ -1,0 +1,42 @@
+/**
+ * Cache keys of the view: which frame, reference and basis the current state asks for, and which of the
+ * store's results are current. Pure functions of the state; a result is kept with the key it was computed
+ * for, and is shown only while that key is still the one asked for.
+ */
+import type { Basis, LatentSpace } from '../../src/engine/types';
+import type { AtlasState } from './store';
+
+/** The space the engine will actually use: z-space models have no W. */
+export function effectiveSpace(s: Pick<AtlasState, 'model' | 'space'>): LatentSpace {
+  return s.model && s.model.spaces.includes(s.space) ? s.space : 'z';
+}
+
+/** The key of the reference latent a basis belongs to: model, latent, space, truncation. */
+export function referenceKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'space' | 'truncation'>): string | null {
+  if (!s.model) return null;
+  return `${s.model.id}|${s.z ? 'z' : s.seed}|${effectiveSpace(s)}|${s.z ? 1 : s.truncation}`;
+}
+
+/** The key of the basis the controls ask for at the current reference. */
+export function basisKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k'>): string | null {
+  const ref = referenceKey(s);
+  return ref && `${ref}|${s.basisKind}|${s.distance}|${s.k}`;
+}
+
+/**
+ * The basis the sliders and panels may use: the one computed for the current reference and settings.
+ * A basis for an earlier reference is stale (its directions belong to another latent), so it is null
+ * while the new one is computed.
+ */
+export function currentBasis(s: Pick<AtlasState, 'results' | 'model' | 'seed' | 'z' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k'>): Basis | null {
+  const r = s.results.basis;
+  return r && r.key === basisKey(s) ? r.value : null;
+}
+
+/** The key of the frame the current state asks for (null while no model is loaded). */
+export function wantedFrameKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'space' | 'truncation' | 'results' | 'basisKind' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical'>): string | null {
+  if (!s.model) return null;
+  const basis = currentBasis(s);
+  const edit = basis && s.sliders.some((v) => v !== 0) ? `|${basis.kind}:${s.sliders.join(',')}|${s.layers}|${s.spherical ? 'sph' : 'lin'}` : '';
+  return `${referenceKey(s)}${edit}`;
+}

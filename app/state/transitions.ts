@@ -1,0 +1,115 @@
+/**
+ * Pure state transitions of the explorer and the requests it sends: each takes the state (and an input)
+ * and returns a store patch or a request, so the session only applies them and talks to the workers.
+ */
+import { sliderSteps } from '../../src/engine/edit';
+import type { BasisRequest, CurveWalkRequest, DistanceName, LatentEdit, LatentSpec, MontageRequest, SweepRequest } from '../../src/engine/types';
+import { DEFAULT_SLIDER_RANGE, MAX_DIRECTIONS } from '../../src/state/vocabulary';
+import { currentBasis, effectiveSpace, referenceKey } from './keys';
+import type { AtlasState } from './store';
+import { settingPatch } from './view';
+
+export interface MontageOptions { rows: number; columns: number; extent: number }
+
+/** A slider position held within the reach (a non-finite one is 0). */
+export function clampPosition(v: number, range: number): number {
+  return Number.isFinite(v) ? Math.max(-range, Math.min(range, v)) : 0;
+}
+
+/** Set slider positions by index (missing ones before them become 0), each clamped to the reach. */
+export function withSliders(s: Pick<AtlasState, 'sliders' | 'sliderRange'>, positions: Record<number, number>): Pick<AtlasState, 'sliders'> {
+  const sliders = [...s.sliders];
+  for (const [i, v] of Object.entries(positions)) {
+    const index = Number(i);
+    if (!Number.isInteger(index) || index < 0 || index >= MAX_DIRECTIONS) continue;
+    while (sliders.length <= index) sliders.push(0);
+    sliders[index] = clampPosition(v, s.sliderRange);
+  }
+  return { sliders };
+}
+
+/** A new reach; positions beyond it are pulled in. */
+export function withSliderRange(s: Pick<AtlasState, 'sliders'>, range: number): Pick<AtlasState, 'sliders' | 'sliderRange'> {
+  return { sliderRange: range, sliders: s.sliders.map((v) => clampPosition(v, range)) };
+}
+
+/** Each distance has its own units: the reach follows, and positions in the old units are dropped. */
+export function withDistance(distance: DistanceName): Partial<AtlasState> {
+  return { ...settingPatch('distance', distance), sliderRange: DEFAULT_SLIDER_RANGE[distance] };
+}
+
+/** The number of directions, as a whole number in [1, MAX_DIRECTIONS]. */
+export function withK(k: number): Partial<AtlasState> {
+  return settingPatch('k', Math.max(1, Math.min(MAX_DIRECTIONS, Math.round(Number.isFinite(k) ? k : 1))));
+}
+
+/** A new seed replaces a link's explicit latent. */
+export function withSeed(seed: number): Partial<AtlasState> {
+  return { ...settingPatch('seed', seed), z: null };
+}
+
+/** The latent the engine is asked for: the link's z, or the seed with its truncation. */
+export function latentOf(s: Pick<AtlasState, 'z' | 'seed' | 'truncation'>): LatentSpec {
+  return s.z ? { z: s.z } : s.truncation === 1 ? { seed: s.seed } : { seed: s.seed, truncation: s.truncation };
+}
+
+/** The slider edit of the current basis (undefined when no slider is moved or no current basis). */
+export function editOf(s: AtlasState): LatentEdit | undefined {
+  const basis = currentBasis(s);
+  if (!basis || !s.sliders.some((v) => v !== 0)) return undefined;
+  const n = Math.min(basis.directions.length, s.sliders.length);
+  const space = effectiveSpace(s);
+  return {
+    directions: basis.directions.slice(0, n),
+    steps: sliderSteps(basis.rates.slice(0, n), s.sliders.slice(0, n)),
+    ...(space === 'wplus' ? { layers: s.layers } : {}),
+    ...(space === 'z' && s.spherical ? { spherical: true } : {}),
+  };
+}
+
+/** The basis request of the current settings. */
+export function basisRequest(s: AtlasState): BasisRequest {
+  return { latent: latentOf(s), space: effectiveSpace(s), kind: s.basisKind, distance: s.distance, k: s.k, seed: 0 };
+}
+
+/** The montage for these options at the current view, and its key (null while there is no current basis). */
+export function montageJob(s: AtlasState, opts: MontageOptions): { key: string; request: MontageRequest } | null {
+  const basis = currentBasis(s);
+  const key = s.results.basis?.key;
+  if (!basis || !key) return null;
+  const n = Math.min(opts.rows, basis.directions.length);
+  const space = effectiveSpace(s);
+  return {
+    key: `${key}|${n}|${opts.columns}|${opts.extent}|${s.spherical}|${s.layers}`,
+    request: {
+      latent: latentOf(s),
+      space,
+      basis: { directions: basis.directions, rates: basis.rates, distance: basis.distance },
+      rows: Array.from({ length: n }, (_, i) => i),
+      columns: opts.columns,
+      extent: opts.extent,
+      ...(space === 'z' && s.spherical ? { spherical: true } : {}),
+      ...(space === 'wplus' ? { layers: s.layers } : {}),
+    },
+  };
+}
+
+/** A curve walk from the current reference, and its key. */
+export function curveJob(s: AtlasState, opts: { index: number; steps: number; intensity: number }): { key: string; request: CurveWalkRequest } | null {
+  const ref = referenceKey(s);
+  if (!ref) return null;
+  return {
+    key: `${ref}|${opts.index}|${opts.steps}|${opts.intensity}`,
+    request: { latent: latentOf(s), index: opts.index, steps: opts.steps, intensity: opts.intensity },
+  };
+}
+
+/** A sweep over `count` seeds from the current one, in the current space and distance, and its key. */
+export function sweepJob(s: AtlasState, opts: { count: number }): { key: string; request: SweepRequest } | null {
+  if (!s.model) return null;
+  const space = effectiveSpace(s);
+  return {
+    key: `${s.model.id}|${s.seed}|${opts.count}|${space}|${s.distance}`,
+    request: { seed: s.seed, count: opts.count, space, distance: s.distance },
+  };
+}

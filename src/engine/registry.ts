@@ -1,0 +1,95 @@
+/**
+ * The job registry: one row per kind of job the explorer runs in the job worker, with its request check,
+ * its compute function and the buffers its result hands over (transfers instead of copies). The job
+ * runner (jobs.ts), the worker (workers/jobs.worker.ts), the client (app/engine/jobsClient.ts) and the
+ * session dispatch through this table; the app imports only its types, so tfjs stays out of the UI bundle.
+ *
+ * Adding a kind: write its compute function `(g, req, ctx) => Promise<Result>` with its request and result
+ * types beside it, add one row here, and a panel that calls `session.runJob(kind, key, request)` and reads
+ * `results[kind]` from the store (docs/ARCHITECTURE.md, "Adding a job kind").
+ */
+import type { Generator } from '../model/generator';
+import { computeBasis } from './basis';
+import { computeCurveWalk } from './curveWalk';
+import type { JobContext } from './jobContext';
+import { computeMontage } from './montage';
+import { FD_FALLBACK, withDerivatives } from './secondOrder';
+import { computeSweep } from './sweep';
+import type { Basis, BasisRequest, BackendName, EngineInfo, JobProgress, LoadResult, MemoryInfo, ModelSource, SweepRequest } from './types';
+
+export interface JobSpec<Req, Res> {
+  /** The request, checked to be an object with the fields the kind cannot do without (one plain sentence otherwise); the compute function checks the values. */
+  check(req: unknown): Req;
+  run(g: Generator, req: Req, ctx: JobContext): Promise<Res>;
+  /** Buffers of the result to transfer to the caller rather than copy (they are unusable in the worker afterwards). */
+  transfer(result: Res): Transferable[];
+}
+
+const spec = <Req, Res>(s: JobSpec<Req, Res>): JobSpec<Req, Res> => s;
+
+/** A check that `req` is an object holding each of `fields`. */
+function fieldsOf<Req>(what: string, fields: readonly string[]): (req: unknown) => Req {
+  return (req) => {
+    if (!req || typeof req !== 'object' || Array.isArray(req)) throw new Error(`A ${what} request must be an object.`);
+    const missing = fields.filter((f) => (req as Record<string, unknown>)[f] === undefined);
+    if (missing.length) throw new Error(`A ${what} request needs ${missing.join(', ')}.`);
+    return req as Req;
+  };
+}
+
+const none = (): Transferable[] => [];
+
+/** A basis, taking derivatives exactly when the model allows it and by finite differences (with a warning) when not. */
+async function basisJob(g: Generator, req: BasisRequest, ctx: JobContext): Promise<Basis> {
+  const { result: b, fellBack } = await withDerivatives(g, req.derivatives, (derivatives) => computeBasis(g, { ...req, derivatives }, ctx));
+  return fellBack ? { ...b, warning: FD_FALLBACK, notes: [...b.notes, 'Derivatives by finite differences (fd).'] } : b;
+}
+
+export const JOB_REGISTRY = {
+  basis: spec({
+    check: fieldsOf<BasisRequest>('basis', ['latent', 'space', 'kind', 'distance', 'k']),
+    run: basisJob,
+    transfer: none,
+  }),
+  montage: spec({
+    check: fieldsOf('montage', ['latent', 'space', 'basis', 'rows', 'columns', 'extent']),
+    run: computeMontage,
+    transfer: (m) => [m.rgba.buffer],
+  }),
+  curve: spec({
+    check: fieldsOf('curve walk', ['latent', 'index', 'steps', 'intensity']),
+    run: computeCurveWalk,
+    transfer: (w) => [w.curveRgba.buffer, w.linearRgba.buffer],
+  }),
+  sweep: spec({
+    check: fieldsOf<SweepRequest>('sweep', ['seed', 'count', 'space', 'distance']),
+    run: async (g, req, ctx) => (await withDerivatives(g, req.derivatives, (derivatives) => computeSweep(g, { ...req, derivatives }, ctx))).result,
+    transfer: none,
+  }),
+};
+
+export type JobKind = keyof typeof JOB_REGISTRY;
+type Parts<K extends JobKind> = (typeof JOB_REGISTRY)[K] extends JobSpec<infer Req, infer Res> ? { req: Req; res: Res } : never;
+export type JobRequest<K extends JobKind> = Parts<K>['req'];
+export type JobResult<K extends JobKind> = Parts<K>['res'];
+
+export function isJobKind(kind: unknown): kind is JobKind {
+  return typeof kind === 'string' && Object.prototype.hasOwnProperty.call(JOB_REGISTRY, kind);
+}
+
+/** The registry's row for `kind`, or one plain sentence. */
+export function jobSpec<K extends JobKind>(kind: K): JobSpec<JobRequest<K>, JobResult<K>> {
+  if (!isJobKind(kind)) throw new Error(`Unknown job kind '${String(kind).slice(0, 40)}'.`);
+  return JOB_REGISTRY[kind] as unknown as JobSpec<JobRequest<K>, JobResult<K>>;
+}
+
+/** What the job worker exposes: heavy computations that report progress and can be cancelled. */
+export interface JobsApi {
+  start(opts: { modelsBaseUrl: string; backends?: BackendName[] }): Promise<EngineInfo>;
+  load(source: ModelSource): Promise<LoadResult>;
+  /** Run a job of the registry; `id` is the caller's (for cancel), progress arrives through a comlink proxy. */
+  run<K extends JobKind>(kind: K, id: number, req: JobRequest<K>, onProgress: (p: JobProgress) => void): Promise<JobResult<K>>;
+  /** Stop a running job: its promise rejects with a JobCancelled (recognised by name: isCancelled). */
+  cancel(id: number): void;
+  memory(): Promise<MemoryInfo>;
+}
