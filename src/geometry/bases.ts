@@ -23,7 +23,7 @@ import { orthonormalise } from '../linalg/orthonormalise';
 import type { Generator } from '../model/generator';
 import { Rng } from '../util/random';
 import { MetricAccumulator, type AverageMetric } from './averageMetric';
-import { checkpoint, report, type GeometryContext } from './context';
+import { checkpoint, report, type ComputeContext } from '../util/jobContext';
 import type { GlobalBasis } from './globalBases';
 import { ganspaceBasis, sefaBasis } from './globalBasesOfModel';
 import { localBasisOfGenerator } from './localBasis';
@@ -116,7 +116,7 @@ export function fixSigns(rows: Float64Array, k: number, n: number): void {
 }
 
 /** The basis of a view, with its rates (and, for metric and average, the spectrum): what a slider uses. */
-export async function computeBasisAt(g: Generator, view: BasisView, ctx?: GeometryContext, cache?: Map<string, unknown>): Promise<BasisDirections> {
+export async function computeBasisAt(g: Generator, view: BasisView, ctx?: ComputeContext, cache?: Map<string, unknown>): Promise<BasisDirections> {
   const found = await basisDirections(g, view, ctx, cache);
   const rates = found.rates ?? await ratesAt(g, found.reference, view.basisSpace, view.distance, found.directions, found.k, ctx, view.derivatives);
   return { ...found, rates };
@@ -126,7 +126,7 @@ export async function computeBasisAt(g: Generator, view: BasisView, ctx?: Geomet
  * The directions alone, for callers that measure them otherwise (factor scores, traversals): no JVP rates
  * (except the metric's own √λ) and no α samples. The directions are those of computeBasisAt.
  */
-export async function basisDirections(g: Generator, view: BasisView, ctx?: GeometryContext, cache?: Map<string, unknown>, opts: { spectrum?: boolean } = {}): Promise<Omit<BasisDirections, 'rates'> & { rates?: Float64Array }> {
+export async function basisDirections(g: Generator, view: BasisView, ctx?: ComputeContext, cache?: Map<string, unknown>, opts: { spectrum?: boolean } = {}): Promise<Omit<BasisDirections, 'rates'> & { rates?: Float64Array }> {
   const why = unsupported(g, view.kind, view.basisSpace);
   if (why) throw new Error(why);
   const reference = referenceOf(g, view.z, view.basisSpace);
@@ -139,7 +139,7 @@ export async function basisDirections(g: Generator, view: BasisView, ctx?: Geome
 
 type Found = Omit<BasisDirections, 'kind' | 'basisSpace' | 'reference' | 'n' | 'rates'> & { rates?: Float64Array };
 
-async function directionsOf(g: Generator, view: BasisView, reference: Float64Array, k: number, ctx: GeometryContext | undefined, cache: Map<string, unknown>, withSpectrum: boolean): Promise<Found> {
+async function directionsOf(g: Generator, view: BasisView, reference: Float64Array, k: number, ctx: ComputeContext | undefined, cache: Map<string, unknown>, withSpectrum: boolean): Promise<Found> {
   const { basisSpace, distance, seed } = view;
   const fd = view.derivatives === 'fd';
   const n = reference.length;
@@ -215,7 +215,7 @@ function globalOf(cache: Map<string, unknown>, key: string, compute: () => Globa
 }
 
 /** The averaged exact metric over `count` prior samples from `seed`, with progress and cancellation per sample. */
-export async function averageMetricOf(g: Generator, basisSpace: 'z' | 'w', distance: DistanceName, seed: number, count: number, ctx?: GeometryContext, derivatives: Derivatives = 'exact'): Promise<AverageMetric> {
+export async function averageMetricOf(g: Generator, basisSpace: 'z' | 'w', distance: DistanceName, seed: number, count: number, ctx?: ComputeContext, derivatives: Derivatives = 'exact'): Promise<AverageMetric> {
   const zs = g.samplePrior(seed, count);
   const acc = new MetricAccumulator();
   report(ctx, 'average', 0, count);

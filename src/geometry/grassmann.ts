@@ -17,7 +17,7 @@ import { orthonormalise } from '../linalg/orthonormalise';
 import { grassmannGeodesicDistance, grassmannProjectionDistance } from '../linalg/principalAngles';
 import type { Generator } from '../model/generator';
 import { Rng } from '../util/random';
-import { checkpoint, report, type GeometryContext } from './context';
+import { checkpoint, report, type ComputeContext } from '../util/jobContext';
 import { ganspaceBasis, sefaBasis } from './globalBasesOfModel';
 import { localBasisOfGenerator } from './localBasis';
 
@@ -87,7 +87,7 @@ function curve(name: GrassmannCurveName, pairs: [Float64Array, Float64Array][], 
   return { name, pairs: pairs.length, projection: stats(proj), geodesic: stats(geo) };
 }
 
-export async function grassmannStudy(g: Generator, o: GrassmannOptions, ctx?: GeometryContext): Promise<GrassmannStudy> {
+export async function grassmannStudy(g: Generator, o: GrassmannOptions, ctx?: ComputeContext): Promise<GrassmannStudy> {
   if (!g.isStyleBased) throw new Error('The Grassmann study compares Local Bases of a mapping network, and this model has none (it is a z-space generator).');
   const n = g.wDim!, r = Math.min(g.zDim, n);
   const ks = o.ks ?? Array.from({ length: r }, (_, i) => i + 1);

@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import { anchorDistance, type AnchoredDistance, type DistanceName } from '../distance';
 import type { Generator, LatentSpace } from '../model/generator';
 import { Rng } from '../util/random';
-import { checkpoint, report, type GeometryContext } from './context';
+import { checkpoint, report, type ComputeContext } from '../util/jobContext';
 import { jvp, jvpFD, type Linearisation } from './hvp';
 import { DEFAULT_REL_EPS, latentShape } from './metric';
 
@@ -92,7 +92,7 @@ export async function withLinearisation<T>(g: Generator, reference: ArrayLike<nu
 }
 
 /** √(vᵀHv) of the k rows of `directions` at `reference`, by JVPs, with progress 'rates' and cancellation. */
-export async function ratesAt(g: Generator, reference: ArrayLike<number>, space: 'z' | 'w', distance: DistanceName, directions: Float64Array, k: number, ctx?: GeometryContext, derivatives: Derivatives = 'exact'): Promise<Float64Array> {
+export async function ratesAt(g: Generator, reference: ArrayLike<number>, space: 'z' | 'w', distance: DistanceName, directions: Float64Array, k: number, ctx?: ComputeContext, derivatives: Derivatives = 'exact'): Promise<Float64Array> {
   return withLinearisation(g, reference, space, distance, async (lin) => {
     let done = 0;
     report(ctx, 'rates', 0, k);
@@ -108,7 +108,7 @@ export async function ratesAt(g: Generator, reference: ArrayLike<number>, space:
  * α(v) = vᵀHv/vᵀv for `count` Gaussian v (seeded), each measured through the network by a JVP at the
  * linearisation's point. Cost: `count` JVPs, i.e. count/n times an exact metric.
  */
-export async function measuredAlpha(lin: Linearisation, count: number, seed: number, ctx?: GeometryContext, derivatives: Derivatives = 'exact'): Promise<Float64Array> {
+export async function measuredAlpha(lin: Linearisation, count: number, seed: number, ctx?: ComputeContext, derivatives: Derivatives = 'exact'): Promise<Float64Array> {
   const n = lin.x0.size;
   const rng = new Rng(seed);
   const v = Float64Array.from({ length: count * n }, () => rng.normal());

@@ -40,3 +40,19 @@ export function quietContext(): JobContext {
   const signal = new AbortController().signal;
   return { signal, progress: () => undefined, checkpoint: () => Promise.resolve() };
 }
+
+/**
+ * What a long computation in geometry or linalg may be given: the same context, every part optional, so
+ * a job passes its JobContext as it is and the CLI can pass nothing.
+ */
+export type ComputeContext = Partial<JobContext>;
+
+/** The context's checkpoint, or at least its signal's check (between chunks of work). */
+export async function checkpoint(ctx: ComputeContext | undefined): Promise<void> {
+  if (ctx?.checkpoint) await ctx.checkpoint();
+  else ctx?.signal?.throwIfAborted();
+}
+
+export function report(ctx: ComputeContext | undefined, phase: string, done: number, total: number): void {
+  ctx?.progress?.(phase, done, total);
+}
