@@ -130,7 +130,7 @@ describe('atlas CLI', () => {
       for (const m of out.methods) {
         const b = JSON.parse(atlas('basis', '--model', 'shapes-style', '--seed', '100', '--kind', m.basis, '--space', 'w', '--k', '2').stdout);
         b.directions.forEach((v: number[], i: number) => {
-          const eps = 1e-3;
+          const eps = 3e-4;
           const read = tf.tidy(() => {
             const w = tf.tensor2d([b.w.map((x: number, j: number) => x + eps * v[j]), b.w.map((x: number, j: number) => x - eps * v[j])]);
             return (probe.predict(g.generate(w, 'w')) as tf.Tensor2D).arraySync();
@@ -140,7 +140,7 @@ describe('atlas CLI', () => {
           const total = s2.reduce((a, c) => a + c, 0);
           const share = m.directions[i].share as number[];
           share.forEach((x, f) => expect(Math.abs(x - s2[f] / total)).toBeLessThan(0.01));
-          // Tolerance 0.01 on shares: central differences (ε = 1e-3) in float32 through leaky-ReLU kinks vs exact JVPs.
+          // Tolerance 0.01 on shares: central differences (ε = 3e-4: with 1e-3 one share missed by 0.0103 on the retrained probe) in float32 through leaky-ReLU kinks vs exact JVPs.
           expect(Math.abs(m.directions[i].purity - Math.max(...s2) / total)).toBeLessThan(0.01);
         });
       }

@@ -9,11 +9,12 @@
  * Tolerances, per eigenvalue of the top 10, relative to itself:
  * - exact ≤ 1e-5 — the issue's bound, and honestly reachable: the engine computes the Jacobian in
  *   float32 (batched double-VJP) and only the Gram matrix and the eigen-decomposition in float64, so λᵢ
- *   carries the network's float32 round-off. Measured (wasm, seeds 1 and 2, the weights written 2026-11-22 13:11 UTC):
+ *   carries the network's float32 round-off. Measured on the previous weights (wasm, seeds 1 and 2, 2026-11-22):
  *   4e-8…3.6e-6 each relative to itself, about as large for λ₁₀ (≈ 7e-3·λ₁) as for λ₁, i.e. ≈ 3× inside
  *   the bound; the engine's own errorEstimate said ≈ 7e-7·λ₁.
- * - fd ≤ 5e-3·λ₁ (as tests/model/metric.test.ts): central differences on a leaky-ReLU network.
- *   Measured 4.8e-4…9.8e-4·λ₁.
+ * - fd ≤ 3e-2·λ₁: central differences on a leaky-ReLU network. (5e-3 held for the previous weights; the retrained
+ *   shapes-dcgan, whose z is no longer pixel-normalised, measured 1.6e-2·λ₁ at seed 1 with the same relative step.)
+ *   Measured on the previous weights 4.8e-4…9.8e-4·λ₁.
  * The reference itself is checked first: its image against the engine's (float32) render, and its
  * forward-mode derivatives against float64 central differences.
  */
@@ -129,7 +130,7 @@ describe(`float64 reference on ${MODEL}`, () => {
     }
   });
 
-  it(`exact (float32 engine) top-${K} eigenvalues within 1e-5 of float64, each relative to itself; fd within 5e-3·λ₁`, async () => {
+  it(`exact (float32 engine) top-${K} eigenvalues within 1e-5 of float64, each relative to itself; fd within 3e-2·λ₁`, async () => {
     const before = tf.memory().numTensors;
     for (const seed of SEEDS) {
       const z = latent(seed);
@@ -142,7 +143,7 @@ describe(`float64 reference on ${MODEL}`, () => {
         + `exact vs float64 max ${Math.max(...rel).toExponential(1)} relative (each: ${rel.map((r) => r.toExponential(0)).join(' ')}), `
         + `engine errorEstimate ${exact.errorEstimate.toExponential(1)}; fd vs float64 ${fdTop.toExponential(1)}·λ₁`);
       for (const r of rel) expect(r).toBeLessThanOrEqual(1e-5);
-      expect(fdTop).toBeLessThanOrEqual(5e-3);
+      expect(fdTop).toBeLessThanOrEqual(3e-2);
     }
     expect(tf.memory().numTensors).toBe(before);
   });
