@@ -1,5 +1,5 @@
 /**
- * A float64 reference for z-space DCGAN generators (scripts/train/architectures.ts buildDcganGenerator):
+ * A float64 reference for z-space DCGAN generators (training/atlas_train/nets.py dcgan_generator):
  * a plain-JS interpreter of a saved TF.js layers model (model.json + weight shards) that computes G(z)
  * and, by forward-mode differentiation, directional derivatives J·v — all in float64, with no tfjs, so
  * that the float32 engine's geometry can be checked against it.
