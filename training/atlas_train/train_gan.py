@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import glob
+import json
 import os
 import time
 
@@ -115,7 +116,6 @@ def export(r: dict, gid: str, G: Generator, D, state: dict, motion: dict) -> Non
     # The final quality figure on fresh samples is measured by scripts/docs-models.ts and written there.
     old = os.path.join(out_dir, "manifest.json")
     if os.path.exists(old):
-        import json
         with open(old) as f:
             prev = json.load(f).get("training", {})
         if prev.get("steps") == state["bestStep"] and "probeFrechetDistance" in prev:
