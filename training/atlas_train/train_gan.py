@@ -74,6 +74,14 @@ def evaluate(G: Generator, probe, real_stats, r: dict, gen: torch.Generator) -> 
     return out
 
 
+def build(r: dict):
+    """G and D of a recipe at their initial weights (a function of the seed and the layer names), and a copy
+    of G's initial weights to report how far training moves them."""
+    G = Generator(r)
+    D = nets.discriminator(r["size"], r["channels"], r["d_width"], r["seed"] + 1000)
+    return G, D, {k: v.detach().clone() for k, v in G.named_parameters()}
+
+
 def weight_motion(G: Generator, start: dict) -> dict:
     """Relative Frobenius change of every kernel from its initial value: how far each network learned."""
     out = {}
@@ -118,8 +126,8 @@ def export(r: dict, gid: str, G: Generator, D, state: dict, motion: dict) -> Non
     if os.path.exists(old):
         with open(old) as f:
             prev = json.load(f).get("training", {})
-        if prev.get("steps") == state["bestStep"] and "probeFrechetDistance" in prev:
-            manifest["training"]["probeFrechetDistance"] = prev["probeFrechetDistance"]
+        if prev.get("steps") == state["bestStep"]:
+            manifest["training"].update({k: prev[k] for k in ("probeFrechetDistance", "quality") if k in prev})
     write_json(old, manifest)
     untrained = os.path.join(CHECKPOINTS_DIR, gid, "untrained")
     if os.path.isdir(untrained):
@@ -144,8 +152,7 @@ def export_best(gid: str, step: int = 0) -> None:
     if chosen is None:
         raise SystemExit(f"{gid}: step {step} is not among the kept checkpoints {sorted(kept)}")
     best = torch.load(os.path.join(ckdir, f"best-{chosen['step']}.pt"))
-    G, D = Generator(r), nets.discriminator(r["size"], r["channels"], r["d_width"], r["seed"] + 1000)
-    start = {k: v.detach().clone() for k, v in G.named_parameters()}
+    G, D, start = build(r)
     G.load_state_dict(best["G_ema"]); D.load_state_dict(best["D"])
     export(r, gid, G, D, {**state, "bestStep": chosen["step"]}, weight_motion(G, start))
     print(f"[{gid}] exported kept checkpoint of step {chosen['step']} (FD {chosen['fd']:.2f})", flush=True)
@@ -175,13 +182,10 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int) -> None
             scorer["real"] = quality.gaussian(quality.probe_outputs(scorer["probe"], held.batch(np.arange(EVAL_COUNT)))[0])
         return scorer
 
-    G = Generator(r)
-    D = nets.discriminator(r["size"], r["channels"], r["d_width"], r["seed"] + 1000)
+    G, D, start_weights = build(r)
     G_ema = copy.deepcopy(G).eval()
     for p in G_ema.parameters():
         p.requires_grad_(False)
-    # Initial weights are a function of (seed, layer name): kept here to report how far training moved them.
-    start_weights = {k: v.detach().clone() for k, v in G.named_parameters()}
     g_opt = torch.optim.Adam(G.parameters(), lr=r["lr"], betas=(0.0, 0.99), eps=1e-8)
     d_opt = torch.optim.Adam(D.parameters(), lr=r["lr"], betas=(0.0, 0.99), eps=1e-8)
     gen = torch.Generator().manual_seed(r["seed"])
