@@ -44,6 +44,8 @@ export interface Generator {
    * layers that had no forward rule and how their derivatives were computed instead.
    */
   pushForward?(latent: tf.Tensor, directions: tf.Tensor, space: LatentSpace): { image: Dual; fallbacks: ForwardFallback[] };
+  /** Forward mode of mapZ (style models): w and its tangents for a z dual of batch 1. A view that replaces mapZ replaces this too. */
+  mapZForward?(z: Dual): { w: Dual; fallbacks: ForwardFallback[] };
   /** Forward mode through the discriminator's feature layers (fine to coarse), for an image dual of batch 1. */
   discriminatorFeaturesForward?(image: Dual): { features: Dual[]; fallbacks: ForwardFallback[] };
   /** Discriminator logit per image [B] (if the model ships a discriminator). */

@@ -149,6 +149,14 @@ export class LayersGenerator implements Generator {
     });
   }
 
+  mapZForward(z: Dual): { w: Dual; fallbacks: ForwardFallback[] } {
+    this.assertUsable();
+    const mapping = this.parts.mapping;
+    if (!mapping) throw new Error(`Model '${this.manifest.id}' has no mapping network, so it has no W space.`);
+    const pass = pushForward(mapping, [z]);
+    return { w: pass.outputs[0], fallbacks: pass.fallbacks };
+  }
+
   pushForward(latent: tf.Tensor, directions: tf.Tensor, space: LatentSpace = 'z'): { image: Dual; fallbacks: ForwardFallback[] } {
     this.assertUsable();
     const input: Dual = { primal: latent, tangent: directions };
@@ -164,8 +172,10 @@ export class LayersGenerator implements Generator {
       let w = input;
       if (space === 'z') {
         this.expectShape(latent, [1, this.zDim], 'z');
-        const mapped = pushForward(this.parts.mapping!, [input]);
-        w = mapped.outputs[0];
+        // Through this.mapZForward, not the mapping network directly: a view of the generator (truncation)
+        // replaces mapZ and mapZForward together.
+        const mapped = this.mapZForward(input);
+        w = mapped.w;
         fallbacks.push(...mapped.fallbacks);
       }
       this.expectShape(w.primal, [1, this.wDim!], 'w');
