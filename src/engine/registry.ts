@@ -12,10 +12,11 @@ import type { Generator } from '../model/generator';
 import { computeBasis } from './basis';
 import { computeCurveWalk } from './curveWalk';
 import type { JobContext } from './jobContext';
+import { computeAscent, computeLikelihood } from './likelihood';
 import { computeMontage } from './montage';
 import { FD_FALLBACK, withDerivatives } from './secondOrder';
 import { computeSweep } from './sweep';
-import type { Basis, BasisRequest, BackendName, EngineInfo, JobProgress, LoadResult, MemoryInfo, ModelSource, SweepRequest } from './types';
+import type { AscentRequest, Basis, BasisRequest, BackendName, LikelihoodRequest, EngineInfo, JobProgress, LoadResult, MemoryInfo, ModelSource, SweepRequest } from './types';
 
 export interface JobSpec<Req, Res> {
   /** The request, checked to be an object with the fields the kind cannot do without (one plain sentence otherwise); the compute function checks the values. */
@@ -60,6 +61,16 @@ export const JOB_REGISTRY = {
     check: fieldsOf('curve walk', ['latent', 'index', 'steps', 'intensity']),
     run: computeCurveWalk,
     transfer: (w) => [w.curveRgba.buffer, w.linearRgba.buffer],
+  }),
+  likelihood: spec({
+    check: fieldsOf<LikelihoodRequest>('likelihood', ['latent']),
+    run: computeLikelihood,
+    transfer: none,
+  }),
+  ascent: spec({
+    check: fieldsOf<AscentRequest>('ascent', ['latent', 'steps', 'lr', 'every']),
+    run: computeAscent,
+    transfer: (a) => [a.framesRgba.buffer],
   }),
   sweep: spec({
     check: fieldsOf<SweepRequest>('sweep', ['seed', 'count', 'space', 'distance']),

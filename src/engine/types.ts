@@ -293,4 +293,67 @@ export interface Sweep {
   ms: number;
 }
 
+// ── Implicit likelihood (Ramesh & LeCun; src/methods/likelihood.ts) ──────────────────────────────────
+
+/** ln Q at the current latent, exact and by Algorithm 1 (defaults: the paper's (m, p, t, g) and ε = 1e-4). */
+export interface LikelihoodRequest {
+  latent: LatentSpec;
+  eps?: number;
+  degree?: number;
+  probes?: number;
+  power?: number;
+  margin?: number;
+}
+
+export interface Likelihood {
+  n: number;
+  eps: number;
+  logPrior: number;
+  logdetExact: number;
+  logdetEstimate: number;
+  logdetStdError: number;
+  logLikelihood: number;
+  logLikelihoodEstimate: number;
+  /** ln ℓ̂ − ln ℓ, the paper's relative error. */
+  relativeError: number;
+  /** Exact metric eigenvalues, descending. */
+  eigenvalues: number[];
+  settings: { degree: number; probes: number; power: number; margin: number; eps: number; seed: number };
+  interval: [number, number];
+  polynomialError: number;
+  ms: number;
+}
+
+/** Likelihood ascent from the current latent (exact gradient, Adam). */
+export interface AscentRequest {
+  latent: LatentSpec;
+  steps: number;
+  lr: number;
+  eps?: number;
+  /** Render a frame every this many steps (and the last). */
+  every: number;
+}
+
+export interface AscentStepSummary {
+  step: number;
+  logLikelihood: number;
+  logPrior: number;
+  logdet: number;
+  lambdaMin: number;
+  lambdaMax: number;
+  norm: number;
+}
+
+export interface Ascent {
+  steps: AscentStepSummary[];
+  width: number;
+  height: number;
+  /** The steps of the rendered frames, and their RGBA, frame after frame. */
+  frameSteps: number[];
+  framesRgba: Uint8ClampedArray;
+  /** The final z, to carry on from. */
+  z: number[];
+  ms: number;
+}
+
 // What the job worker exposes (JobsApi) lives with the job registry: src/engine/registry.ts.

@@ -226,7 +226,7 @@ export interface AscentResult {
  * Likelihood ascent (the paper's §4, Fig. 4): Adam on z maximising ln Q with the exact gradient. The
  * paper's finding to check: the images become aberrant while ln Q rises and M grows ill-conditioned.
  */
-export async function likelihoodAscent(g: Generator, z0: ArrayLike<number>, opts: AscentOptions = DEFAULT_ASCENT, ctx?: ComputeContext): Promise<AscentResult> {
+export async function likelihoodAscent(g: Generator, z0: ArrayLike<number>, opts: AscentOptions = DEFAULT_ASCENT, ctx?: ComputeContext & { onStep?: (trajectory: AscentStep[]) => void }): Promise<AscentResult> {
   if (!(Number.isInteger(opts.steps) && opts.steps >= 1 && opts.steps <= 5000)) throw new Error(`The ascent takes 1 to 5000 steps, got ${opts.steps}.`);
   if (!(opts.lr > 0 && opts.lr <= 1)) throw new Error(`The step size must be in (0, 1], got ${opts.lr}.`);
   if (!(Number.isInteger(opts.every) && opts.every >= 1)) throw new Error(`Frames are kept every whole number ≥ 1 of steps, got ${opts.every}.`);
@@ -246,6 +246,7 @@ export async function likelihoodAscent(g: Generator, z0: ArrayLike<number>, opts
     });
     if (k % opts.every === 0 || k === opts.steps) frames.push({ step: k, z: Float64Array.from(z) });
     report(ctx, 'ascent', k, opts.steps);
+    ctx?.onStep?.(steps);
     if (k === opts.steps) break;
     // Adam, ascending.
     for (let i = 0; i < n; i++) {

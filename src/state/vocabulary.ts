@@ -59,3 +59,5 @@ export const MAX_INTENSITY = 1e3;
 /** Atlas sweep: latents per sweep (count² metric pairs). */
 export const MIN_SWEEP_COUNT = 2;
 export const MAX_SWEEP_COUNT = 64;
+/** Likelihood ascent: most steps per run. */
+export const MAX_ASCENT_STEPS = 2000;
