@@ -66,6 +66,8 @@ export interface ModelSummary {
   /** Where it came from, e.g. "bundled model shapes-style" or the URL. */
   source: string;
   zDim: number;
+  /** The prior of z (the likelihood needs its density: none for 'sphere'). */
+  prior: 'normal' | 'uniform' | 'sphere';
   wDim?: number;
   styleLayers?: number;
   isStyleBased: boolean;
