@@ -5,7 +5,7 @@
  * λmax curves drawn as the job streams them. All numbers come from the job worker (src/engine/likelihood.ts).
  */
 import * as d3 from 'd3';
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { Ascent, AscentStepSummary, Likelihood } from '../../src/engine/types';
 import { MAX_ASCENT_STEPS } from '../../src/state/vocabulary';
 import { isRunning, resultOf } from '../state/jobs';
@@ -13,6 +13,7 @@ import { ascentJob, likelihoodJob } from '../state/transitions';
 import { Axis, MARGIN, fmt, inner } from '../plots/Axis';
 import { useAtlas, useSession } from '../context';
 import { JobStatus } from './JobStatus';
+import { RgbaFrame } from './RgbaFrame';
 
 const EPS_CHOICES = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6];
 
@@ -142,25 +143,10 @@ function SpectrumRangePlot({ steps }: { steps: AscentStepSummary[] }) {
 function FrameStrip({ ascent }: { ascent: Ascent }) {
   return (
     <div className="frame-strip" aria-label="Images along the ascent">
-      {ascent.frameSteps.map((step, i) => <Frame key={step} ascent={ascent} index={i} step={step} />)}
+      {ascent.frameSteps.map((step, i) => (
+        <RgbaFrame key={step} rgba={ascent.framesRgba} width={ascent.width} height={ascent.height} index={i}
+          label={`ascent step ${step}`} caption={`step ${step}, ln Q ${fmt(ascent.steps[step]?.logLikelihood ?? NaN)}`} />
+      ))}
     </div>
-  );
-}
-
-function Frame({ ascent, index, step }: { ascent: Ascent; index: number; step: number }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  const { width, height, framesRgba } = ascent;
-  useEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
-    const per = width * height * 4;
-    ctx.putImageData(new ImageData(framesRgba.slice(index * per, (index + 1) * per) as Uint8ClampedArray<ArrayBuffer>, width, height), 0, 0);
-  }, [framesRgba, width, height, index]);
-  const s = ascent.steps[step];
-  return (
-    <figure className="curve-figure">
-      <canvas ref={ref} width={width} height={height} className="curve-canvas" role="img" aria-label={`ascent step ${step}`} />
-      <figcaption>step {step}{s ? `, ln Q ${fmt(s.logLikelihood)}` : ''}</figcaption>
-    </figure>
   );
 }

@@ -3,6 +3,7 @@
  * plain, structured-cloneable data, because these values cross the worker boundary (comlink).
  */
 import type { BasisKind, DistanceName, LatentSpace, LayerRangeName } from '../state/vocabulary';
+import type { AscentStep, EstimatorSettings } from '../methods/likelihood';
 
 export type { BasisKind, DistanceName, LatentSpace, LayerRangeName };
 export { BASIS_KINDS } from '../state/vocabulary';
@@ -320,7 +321,7 @@ export interface Likelihood {
   relativeError: number;
   /** Exact metric eigenvalues, descending. */
   eigenvalues: number[];
-  settings: { degree: number; probes: number; power: number; margin: number; eps: number; seed: number };
+  settings: EstimatorSettings;
   interval: [number, number];
   polynomialError: number;
   ms: number;
@@ -336,15 +337,8 @@ export interface AscentRequest {
   every: number;
 }
 
-export interface AscentStepSummary {
-  step: number;
-  logLikelihood: number;
-  logPrior: number;
-  logdet: number;
-  lambdaMin: number;
-  lambdaMax: number;
-  norm: number;
-}
+/** One step of the ascent (src/methods/likelihood.ts AscentStep): ln Q, ln p, ln det, λmin, λmax, ‖z‖. */
+export type AscentStepSummary = AscentStep;
 
 export interface Ascent {
   steps: AscentStepSummary[];
