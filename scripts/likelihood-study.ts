@@ -2,7 +2,8 @@
  * `npm run likelihood-study` — Ramesh & LeCun (paper 002) on the bundled models, written to
  * docs/likelihood.md (+ .json, docs/img/likelihood-*.png):
  * 1. Algorithm 1 against the exact floored log-determinant: per model and seed, at the paper's defaults
- *    (m, p, t, g) = (10, 20, 20, 1.2) and for a grid of ε, degree and probes (the trade-off table).
+ *    (m, p, t, g) = (10, 20, 20, 1.2) for ε ∈ {1e-2, 1e-3, 1e-4}, and at ε = 1e-3 over degree and probes
+ *    (the trade-off table).
  * 2. Likelihood ascent (§4, Fig. 4): ln Q, λmin, λmax at the start and the end, the images, and what the
  *    model's probe reads in them (class, confidence) — the paper's finding is that high-likelihood images
  *    are aberrant.
@@ -26,7 +27,9 @@ const QUICK = process.argv.includes('--quick');
 const OUT = QUICK ? path.join(ROOT, 'scratch', 'likelihood-quick') : path.join(ROOT, 'docs');
 const SEEDS = QUICK ? [1] : [1, 2, 3];
 const EPSILONS = [1e-2, 1e-3, 1e-4];
+/** The trade-off grid, at TRADE_OFF_EPS only (each heavy setting costs up to 40 block products of 100 probes). */
 const GRID: Partial<EstimatorSettings>[] = [{}, { probes: 100 }, { degree: 20 }, { degree: 40 }, { degree: 40, probes: 100 }];
+const TRADE_OFF_EPS = 1e-3;
 const ASCENT = { steps: QUICK ? 20 : 150, lr: 0.05, eps: 1e-4, every: QUICK ? 5 : 30 };
 const VEFF_SAMPLES = QUICK ? 3 : 12;
 const t0 = performance.now();
@@ -49,7 +52,7 @@ async function main() {
       const z = g.samplePrior(seed, 1);
       const exact = await likelihoodExact(g, z, 1e-12);
       for (const eps of EPSILONS) {
-        for (const over of GRID) {
+        for (const over of eps === TRADE_OFF_EPS ? GRID : [{}]) {
           const settings = { ...DEFAULT_ESTIMATOR, ...over, eps };
           const est = await estimateLogdet(g, z, settings);
           const ex = flooredLogdet(exact.eigenvalues, eps);
@@ -122,6 +125,14 @@ function text(estimator: EstimatorRow[], ascents: Record<string, unknown>[], vef
     'The paper reports its estimator\'s "relative error" as ln ℓ̂ − ln ℓ = −½ (ln det̂ − ln det) and says it "typically stays',
     'below 5 %" on its 2-d toy densities (Fig. 2), i.e. |Δ ln Q| ≲ 0.05 nats there. For GAN latents (n = 128–512) it reports no',
     'error at all. Ours: mean over seeds of |Δ ln Q| in nats, and |Δ ln det| as a % of |ln det| (the 30 % bar of our issue).',
+    '',
+    'Read the column "eigenvalues below ε" first. Algorithm 1 takes ε as a lower bound of the spectrum (its Chebyshev interval is',
+    '[ε, g·λ̂max]); on our generators most eigenvalues lie far below any useful ε (the metric is strongly anisotropic: Wang & Ponce\'s',
+    'finding), so the polynomial is evaluated outside its interval for them, where it is not ln max(λ, ε) and where a higher degree',
+    'extrapolates worse, not better. That is why raising the degree can *increase* the error here, while more probes only shrink',
+    'the probe noise. The estimator is accurate when the spectrum really lies in [ε, ν] (src/methods/likelihood.test.ts and',
+    'src/linalg/chebyshev.test.ts: within 3 SE + the polynomial bound), which on these models means ε below λmin, i.e. an interval',
+    'of 8–15 decades that no low degree covers.',
     '',
     `| model | ε | eigenvalues below ε (of n) | settings (m, p, t, g) | exact ln det | |Δ ln Q| (nats) | |Δ ln det| / |ln det| | probe SE of ln det |`,
     '|---|---|---|---|---|---|---|---|',
