@@ -263,6 +263,8 @@ function report(r: Results): string {
     push('Frames along the first direction of each basis at one position (the caption under each montage says how far each row moves).', '');
     for (const m of r.montages) push(`![traversals of ${m.id}: ${m.rows.join(', ')}](${imgRef(`traverse-${m.id}`)})`, '');
   }
+  push('## 7. Implicit likelihood (Ramesh & LeCun)', '',
+    'Its own study, [likelihood.md](likelihood.md) (`npm run likelihood-study`): Algorithm 1 against the exact floored log-determinant over ε, degree and probes; likelihood ascent with the probe reading its images; the effective dimension v_eff(τ).', '');
   push('## Reproduce', '', '```', 'npm run findings', 'npm run atlas -- spectrum --model shapes-style --space w --samples 16', 'npm run atlas -- grassmann --model shapes-style --samples 100', 'npm run atlas -- score --model shapes-style --seeds 8 --top 5', 'npm run atlas -- traverse --model shapes-style --seed 101 --basis local --range 2 --curve 4 --png out.png', '```', '');
   return out.join('\n');
 }
