@@ -1,6 +1,7 @@
 /**
  * The Likelihood panel on the default model: ln Q computes with the exact and the estimated log-determinant
- * side by side, the ascent streams its curves, can be cancelled without an error, then runs to its frames.
+ * side by side, the ascent streams its curves, can be cancelled without an error, then runs to its frames;
+ * the effective dimension plots v_eff(τ).
  */
 import { expect, it } from 'vitest';
 import { screenshot, type Launched } from './browser';
@@ -43,3 +44,14 @@ it('the ascent can be cancelled, then runs to its frames with ln Q rising', asyn
   await b.page.locator('.frame-strip').scrollIntoViewIfNeeded();
   await screenshot(b.page, 'likelihood-ascent');
 });
+
+it('the effective dimension of the model: v_eff(τ) from n down', async () => {
+  await b.page.fill('.likelihood-panel input[type=number] >> nth=4', '2');
+  await b.page.click('text="Effective dimension"');
+  const plot = b.page.locator('[data-testid=veff]');
+  await plot.waitFor({ timeout: 180_000 });
+  expect(await plot.textContent()).toMatch(/v_eff\(1\) = [\d.]+ of \d+/);
+  await plot.scrollIntoViewIfNeeded();
+  await screenshot(b.page, 'likelihood-veff');
+});
+

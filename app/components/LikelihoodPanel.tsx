@@ -6,10 +6,10 @@
  */
 import * as d3 from 'd3';
 import { useState } from 'react';
-import type { Ascent, AscentStepSummary, Likelihood } from '../../src/engine/types';
-import { MAX_ASCENT_STEPS } from '../../src/state/vocabulary';
+import type { Ascent, AscentStepSummary, Likelihood, Veff } from '../../src/engine/types';
+import { MAX_ASCENT_STEPS, MAX_VEFF_SAMPLES } from '../../src/state/vocabulary';
 import { isRunning, resultOf } from '../state/jobs';
-import { ascentJob, likelihoodJob } from '../state/transitions';
+import { ascentJob, likelihoodJob, veffJob } from '../state/transitions';
 import { Axis, MARGIN, fmt, inner } from '../plots/Axis';
 import { useAtlas, useSession } from '../context';
 import { JobStatus } from './JobStatus';
@@ -30,11 +30,15 @@ export function LikelihoodPanel() {
   const [probes, setProbes] = useState(20);
   const [steps, setSteps] = useState(100);
   const [lr, setLr] = useState(0.05);
+  const [samples, setSamples] = useState(12);
+  const veff = useAtlas((s) => resultOf(s, 'veff'));
+  const measuring = useAtlas((s) => isRunning(s, 'veff'));
   if (prior === 'sphere') {
     return <div className="panel-body"><p className="hint">The likelihood needs a density of z on Rⁿ; this model samples z on a sphere, which has none.</p></div>;
   }
   const compute = () => { const j = likelihoodJob(session.store.getState(), { eps, degree, probes }); if (j) void session.runJob('likelihood', j.key, j.request); };
   const ascend = () => { const j = ascentJob(session.store.getState(), { steps, lr, eps }); if (j) void session.runJob('ascent', j.key, j.request); };
+  const measure = () => { const j = veffJob(session.store.getState(), { samples }); if (j) void session.runJob('veff', j.key, j.request); };
   const trajectory = live?.steps ?? ascent?.steps ?? null;
   return (
     <div className="panel-body likelihood-panel">
@@ -74,6 +78,14 @@ export function LikelihoodPanel() {
         </div>
       )}
       {ascent && !live && <FrameStrip ascent={ascent} />}
+      <div className="controls-row">
+        <label className="field-inline">v_eff samples
+          <input className="number-input" type="number" min={1} max={MAX_VEFF_SAMPLES} value={samples} onChange={(e) => setSamples(Math.max(1, Math.min(MAX_VEFF_SAMPLES, Number(e.target.value) || 12)))} />
+        </label>
+        <button type="button" className="button" disabled={measuring} onClick={measure}>Effective dimension</button>
+        <JobStatus kind="veff" label="v_eff" onRetry={measure} />
+      </div>
+      {veff && <VeffPlot v={veff} />}
     </div>
   );
 }
@@ -137,6 +149,29 @@ function SpectrumRangePlot({ steps }: { steps: AscentStepSummary[] }) {
         <Axis scale={y} orient="left" ticks={4} format=".0e" label="eigenvalue" labelOffset={50} />
       </g>
     </svg>
+  );
+}
+
+/** v_eff(τ): how many eigen-directions change the image more than τ times a random direction of the same step. */
+function VeffPlot({ v }: { v: Veff }) {
+  const W = 360, H = 220;
+  const { w, h } = inner(W, H);
+  const x = d3.scaleLinear().domain([0, v.taus[v.taus.length - 1]]).range([0, w]);
+  const y = d3.scaleLinear().domain([0, v.zDim]).range([h, 0]);
+  const path = d3.line<number>().x((_, i) => x(v.taus[i])).y((d) => y(d))(v.veff) ?? '';
+  const at1 = v.veff[v.taus.findIndex((t) => Math.abs(t - 1) < 1e-9)];
+  return (
+    <figure className="veff" data-testid="veff">
+      <svg width={W} height={H} className="plot" role="img" aria-label="Effective dimension v_eff against the threshold τ">
+        <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
+          <path className="line-primary" d={path} />
+          <text className="legend" x={w} y={-1} textAnchor="end">v_eff(1) = {fmt(at1)} of {v.zDim}</text>
+          <Axis scale={x} orient="bottom" y={h} ticks={4} label="τ (relative to a random direction)" />
+          <Axis scale={y} orient="left" ticks={4} label="v_eff" labelOffset={40} />
+        </g>
+      </svg>
+      <figcaption className="hint">Over {v.samples} prior samples, step α = {v.alpha} (Ramesh &amp; LeCun §5; unit random directions).</figcaption>
+    </figure>
   );
 }
 

@@ -3,7 +3,7 @@
  * and returns a store patch or a request, so the session only applies them and talks to the workers.
  */
 import { sliderSteps } from '../../src/engine/edit';
-import type { AscentRequest, BasisRequest, CurveWalkRequest, DistanceName, LatentEdit, LatentSpec, LikelihoodRequest, MontageRequest, SweepRequest } from '../../src/engine/types';
+import type { AscentRequest, VeffRequest, BasisRequest, CurveWalkRequest, DistanceName, LatentEdit, LatentSpec, LikelihoodRequest, MontageRequest, SweepRequest } from '../../src/engine/types';
 import { DEFAULT_SLIDER_RANGE, MAX_DIRECTIONS } from '../../src/state/vocabulary';
 import { currentBasis, effectiveSpace, referenceKey } from './keys';
 import type { AtlasState } from './store';
@@ -130,4 +130,10 @@ export function ascentJob(s: AtlasState, opts: { steps: number; lr: number; eps:
   if (!ref) return null;
   const every = Math.max(1, Math.round(opts.steps / 8));
   return { key: `${ref}|${opts.steps}|${opts.lr}|${opts.eps}`, request: { latent: latentOf(s), steps: opts.steps, lr: opts.lr, eps: opts.eps, every } };
+}
+
+/** v_eff over `samples` prior samples from the current seed, and its key (a property of the model, not of the image). */
+export function veffJob(s: AtlasState, opts: { samples: number }): { key: string; request: VeffRequest } | null {
+  if (!s.model) return null;
+  return { key: `${s.model.id}|${s.seed}|${opts.samples}`, request: { seed: s.seed, samples: opts.samples } };
 }

@@ -1,16 +1,17 @@
 /**
  * The likelihood jobs (orchestration; the math is src/methods/likelihood.ts): ln Q at a latent with the
- * estimator beside the exact value, and likelihood ascent with its trajectory streamed as it runs and its
- * frames rendered here (the UI never runs the generator).
+ * estimator beside the exact value, likelihood ascent with its trajectory streamed as it runs and its
+ * frames rendered here (the UI never runs the generator), and the model's effective dimension v_eff(τ).
  */
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_ASCENT, DEFAULT_ESTIMATOR, likelihoodAscent, likelihoodAt } from '../methods/likelihood';
+import { DEFAULT_ASCENT, DEFAULT_ESTIMATOR, effectiveDimension, likelihoodAscent, likelihoodAt } from '../methods/likelihood';
 import type { Generator } from '../model/generator';
 import { MAX_ASCENT_STEPS } from '../state/vocabulary';
 import type { JobContext } from './jobContext';
 import { zOf } from './latent';
 import { checkInt, checkPositive } from './requests';
-import type { Ascent, AscentRequest, Likelihood, LikelihoodRequest } from './types';
+import type { Ascent, AscentRequest, Likelihood, LikelihoodRequest, Veff, VeffRequest } from './types';
+import { MAX_VEFF_SAMPLES } from '../state/vocabulary';
 
 const FRAME_BATCH = 8;
 
@@ -66,4 +67,14 @@ export async function computeAscent(g: Generator, req: AscentRequest, ctx: JobCo
     }
   }
   return { steps: r.steps, width, height, frameSteps: r.frames.map((f) => f.step), framesRgba, z: Array.from(r.z), ms: performance.now() - t0 };
+}
+
+export async function computeVeff(g: Generator, req: VeffRequest, ctx: JobContext): Promise<Veff> {
+  const t0 = performance.now();
+  if (!req || typeof req !== 'object') throw new Error('A v_eff request must be an object.');
+  const samples = checkInt(req.samples, 1, MAX_VEFF_SAMPLES, 'The number of samples');
+  const seed = checkInt(req.seed, 0, 0xffffffff, 'The seed');
+  const alpha = req.alpha === undefined ? 0.6 : checkPositive(req.alpha, 100, 'The step α');
+  const r = await effectiveDimension(g, { samples, alpha, seed }, ctx);
+  return { taus: r.taus, veff: r.veff, alpha: r.alpha, samples: r.samples, zDim: g.zDim, ms: performance.now() - t0 };
 }

@@ -352,4 +352,21 @@ export interface Ascent {
   ms: number;
 }
 
+/** Effective dimension v_eff(τ) of the model over prior samples (Ramesh & LeCun §5). */
+export interface VeffRequest {
+  /** Prior samples seed, seed+1, … */
+  seed: number;
+  samples: number;
+  alpha?: number;
+}
+
+export interface Veff {
+  taus: number[];
+  veff: number[];
+  alpha: number;
+  samples: number;
+  zDim: number;
+  ms: number;
+}
+
 // What the job worker exposes (JobsApi) lives with the job registry: src/engine/registry.ts.

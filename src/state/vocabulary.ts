@@ -61,3 +61,5 @@ export const MIN_SWEEP_COUNT = 2;
 export const MAX_SWEEP_COUNT = 64;
 /** Likelihood ascent: most steps per run. */
 export const MAX_ASCENT_STEPS = 2000;
+/** v_eff: most prior samples (each one exact metric). */
+export const MAX_VEFF_SAMPLES = 64;
