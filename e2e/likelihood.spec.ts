@@ -1,7 +1,7 @@
 /**
  * The Likelihood panel on the default model: ln Q computes with the exact and the estimated log-determinant
  * side by side, the ascent streams its curves, can be cancelled without an error, then runs to its frames;
- * the effective dimension plots v_eff(τ).
+ * the effective dimension plots v_eff(τ); the likelihood map fills in.
  */
 import { expect, it } from 'vitest';
 import { screenshot, type Launched } from './browser';
@@ -53,5 +53,15 @@ it('the effective dimension of the model: v_eff(τ) from n down', async () => {
   expect(await plot.textContent()).toMatch(/v_eff\(1\) = [\d.]+ of \d+/);
   await plot.scrollIntoViewIfNeeded();
   await screenshot(b.page, 'likelihood-veff');
+});
+
+it('the likelihood map fills in row by row around the current z', async () => {
+  await b.page.click('text="Likelihood map"');
+  const map = b.page.locator('[data-testid=likelihood-map]');
+  await map.waitFor({ timeout: 180_000 });
+  await b.page.waitForSelector('[data-testid=likelihood-map][data-rows="9"]', { timeout: 300_000 });
+  expect(await map.locator('rect').count()).toBe(81);
+  await map.scrollIntoViewIfNeeded();
+  await screenshot(b.page, 'likelihood-map');
 });
 

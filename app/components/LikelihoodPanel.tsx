@@ -6,10 +6,10 @@
  */
 import * as d3 from 'd3';
 import { useState } from 'react';
-import type { Ascent, AscentStepSummary, Likelihood, Veff } from '../../src/engine/types';
+import type { Ascent, AscentStepSummary, Likelihood, LikelihoodMapResult, Veff } from '../../src/engine/types';
 import { MAX_ASCENT_STEPS, MAX_VEFF_SAMPLES } from '../../src/state/vocabulary';
 import { isRunning, resultOf } from '../state/jobs';
-import { ascentJob, likelihoodJob, veffJob } from '../state/transitions';
+import { ascentJob, likelihoodJob, likelihoodMapJob, veffJob } from '../state/transitions';
 import { Axis, MARGIN, fmt, inner } from '../plots/Axis';
 import { useAtlas, useSession } from '../context';
 import { JobStatus } from './JobStatus';
@@ -33,12 +33,17 @@ export function LikelihoodPanel() {
   const [samples, setSamples] = useState(12);
   const veff = useAtlas((s) => resultOf(s, 'veff'));
   const measuring = useAtlas((s) => isRunning(s, 'veff'));
+  const [axes, setAxes] = useState<'eigen' | 'random'>('eigen');
+  const [extent, setExtent] = useState(2);
+  const map = useAtlas((s) => (s.live.likelihoodMap as LikelihoodMapResult | undefined) ?? resultOf(s, 'likelihoodMap'));
+  const mapping = useAtlas((s) => isRunning(s, 'likelihoodMap'));
   if (prior === 'sphere') {
     return <div className="panel-body"><p className="hint">The likelihood needs a density of z on Rⁿ; this model samples z on a sphere, which has none.</p></div>;
   }
   const compute = () => { const j = likelihoodJob(session.store.getState(), { eps, degree, probes }); if (j) void session.runJob('likelihood', j.key, j.request); };
   const ascend = () => { const j = ascentJob(session.store.getState(), { steps, lr, eps }); if (j) void session.runJob('ascent', j.key, j.request); };
   const measure = () => { const j = veffJob(session.store.getState(), { samples }); if (j) void session.runJob('veff', j.key, j.request); };
+  const drawMap = () => { const j = likelihoodMapJob(session.store.getState(), { axes, extent, grid: 9, eps }); if (j) void session.runJob('likelihoodMap', j.key, j.request); };
   const trajectory = live?.steps ?? ascent?.steps ?? null;
   return (
     <div className="panel-body likelihood-panel">
@@ -86,6 +91,20 @@ export function LikelihoodPanel() {
         <JobStatus kind="veff" label="v_eff" onRetry={measure} />
       </div>
       {veff && <VeffPlot v={veff} />}
+      <div className="controls-row">
+        <label className="field-inline">Map axes
+          <select className="select small" value={axes} onChange={(e) => setAxes(e.target.value as 'eigen' | 'random')}>
+            <option value="eigen">top two eigenvectors</option>
+            <option value="random">two random directions</option>
+          </select>
+        </label>
+        <label className="field-inline">± extent
+          <input className="number-input" type="number" min={0.1} max={100} step={0.5} value={extent} onChange={(e) => setExtent(Math.max(0.1, Math.min(100, Number(e.target.value) || 2)))} />
+        </label>
+        <button type="button" className="button" disabled={mapping} onClick={drawMap}>Likelihood map</button>
+        <JobStatus kind="likelihoodMap" label="likelihood map" onRetry={drawMap} />
+      </div>
+      {map && <LikelihoodHeatmap map={map} />}
     </div>
   );
 }
@@ -171,6 +190,35 @@ function VeffPlot({ v }: { v: Veff }) {
         </g>
       </svg>
       <figcaption className="hint">Over {v.samples} prior samples, step α = {v.alpha} (Ramesh &amp; LeCun §5; unit random directions).</figcaption>
+    </figure>
+  );
+}
+
+/** ln Q over the slice as a heat map (rows fill in as the job computes them), the current latent at the centre. */
+function LikelihoodHeatmap({ map }: { map: LikelihoodMapResult }) {
+  const W = 300, H = 260;
+  const { w, h } = inner(W, H);
+  const k = map.offsets.length;
+  const x = d3.scaleLinear().domain([map.offsets[0], map.offsets[k - 1]]).range([0, w]);
+  const y = d3.scaleLinear().domain([map.offsets[0], map.offsets[k - 1]]).range([h, 0]);
+  const known = map.logLikelihood.flat().filter((v) => Number.isFinite(v));
+  const color = d3.scaleSequential(d3.interpolateViridis).domain(known.length ? (d3.extent(known) as [number, number]) : [0, 1]);
+  const cw = w / k, ch = h / k;
+  const done = map.logLikelihood.filter((row) => Number.isFinite(row[k - 1])).length;
+  const label = map.axesKind === 'eigen' ? ['eigenvector 1', 'eigenvector 2'] : ['random direction 1', 'random direction 2'];
+  return (
+    <figure className="veff" data-testid="likelihood-map" data-rows={done}>
+      <svg width={W} height={H} className="plot" role="img" aria-label="ln Q over a slice of latent space through the current z">
+        <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
+          {map.logLikelihood.map((row, r) => row.map((v, c) => Number.isFinite(v)
+            ? <rect key={`${r}-${c}`} x={c * cw} y={h - (r + 1) * ch} width={cw + 0.5} height={ch + 0.5} fill={color(v)}><title>{`ln Q ${fmt(v)}`}</title></rect>
+            : null))}
+          <circle cx={x(0)} cy={y(0)} r={4} className="map-here" />
+          <Axis scale={x} orient="bottom" y={h} ticks={4} label={label[0]} />
+          <Axis scale={y} orient="left" ticks={4} label={label[1]} labelOffset={40} />
+        </g>
+      </svg>
+      <figcaption className="hint">ln Q from {fmt(known.length ? Math.min(...known) : NaN)} (dark) to {fmt(known.length ? Math.max(...known) : NaN)} (light); the dot is the current z.</figcaption>
     </figure>
   );
 }

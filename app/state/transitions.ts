@@ -3,7 +3,7 @@
  * and returns a store patch or a request, so the session only applies them and talks to the workers.
  */
 import { sliderSteps } from '../../src/engine/edit';
-import type { AscentRequest, VeffRequest, BasisRequest, CurveWalkRequest, DistanceName, LatentEdit, LatentSpec, LikelihoodRequest, MontageRequest, SweepRequest } from '../../src/engine/types';
+import type { AscentRequest, VeffRequest, LikelihoodMapRequest, BasisRequest, CurveWalkRequest, DistanceName, LatentEdit, LatentSpec, LikelihoodRequest, MontageRequest, SweepRequest } from '../../src/engine/types';
 import { DEFAULT_SLIDER_RANGE, MAX_DIRECTIONS } from '../../src/state/vocabulary';
 import { currentBasis, effectiveSpace, referenceKey } from './keys';
 import type { AtlasState } from './store';
@@ -136,4 +136,11 @@ export function ascentJob(s: AtlasState, opts: { steps: number; lr: number; eps:
 export function veffJob(s: AtlasState, opts: { samples: number }): { key: string; request: VeffRequest } | null {
   if (!s.model) return null;
   return { key: `${s.model.id}|${s.seed}|${opts.samples}`, request: { seed: s.seed, samples: opts.samples } };
+}
+
+/** ln Q over a grid × grid slice through the current latent, ±extent along two axes, and its key. */
+export function likelihoodMapJob(s: AtlasState, opts: { axes: 'eigen' | 'random'; extent: number; grid: number; eps: number }): { key: string; request: LikelihoodMapRequest } | null {
+  const ref = referenceKey(s);
+  if (!ref) return null;
+  return { key: `${ref}|${opts.axes}|${opts.extent}|${opts.grid}|${opts.eps}`, request: { latent: latentOf(s), ...opts } };
 }

@@ -4,13 +4,13 @@
  * frames rendered here (the UI never runs the generator), and the model's effective dimension v_eff(τ).
  */
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_ASCENT, DEFAULT_ESTIMATOR, effectiveDimension, likelihoodAscent, likelihoodAt } from '../methods/likelihood';
+import { DEFAULT_ASCENT, DEFAULT_ESTIMATOR, effectiveDimension, likelihoodAscent, likelihoodAt, likelihoodMap } from '../methods/likelihood';
 import type { Generator } from '../model/generator';
 import { MAX_ASCENT_STEPS } from '../state/vocabulary';
 import type { JobContext } from './jobContext';
 import { zOf } from './latent';
 import { checkInt, checkPositive } from './requests';
-import type { Ascent, AscentRequest, Likelihood, LikelihoodRequest, Veff, VeffRequest } from './types';
+import type { Ascent, AscentRequest, Likelihood, LikelihoodMapRequest, LikelihoodMapResult, LikelihoodRequest, Veff, VeffRequest } from './types';
 import { MAX_VEFF_SAMPLES } from '../state/vocabulary';
 
 const FRAME_BATCH = 8;
@@ -77,4 +77,19 @@ export async function computeVeff(g: Generator, req: VeffRequest, ctx: JobContex
   const alpha = req.alpha === undefined ? 0.6 : checkPositive(req.alpha, 100, 'The step α');
   const r = await effectiveDimension(g, { samples, alpha, seed }, ctx);
   return { taus: r.taus, veff: r.veff, alpha: r.alpha, samples: r.samples, zDim: g.zDim, ms: performance.now() - t0 };
+}
+
+export async function computeLikelihoodMap(g: Generator, req: LikelihoodMapRequest, ctx: JobContext): Promise<LikelihoodMapResult> {
+  const t0 = performance.now();
+  if (!req || typeof req !== 'object') throw new Error('A likelihood map request must be an object.');
+  if (req.axes !== 'eigen' && req.axes !== 'random') throw new Error("The map's axes are 'eigen' or 'random'.");
+  const grid = checkInt(req.grid, 2, 41, 'The number of points a side');
+  const extent = checkPositive(req.extent, 100, "The map's extent");
+  const eps = checkEps(req.eps, DEFAULT_ESTIMATOR.eps);
+  const map = await likelihoodMap(g, zOf(g, req.latent), { axes: req.axes, extent, grid, eps }, {
+    signal: ctx.signal, checkpoint: ctx.checkpoint,
+    progress: (phase, done, total) => ctx.progress(phase, done, total),
+    onRow: (partial) => ctx.progress('likelihood map', partial.logLikelihood.filter((row) => !Number.isNaN(row[row.length - 1])).length, grid, { ...partial, logLikelihood: partial.logLikelihood.map((row) => [...row]) }),
+  });
+  return { ...map, ms: performance.now() - t0 };
 }

@@ -12,11 +12,11 @@ import type { Generator } from '../model/generator';
 import { computeBasis } from './basis';
 import { computeCurveWalk } from './curveWalk';
 import type { JobContext } from './jobContext';
-import { computeAscent, computeLikelihood, computeVeff } from './likelihood';
+import { computeAscent, computeLikelihood, computeLikelihoodMap, computeVeff } from './likelihood';
 import { computeMontage } from './montage';
 import { FD_FALLBACK, withDerivatives } from './secondOrder';
 import { computeSweep } from './sweep';
-import type { AscentRequest, Basis, BasisRequest, BackendName, LikelihoodRequest, VeffRequest, EngineInfo, JobProgress, LoadResult, MemoryInfo, ModelSource, SweepRequest } from './types';
+import type { AscentRequest, Basis, BasisRequest, BackendName, LikelihoodRequest, LikelihoodMapRequest, VeffRequest, EngineInfo, JobProgress, LoadResult, MemoryInfo, ModelSource, SweepRequest } from './types';
 
 export interface JobSpec<Req, Res> {
   /** The request, checked to be an object with the fields the kind cannot do without (one plain sentence otherwise); the compute function checks the values. */
@@ -71,6 +71,11 @@ export const JOB_REGISTRY = {
     check: fieldsOf<AscentRequest>('ascent', ['latent', 'steps', 'lr', 'every']),
     run: computeAscent,
     transfer: (a) => [a.framesRgba.buffer],
+  }),
+  likelihoodMap: spec({
+    check: fieldsOf<LikelihoodMapRequest>('likelihood map', ['latent', 'axes', 'extent', 'grid']),
+    run: computeLikelihoodMap,
+    transfer: none,
   }),
   veff: spec({
     check: fieldsOf<VeffRequest>('v_eff', ['seed', 'samples']),

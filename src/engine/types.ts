@@ -3,7 +3,7 @@
  * plain, structured-cloneable data, because these values cross the worker boundary (comlink).
  */
 import type { BasisKind, DistanceName, LatentSpace, LayerRangeName } from '../state/vocabulary';
-import type { AscentStep, EstimatorSettings } from '../methods/likelihood';
+import type { AscentStep, EstimatorSettings, LikelihoodMap } from '../methods/likelihood';
 
 export type { BasisKind, DistanceName, LatentSpace, LayerRangeName };
 export { BASIS_KINDS } from '../state/vocabulary';
@@ -351,6 +351,17 @@ export interface Ascent {
   z: number[];
   ms: number;
 }
+
+/** ln Q over a 2-D slice of Z through the current latent (top two eigenvectors, or two random directions). */
+export interface LikelihoodMapRequest {
+  latent: LatentSpec;
+  axes: 'eigen' | 'random';
+  extent: number;
+  grid: number;
+  eps?: number;
+}
+
+export type LikelihoodMapResult = LikelihoodMap & { ms: number };
 
 /** Effective dimension v_eff(τ) of the model over prior samples (Ramesh & LeCun §5). */
 export interface VeffRequest {

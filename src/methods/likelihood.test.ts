@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { effectiveDimension, flooredLogdet, likelihoodAscent, likelihoodAt, likelihoodExact, likelihoodGradient, logPrior } from './likelihood';
+import { effectiveDimension, flooredLogdet, likelihoodAscent, likelihoodAt, likelihoodExact, likelihoodGradient, likelihoodMap, logPrior } from './likelihood';
 import { loadGenerator } from '../model/load';
 import { memoryFiles } from '../model/files';
 import { denseGenerator, manifestFor, serialise, SIZE, Z_DIM } from '../model/testing/fixtures';
@@ -112,5 +112,22 @@ describe('implicit likelihood', () => {
     expect(r.veff[0]).toBe(Z_DIM);
     for (let t = 1; t < r.veff.length; t++) expect(r.veff[t]).toBeLessThanOrEqual(r.veff[t - 1]);
     for (const row of r.delta) for (let i = 0; i < Z_DIM; i++) expect(Math.abs(row[i] / row[0] - Math.sqrt(want[i] / want[0]))).toBeLessThan(1e-4);
+  });
+
+  it('the likelihood map of the linear generator is the prior\'s density minus a constant, on orthonormal axes', async () => {
+    const z = [0.4, -1.2, 0.3, 0.8];
+    const logdet = flooredLogdet(linearMetricEigenvalues(), 1e-8);
+    for (const axes of ['eigen', 'random'] as const) {
+      const rows: number[] = [];
+      const map = await likelihoodMap(linear, z, { axes, extent: 1, grid: 3, eps: 1e-8, seed: 3 }, { onRow: (p) => rows.push(p.logLikelihood.filter((r) => !Number.isNaN(r[2])).length) });
+      expect(rows).toEqual([1, 2, 3]);
+      const [u, v] = map.axes;
+      const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
+      expect(Math.abs(dot(u, u) - 1) + Math.abs(dot(v, v) - 1) + Math.abs(dot(u, v))).toBeLessThan(1e-9);
+      for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) {
+        const p = z.map((x, i) => x + map.offsets[c] * u[i] + map.offsets[r] * v[i]);
+        expect(map.logLikelihood[r][c]).toBeCloseTo(logPrior('normal', p) - 0.5 * logdet, 3);
+      }
+    }
   });
 });

@@ -321,3 +321,56 @@ export async function effectiveDimension(g: Generator, opts: { samples?: number;
   const veff = taus.map((tau) => delta.reduce((s, row) => s + row.filter((v) => v > tau).length, 0) / samples);
   return { taus, veff, delta, alpha, samples, randomDirections };
 }
+
+export interface LikelihoodMap {
+  /** Offsets along each axis (latent units), the same for both. */
+  offsets: number[];
+  /** ln Q (exact, floored at ε) at z + a·u + b·v: rows over b (v), columns over a (u); NaN where not computed yet. */
+  logLikelihood: number[][];
+  /** The two unit directions u, v through z. */
+  axes: [number[], number[]];
+  axesKind: 'eigen' | 'random';
+}
+
+/**
+ * ln Q over a 2-D slice of Z through z (the paper's Fig. 3 contour plots, on a slice instead of its 2-d latent
+ * grids): along the top two eigenvectors of M(z), or two random orthonormal directions; `grid` × `grid`
+ * points within ±extent. Row by row, reporting each finished row through `onRow` (progressive display).
+ */
+export async function likelihoodMap(g: Generator, z: ArrayLike<number>, opts: { axes: 'eigen' | 'random'; extent: number; grid: number; eps: number; seed?: number },
+  ctx?: ComputeContext & { onRow?: (partial: LikelihoodMap) => void }): Promise<LikelihoodMap> {
+  requireZSpaceLikelihood(g, z);
+  if (!(Number.isInteger(opts.grid) && opts.grid >= 2 && opts.grid <= 41)) throw new Error(`The map takes 2 to 41 points a side, got ${opts.grid}.`);
+  if (!(opts.extent > 0 && opts.extent <= 100)) throw new Error(`The map's extent must be in (0, 100], got ${opts.extent}.`);
+  const n = z.length;
+  let u: Float64Array, v: Float64Array;
+  if (opts.axes === 'eigen') {
+    const m = await computeMetric(g, z, { space: 'z', distance: 'mse', method: 'exact', k: 2, signal: ctx?.signal });
+    u = m.eigenvectors.slice(0, n);
+    v = m.eigenvectors.slice(n, 2 * n);
+  } else {
+    const rng = new Rng(opts.seed ?? 0);
+    u = Float64Array.from({ length: n }, () => rng.normal());
+    const nu = Math.hypot(...u);
+    u = u.map((x) => x / nu);
+    v = Float64Array.from({ length: n }, () => rng.normal());
+    let d = 0;
+    for (let i = 0; i < n; i++) d += u[i] * v[i];
+    v = v.map((x, i) => x - d * u[i]);
+    const nv = Math.hypot(...v);
+    v = v.map((x) => x / nv);
+  }
+  const offsets = Array.from({ length: opts.grid }, (_, i) => -opts.extent + (2 * opts.extent * i) / (opts.grid - 1));
+  const values = offsets.map(() => offsets.map(() => NaN));
+  const map: LikelihoodMap = { offsets, logLikelihood: values, axes: [Array.from(u), Array.from(v)], axesKind: opts.axes };
+  for (let r = 0; r < opts.grid; r++) {
+    for (let c = 0; c < opts.grid; c++) {
+      await checkpoint(ctx);
+      const p = Float64Array.from(z, (x, i) => x + offsets[c] * u[i] + offsets[r] * v[i]);
+      values[r][c] = (await likelihoodExact(g, p, opts.eps, ctx)).logLikelihood;
+    }
+    report(ctx, 'likelihood map', r + 1, opts.grid);
+    ctx?.onRow?.(map);
+  }
+  return map;
+}
