@@ -45,6 +45,16 @@ it('the ascent can be cancelled, then runs to its frames with ln Q rising', asyn
   await screenshot(b.page, 'likelihood-ascent');
 });
 
+it('the last image of the ascent can be explored (its z goes into the link), and the ascent resumed from it', async () => {
+  const last = await b.page.getAttribute('[data-testid=ascent]', 'data-last');
+  await b.page.click('text="Explore the last image"');
+  await b.page.waitForFunction(() => /[?&#]z=/.test(location.href), undefined, { timeout: 30_000 });
+  await b.page.click('text="Ascend ln Q"');
+  // The new ascent starts where the last one ended: its first ln Q is the previous last one.
+  await b.page.waitForSelector(`[data-testid=ascent][data-done=true][data-first="${last}"]`, { timeout: 180_000 });
+  expect(await b.page.locator('[data-testid=job-ascent][data-state=error]').count()).toBe(0);
+});
+
 it('the effective dimension of the model: v_eff(τ) from n down', async () => {
   await b.page.fill('.likelihood-panel input[type=number] >> nth=4', '2');
   await b.page.click('text="Effective dimension"');

@@ -77,12 +77,21 @@ export function LikelihoodPanel() {
         <JobStatus kind="ascent" label="likelihood ascent" onRetry={ascend} />
       </div>
       {trajectory && trajectory.length > 0 && (
-        <div className="ascent-results" data-testid="ascent" data-steps={trajectory.length - 1} data-done={ascent && !live ? 'true' : 'false'}>
+        <div className="ascent-results" data-testid="ascent" data-steps={trajectory.length - 1} data-done={ascent && !live ? 'true' : 'false'}
+          data-first={fmt(trajectory[0].logLikelihood)} data-last={fmt(trajectory[trajectory.length - 1].logLikelihood)}>
           <TrajectoryPlot steps={trajectory} />
           <SpectrumRangePlot steps={trajectory} />
         </div>
       )}
-      {ascent && !live && <FrameStrip ascent={ascent} />}
+      {ascent && !live && (
+        <>
+          <FrameStrip ascent={ascent} />
+          <div className="controls-row">
+            {/* The explorer then shows the last image and its z is in the link; "Ascend" from there resumes the ascent. */}
+            <button type="button" className="button small" onClick={() => session.set('z', ascent.z)}>Explore the last image</button>
+          </div>
+        </>
+      )}
       <div className="controls-row">
         <label className="field-inline">v_eff samples
           <input className="number-input" type="number" min={1} max={MAX_VEFF_SAMPLES} value={samples} onChange={(e) => setSamples(Math.max(1, Math.min(MAX_VEFF_SAMPLES, Number(e.target.value) || 12)))} />
