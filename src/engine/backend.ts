@@ -4,14 +4,16 @@
  */
 import * as tf from '@tensorflow/tfjs';
 // Side-effect imports register the 'wasm' and 'webgpu' backend factories with tfjs.
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
 import { installWasmKernels } from '../tfjs/wasmKernels';
-import type { BackendName, WasmPaths } from './types';
+import type { BackendName, WasmInfo, WasmPaths } from './types';
 
 export interface BackendChoice {
   backend: BackendName;
   notes: string[];
+  /** How the wasm backend runs (threads, SIMD, isolation); only when the choice is wasm. */
+  wasm?: WasmInfo;
 }
 
 /**
@@ -28,12 +30,19 @@ export interface SelectOptions {
    * WebGL and ≈15–30 ms on wasm. On when the caller names the backend (tests, comparisons).
    */
   allowSoftwareGpu?: boolean;
+  /**
+   * Threads for the wasm backend: undefined lets tfjs decide (its threaded build, one XNNPACK thread per
+   * logical core, when the page is cross-origin isolated; single-threaded otherwise); 1 forces the
+   * single-threaded SIMD build (the job workers: the pool itself spreads jobs over the cores, and a
+   * threaded build would start its own pool of pthread workers in each of them); n > 1 caps the threads.
+   */
+  wasmThreads?: number;
 }
 
 export async function selectBackend(order: readonly BackendName[], opts: SelectOptions = {}): Promise<BackendChoice> {
   const notes: string[] = [];
   for (const name of order) {
-    const skip = prepare(name, opts.wasmPaths) ?? (opts.allowSoftwareGpu ? null : await softwareGpu(name));
+    const skip = prepare(name, opts.wasmPaths, opts.wasmThreads) ?? (opts.allowSoftwareGpu ? null : await softwareGpu(name));
     if (skip) {
       notes.push(`${name}: ${skip}`);
       continue;
@@ -49,7 +58,7 @@ export async function selectBackend(order: readonly BackendName[], opts: SelectO
         notes.push(`${name}: initialised but computed a wrong matrix product`);
         continue;
       }
-      return { backend: name, notes };
+      return { backend: name, notes, ...(name === 'wasm' ? { wasm: await wasmInfo() } : {}) };
     } catch (e) {
       notes.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -58,7 +67,7 @@ export async function selectBackend(order: readonly BackendName[], opts: SelectO
 }
 
 /** Per-backend set-up before `setBackend`; returns a reason to skip it, or null. */
-function prepare(name: BackendName, wasmPaths?: WasmPaths): string | null {
+function prepare(name: BackendName, wasmPaths?: WasmPaths, wasmThreads?: number): string | null {
   if (!tf.findBackendFactory(name)) return 'not available in this environment';
   if (name === 'webgpu') {
     const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
@@ -68,9 +77,27 @@ function prepare(name: BackendName, wasmPaths?: WasmPaths): string | null {
   if (name === 'wasm') {
     // Binaries come from our own build (or the package folder in Node), never from a CDN.
     if (wasmPaths !== undefined) setWasmPaths(wasmPaths);
+    // tfjs picks the threaded binary when SharedArrayBuffer can be posted (a cross-origin-isolated page)
+    // and the plain SIMD one otherwise; setting its feature flag to false is the one way to ask for the
+    // latter on an isolated page. Both must happen before setBackend.
+    if (wasmThreads === 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    else if (wasmThreads !== undefined && wasmThreads > 1) setThreadsCount(Math.floor(wasmThreads));
     installWasmKernels();
   }
   return null;
+}
+
+/** What the wasm backend ended up with; read after it initialised. */
+async function wasmInfo(): Promise<WasmInfo> {
+  const [threadedBuild, simd] = await Promise.all([
+    tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
+    tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+  ]);
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  // The threaded build is only loaded together with SIMD (tfjs-backend-wasm's init); the XNNPACK thread
+  // count is what that build actually runs with (1 in the single-threaded builds).
+  const threaded = Boolean(threadedBuild) && Boolean(simd);
+  return { threads: threaded ? getThreadsCount() : 1, simd: Boolean(simd), threadedBuild: threaded, crossOriginIsolated: isolated };
 }
 
 type AdapterInfo = { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };

@@ -77,10 +77,23 @@ export interface ModelSummary {
   assumptions: string[];
 }
 
+/** How the wasm backend runs, for the status bar (threads need a cross-origin-isolated page: COOP + COEP). */
+export interface WasmInfo {
+  /** XNNPACK threads (1 when single-threaded). */
+  threads: number;
+  simd: boolean;
+  /** The threaded (pthreads) binary is in use. */
+  threadedBuild: boolean;
+  /** The worker's `crossOriginIsolated` (false on static hosting without COOP/COEP headers, and in Node). */
+  crossOriginIsolated: boolean;
+}
+
 export interface EngineInfo {
   backend: BackendName | null;
   /** Why preferred backends were skipped, in order; empty when the first choice worked. */
   backendNotes: string[];
+  /** Present when the backend is wasm. */
+  wasm?: WasmInfo;
   model: ModelSummary | null;
 }
 
