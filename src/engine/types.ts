@@ -291,6 +291,34 @@ export interface SweepRequest {
   derivatives?: 'exact' | 'fd';
 }
 
+/**
+ * One independent item of a sweep, so a pool of job workers can share a sweep out (src/engine/splits.ts):
+ * index < count is the exact metric at prior sample seed + index; index = count (style models) is the
+ * Grassmann study, which draws its own random numbers in sequence and so stays one item.
+ */
+export interface SweepItemRequest {
+  sweep: SweepRequest;
+  index: number;
+}
+
+export interface SweepItem {
+  index: number;
+  /** The metric's eigenpairs (index < count). */
+  eigenvalues?: Float64Array;
+  eigenvectors?: Float64Array;
+  /** The Grassmann curves (index = count). */
+  grassmann?: Sweep['grassmann'];
+}
+
+/** Merge a sweep's items into its result; `partial` merges the metrics so far (the live histogram, no Grassmann). */
+export interface SweepMergeRequest {
+  sweep: SweepRequest;
+  items: SweepItem[];
+  partial?: boolean;
+  /** Wall-clock time the items took, reported as the sweep's `ms`. */
+  elapsedMs?: number;
+}
+
 export interface Sweep {
   count: number;
   /** Off-diagonal C^H on the log scale (Wang & Ponce Eq. 6), all ordered pairs, row-major; NaN entries (flat spectra) left out. */
