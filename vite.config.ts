@@ -23,7 +23,15 @@ const ISOLATION_HEADERS = process.env.ATLAS_ISOLATION === 'off' ? {} : {
 export default defineConfig({
   plugins: [react()],
   publicDir: 'public',
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // The workers are minified without compression or renaming (only whitespace goes: 3.1 MB instead of
+    // 2.4 MB each): tfjs-backend-wasm starts its pthreads from the *source text* of its threaded module
+    // factory (factory.toString() in a Blob), which must stay self-contained. Fully minified, the factory's
+    // guarded read of an outer variable (`typeof _scriptDir !== 'undefined' && _scriptDir`) became a bare
+    // reference to a renamed one, and every pthread worker died with "e is not defined".
+    rolldownOptions: { output: { minify: { compress: false, mangle: false } } },
+  },
   // Pre-bundle the worker's heavy dependencies up front, so the dev server does not discover them
   // late and reload the page mid-start.
   optimizeDeps: {

@@ -31,10 +31,12 @@ export interface SelectOptions {
    */
   allowSoftwareGpu?: boolean;
   /**
-   * Threads for the wasm backend: undefined lets tfjs decide (its threaded build, one XNNPACK thread per
-   * logical core, when the page is cross-origin isolated; single-threaded otherwise); 1 forces the
+   * Threads for the wasm backend: undefined lets tfjs decide (its threaded build when the page is
+   * cross-origin isolated, with half the logical cores as XNNPACK threads, at most 4; single-threaded
+   * otherwise); 1 forces the
    * single-threaded SIMD build (the job workers: the pool itself spreads jobs over the cores, and a
-   * threaded build would start its own pool of pthread workers in each of them); n > 1 caps the threads.
+   * threaded build would start its own pool of pthread workers in each of them); n > 1 asks for n threads
+   * (the threaded build only: without isolation it is single-threaded whatever is asked).
    */
   wasmThreads?: number;
 }
@@ -48,7 +50,8 @@ export async function selectBackend(order: readonly BackendName[], opts: SelectO
       continue;
     }
     try {
-      const ok = await tf.setBackend(name);
+      const threads = name === 'wasm' ? opts.wasmThreads : undefined;
+      const ok = await withCoreCount(threads !== undefined && threads > 1 ? 2 * threads : null, () => tf.setBackend(name));
       if (!ok) {
         notes.push(`${name}: failed to initialise`);
         continue;
@@ -85,6 +88,31 @@ function prepare(name: BackendName, wasmPaths?: WasmPaths, wasmThreads?: number)
     installWasmKernels();
   }
   return null;
+}
+
+/**
+ * tfjs-backend-wasm 4.22 caps XNNPACK's threads at half of navigator.hardwareConcurrency (it assumes two
+ * hyper-threads per core; backend.cc reads the count once, when the module starts), so on a machine with
+ * 2 logical cores it runs 1 thread whatever setThreadsCount asks. While the backend starts, present a
+ * count of 2 × the wanted threads; the real one is restored right after. No effect without a navigator
+ * (Node) or when the property cannot be redefined.
+ */
+async function withCoreCount<T>(cores: number | null, start: () => Promise<T>): Promise<T> {
+  const nav = (globalThis as { navigator?: object }).navigator;
+  if (cores === null || !nav) return start();
+  let patched = false;
+  try {
+    Object.defineProperty(nav, 'hardwareConcurrency', { value: cores, configurable: true });
+    patched = true;
+  } catch {
+    // A navigator we cannot patch: tfjs's own cap applies.
+  }
+  try {
+    return await start();
+  } finally {
+    // The own property shadowed the prototype's getter; deleting it brings the real count back.
+    if (patched) delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+  }
 }
 
 /** What the wasm backend ended up with; read after it initialised. */
