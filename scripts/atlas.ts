@@ -33,8 +33,8 @@ const COMMANDS: Record<string, Command> = {
     summary: 'images of prior samples or given latents: raw outputs, and a PNG grid',
   },
   metric: {
-    run: metric, options: ['model', 'seed', 'space', 'distance', 'method', 'k'],
-    usage: `${MODEL} --seed S [--space z|w|wplus] [--distance mse|ssim|perceptual] [--method exact|fd|lanczos|bp] [--k K]`,
+    run: metric, options: ['model', 'seed', 'space', 'distance', 'method', 'k', 'jvp'],
+    usage: `${MODEL} --seed S [--space z|w|wplus] [--distance mse|ssim|perceptual] [--method exact|fd|lanczos|bp] [--k K]\n  [--jvp forward|double-vjp] (how exact JVPs are taken; output 'fallbacks' names layers forward mode had no rule for)`,
     summary: 'the metric H = JᵀJ at one latent: eigenvalues and eigenvectors',
   },
   basis: {

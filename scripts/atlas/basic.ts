@@ -44,9 +44,10 @@ export async function metric(opts: Opts) {
   const method = opts.choice('method', METRIC_METHODS, 'exact');
   const k = opts.has('k') ? opts.int('k') : undefined;
   if (k !== undefined && k < 1) throw new UsageError('--k must be at least 1');
+  const jvp = opts.choice('jvp', ['forward', 'double-vjp'] as const, 'forward');
   const x0 = latentFor(g, [seed], space);
   const z0 = space === 'z' ? null : latentFor(g, [seed], 'z');
-  const m = await computeMetric(g, x0, { space, distance, method, k });
+  const m = await computeMetric(g, x0, { space, distance, method, k, jvp });
   const result = {
     model: g.manifest.id, space, distance, method, seed,
     z: Array.from((z0 ?? x0).dataSync()),
@@ -54,6 +55,8 @@ export async function metric(opts: Opts) {
     eigenvalues: Array.from(m.eigenvalues),
     eigenvectors: rows(m.eigenvectors, m.n),
     errorEstimate: m.errorEstimate,
+    jvp: m.jvp,
+    fallbacks: m.fallbacks,
     ms: m.ms,
   };
   tf.dispose([x0, ...(z0 ? [z0] : [])]);

@@ -22,6 +22,8 @@ export function anchorMse(format: ImageFormat, x0: tf.Tensor4D): AnchoredDistanc
     name: 'mse',
     m,
     features,
+    // φ is linear, so its tangents are φ of the image tangents.
+    pushForward: (image) => ({ tangent: features(image.tangent as tf.Tensor4D), fallbacks: [] }),
     squared: (images) => tf.tidy(() => tf.mul(tf.sum(tf.square(tf.sub(features(images), phi0)), 1), 0.5) as tf.Tensor1D),
     dispose: () => phi0.dispose(),
   };

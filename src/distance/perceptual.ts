@@ -19,6 +19,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Generator } from '../model/generator';
 import type { AnchoredDistance } from './types';
+import type { Dual, ForwardFallback } from '../model/forward/dual';
 
 const EPS = 1e-10;
 /** Padded batches are prime and larger than this (covers minibatch-stddev group sizes up to 8). */
@@ -58,15 +59,44 @@ export function perceptualFeatures(discriminatorFeatures: FeatureFn, images: tf.
   });
 }
 
+/**
+ * Forward mode of `perceptualFeatures` for one image and k directions: the discriminator's feature maps
+ * pushed forward (src/model/forward), then the unit normalisation's derivative per position,
+ *   û = y·r, r = (Σ_c y² + ε)^(−½):  dû = r·ẏ − y·r³·Σ_c(y ⊙ ẏ),
+ * scaled and flattened as the features are. A single image needs no padding: it is its own group.
+ */
+export function perceptualTangents(forward: NonNullable<Generator['discriminatorFeaturesForward']>, image: Dual): { tangent: tf.Tensor2D; fallbacks: ForwardFallback[] } {
+  let fallbacks: ForwardFallback[] = [];
+  const tangent = tf.tidy(() => {
+    const pass = forward(image);
+    fallbacks = pass.fallbacks;
+    const features = pass.features;
+    if (features.length === 0) throw new Error('The discriminator names no feature layers, so there is no perceptual distance.');
+    const k = image.tangent!.shape[0];
+    const parts = features.map(({ primal: y, tangent }) => {
+      const [, h, w, c] = y.shape as number[];
+      if (!tangent) return tf.zeros([k, h * w * c]);
+      const r = tf.rsqrt(tf.add(tf.sum(tf.square(y), 3, true), EPS));
+      const along = tf.sum(tf.mul(y, tangent), 3, true);
+      const unit = tf.mul(tf.sub(tangent, tf.mul(y, tf.mul(along, tf.square(r)))), r);
+      return tf.mul(unit, 1 / Math.sqrt(h * w)).reshape([k, h * w * c]);
+    });
+    return (parts.length === 1 ? parts[0] : tf.concat(parts, 1)) as tf.Tensor2D;
+  });
+  return { tangent, fallbacks };
+}
+
 export function anchorPerceptual(generator: Generator, x0: tf.Tensor4D): AnchoredDistance {
   const fn = generator.discriminatorFeatures?.bind(generator);
   if (!fn) throw new Error(`Model '${generator.manifest.id}' ships no discriminator, so it has no perceptual distance; use 'mse' or 'ssim'.`);
   const features = (images: tf.Tensor4D) => perceptualFeatures(fn, images);
   const phi0 = features(x0);
+  const forward = generator.discriminatorFeaturesForward?.bind(generator);
   return {
     name: 'perceptual',
     m: phi0.shape[1],
     features,
+    ...(forward ? { pushForward: (image: Dual) => perceptualTangents(forward, image) } : {}),
     squared: (images) => tf.tidy(() => tf.mul(tf.sum(tf.square(tf.sub(features(images), phi0)), 1), 0.5) as tf.Tensor1D),
     dispose: () => phi0.dispose(),
   };

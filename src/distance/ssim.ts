@@ -72,6 +72,8 @@ export function anchorSsim(format: ImageFormat, x0: tf.Tensor4D): AnchoredDistan
     name: 'ssim',
     m,
     features,
+    // φ is affine (x − lo)/(hi − lo): its tangents are the image tangents over the range.
+    pushForward: (image) => ({ tangent: tf.tidy(() => tf.div(image.tangent!, hi - lo).reshape([image.tangent!.shape[0], m]) as tf.Tensor2D), fallbacks: [] }),
     weight,
     squared,
     dispose: () => {

@@ -13,6 +13,7 @@
  * differentiate it twice and check the Gauss–Newton form independently.
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { Dual, ForwardFallback } from '../model/forward/dual';
 
 import type { DistanceName } from '../state/vocabulary';
 
@@ -28,6 +29,11 @@ export interface AnchoredDistance {
    * Jacobians put one perturbed copy of the image per batch item).
    */
   features(images: tf.Tensor4D): tf.Tensor2D;
+  /**
+   * Forward mode: the tangents of φ [k, m] for an image dual (primal [1, H, W, C], tangent [k, H, W, C]),
+   * and the layers that had no forward rule (perceptual). Absent if the distance cannot push forward.
+   */
+  pushForward?(image: Dual): { tangent: tf.Tensor2D; fallbacks: ForwardFallback[] };
   /**
    * M: feature tangents [B, m] → [B, m], symmetric positive semi-definite, so that the metric is JᵀMJ.
    * Absent means M = I.

@@ -12,7 +12,8 @@ import { Engine } from './engine';
 import { Jobs } from './jobs';
 import { styleModelFolder, zModelFolder, type FileMap } from '../model/testing/fixtures';
 import type { Generator } from '../model/generator';
-import { W_MEAN_SAMPLES, W_MEAN_SEED } from './truncation';
+import { truncatedGenerator, W_MEAN_SAMPLES, W_MEAN_SEED } from './truncation';
+import { computeMetric } from '../geometry/metric';
 import type { PickedFile } from './types';
 
 const picked = (files: FileMap): PickedFile[] => Object.entries(files).map(([path, content]) => ({ path: `tiny/${path}`, file: new Blob([content]) }));
@@ -58,6 +59,21 @@ describe('truncation ψ', () => {
       const f = await engine.render({ seq: 4, latent: { seed, truncation: psi }, space });
       expect(maxDiff(f.rgba, truncated.rgba)).toBeLessThanOrEqual(1);
     }
+    engine.dispose();
+  });
+
+  it('style model: forward mode in Z goes through the truncated mapping (the metric agrees with the double-VJP on the view, and scales)', async () => {
+    const engine = await engineWith(await styleModelFolder());
+    await peek(engine, async (g) => {
+      const z = g.samplePrior(7, 1);
+      const at = async (psi: number, jvp: 'forward' | 'double-vjp') =>
+        (await computeMetric(truncatedGenerator(g, psi), z, { space: 'z', distance: 'mse', method: 'exact', jvp })).eigenvalues;
+      const forward = await at(0.5, 'forward');
+      const doubleVjp = await at(0.5, 'double-vjp');
+      for (let i = 0; i < forward.length; i++) expect(Math.abs(forward[i] - doubleVjp[i]) / doubleVjp[0]).toBeLessThan(1e-5);
+      // And ψ really acts: the untruncated metric differs.
+      expect(Math.abs((await at(1, 'forward'))[0] - forward[0]) / forward[0]).toBeGreaterThan(1e-2);
+    });
     engine.dispose();
   });
 

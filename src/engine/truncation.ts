@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Generator } from '../model/generator';
+import type { Dual } from '../model/forward/dual';
 import { MAX_TRUNCATION } from '../state/vocabulary';
 import type { LatentSpec } from './types';
 
@@ -61,6 +62,16 @@ export function truncatedGenerator(g: Generator, psi: number): Generator {
         const mean = tf.tensor2d(wbar, [1, wbar.length]);
         return tf.add(mean, tf.mul(tf.sub(g.mapZ(z), mean), psi)) as tf.Tensor2D;
       }),
+    },
+    // Forward mode through the same map: w̄ + ψ(w − w̄), so tangents scale by ψ.
+    mapZForward: {
+      value: (z: Dual) => {
+        const inner = g.mapZForward!(z);
+        const mean = tf.tensor2d(wbar, [1, wbar.length]);
+        const primal = tf.add(mean, tf.mul(tf.sub(inner.w.primal, mean), psi));
+        mean.dispose();
+        return { w: { primal, tangent: inner.w.tangent && tf.mul(inner.w.tangent, psi) }, fallbacks: inner.fallbacks };
+      },
     },
     dispose: { value: () => undefined },
   });

@@ -28,6 +28,8 @@ import type { GlobalBasis } from './globalBases';
 import { ganspaceBasis, sefaBasis } from './globalBasesOfModel';
 import { localBasisOfGenerator } from './localBasis';
 import { measuredAlpha, ratesAt, withLinearisation, type Derivatives } from './measure';
+import type { JvpMode } from './linearisation';
+import type { ForwardFallback } from '../model/forward/dual';
 import { computeMetric } from './metric';
 import { alphaSamples, spectrumSummary, type SpectrumSummary } from './spectrum';
 
@@ -160,6 +162,7 @@ async function directionsOf(g: Generator, view: BasisView, reference: Float64Arr
         notes: [
           exact ? `Exact metric (${n} Jacobian columns), all ${n} eigenpairs.` : `Top ${k} eigenpairs by Lanczos (n = ${n} > ${EXACT_LIMIT}); no full spectrum.`,
           `Residual check: ${m.errorEstimate.toExponential(1)}·λ₁.`,
+          ...(fd ? [] : [derivativesNote(m.jvp, m.fallbacks)]),
           ...(spectrum ? [`α(v) of ${ALPHA_SAMPLES} random directions measured by JVPs through the network.`] : []),
         ],
       };
@@ -204,6 +207,14 @@ async function directionsOf(g: Generator, view: BasisView, reference: Float64Arr
       return { directions: o.q, k: o.rank, values: new Float64Array(0), valueName: '', notes: [`Gaussian directions, orthonormalised (seed ${seed}).`] };
     }
   }
+}
+
+/** How the metric's exact Jacobian columns were taken, naming any layer forward mode had no rule for. */
+function derivativesNote(jvp: JvpMode, fallbacks: ForwardFallback[]): string {
+  if (jvp === 'double-vjp') return 'Jacobian columns by the double-VJP trick (this model cannot push forward).';
+  if (fallbacks.length === 0) return 'Jacobian columns by forward mode: every layer by its own rule.';
+  const how = (f: ForwardFallback) => `${f.layer} (${f.className}) by ${f.method === 'fd' ? 'finite differences of the layer' : "the layer's own double-VJP"}`;
+  return `Jacobian columns by forward mode; layers without a rule: ${fallbacks.map(how).join(', ')}.`;
 }
 
 function globalOf(cache: Map<string, unknown>, key: string, compute: () => GlobalBasis): GlobalBasis {

@@ -3,8 +3,10 @@
  * metric H = Jᵀ M J, without ever forming J. Every product is batched: k directions at once, as a batch
  * of k copies of x₀ (so f must not mix batch items, see jacobian.ts).
  *
- * - jvp: J V by the double-VJP trick (forward mode emulated with reverse mode): g(u) = Jᵀu is linear
- *   in u, so ∂/∂u ⟨g(u), v⟩ = J v. Needs f twice differentiable in tfjs (src/model/layers.ts).
+ * - jvp: J V by true forward mode when the linearisation has a `push` (src/model/forward: every
+ *   direction pushed through the layers in one batched pass), else by the double-VJP trick (forward mode
+ *   emulated with reverse mode): g(u) = Jᵀu is linear in u, so ∂/∂u ⟨g(u), v⟩ = J v, which needs f
+ *   twice differentiable in tfjs (src/model/layers.ts) and costs three passes.
  * - jvpFD: J V by central differences, the fallback for models that are not twice differentiable.
  * - vjp: Jᵀ U, one ordinary backward pass.
  * - hvp: H V = Jᵀ(M(J V)) — what Lanczos iterates on (paper Eq. 7, "backward iteration", but through
@@ -18,6 +20,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MatVec } from '../linalg/operator';
 import type { BatchedMap } from './jacobian';
+import type { ForwardFallback } from '../model/forward/dual';
 
 /** A symmetric positive semi-definite operator on feature tangents [k, m] → [k, m] (identity if absent). */
 export type FeatureWeight = (t: tf.Tensor2D) => tf.Tensor2D;
@@ -31,6 +34,10 @@ export interface Linearisation {
   /** Feature dimension (size of one item of f's output); saves a forward pass just to learn a shape. */
   m: number;
   weight?: FeatureWeight;
+  /** J V [k, m] for directions V [k, n] by forward mode; when present, `jvp` uses it. */
+  push?: (v: tf.Tensor2D) => tf.Tensor2D;
+  /** Layers `push` had no rule for, with how their derivatives were taken (filled as products run). */
+  fallbacks?: ForwardFallback[];
 }
 
 /** k copies of x₀ [1, ...s] → [k, ...s]. */
@@ -44,8 +51,13 @@ function asLatents(v: tf.Tensor2D, x0: tf.Tensor): tf.Tensor {
   return v.reshape([v.shape[0], ...x0.shape.slice(1)]);
 }
 
-/** J V for directions V [k, n]: [k, m], exact, by the double-VJP trick. */
+/** J V for directions V [k, n]: [k, m], exact: forward mode if the linearisation has it, else double-VJP. */
 export function jvp(lin: Linearisation, v: tf.Tensor2D): tf.Tensor2D {
+  return lin.push ? lin.push(v) : jvpDoubleVjp(lin, v);
+}
+
+/** J V for directions V [k, n]: [k, m], exact, by the double-VJP trick. */
+export function jvpDoubleVjp(lin: Linearisation, v: tf.Tensor2D): tf.Tensor2D {
   const { f, x0, m } = lin;
   return tf.tidy(() => {
     const k = v.shape[0];

@@ -19,6 +19,7 @@ import type { Generator, LatentSpace } from '../model/generator';
 import { Rng } from '../util/random';
 import { checkpoint, report, type ComputeContext } from '../util/jobContext';
 import { jvp, jvpFD, type Linearisation } from './hvp';
+import { linearisation } from './linearisation';
 import { DEFAULT_REL_EPS, latentShape } from './metric';
 
 /** Directions per batched JVP: one batch holds this many copies of the network's activations. */
@@ -27,10 +28,6 @@ export type Derivatives = 'exact' | 'fd';
 
 const RATE_CHUNK = 16;
 
-/** The map latent → features of `dist` at x₀ [1, ...latent] through `space`, as hvp.ts needs it. */
-export function linearisation(g: Generator, dist: AnchoredDistance, x0: tf.Tensor, space: LatentSpace): Linearisation {
-  return { f: (x) => dist.features(g.generate(x, space)), x0, m: dist.m, weight: dist.weight };
-}
 
 /**
  * √(vᵢᵀHvᵢ) for the k rows of `directions` (k×n, float64) at the linearisation's point. The directions

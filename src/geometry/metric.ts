@@ -3,9 +3,12 @@
  * Hessian H of d²(G(z₀), G(z)) at z = z₀ for an image distance d (src/distance), eigen-decomposed.
  * In Gauss–Newton form H = Jᵀ M J with J = ∂φ(G(z))/∂z (M = I for mse and perceptual), so:
  *
- * - `exact`: the n columns J eᵢ by the batched double-VJP trick (chunks of `chunk` directions, as
- *   jacobian.ts's jacobianExact, generalised so each chunk can be cancelled, reported and weighted),
- *   then H = Jᵀ(MJ) in float64 and a dense eigen-decomposition.
+ * - `exact`: the n columns J eᵢ, then H = Jᵀ(MJ) in float64 and a dense eigen-decomposition. The columns
+ *   come by forward mode (src/model/forward: all directions of a chunk pushed through the layers in one
+ *   batched pass; `jvp: 'forward'`, the default when the model and distance support it), or by the
+ *   batched double-VJP trick (`jvp: 'double-vjp'`, as jacobian.ts's jacobianExact, three passes and
+ *   second derivatives of every op). Layers without a forward rule are pushed by their own local
+ *   derivatives and listed in the result's `fallbacks`.
  * - `fd`: the same with central differences (ε = relEps·max(‖z₀‖, 1), as jacobianFD, but per style vector
  *   in W+ and with a smaller default relEps, see DEFAULT_REL_EPS): needs only first derivatives, so it
  *   also works for models that are not twice differentiable in tfjs.
@@ -33,6 +36,8 @@ import { eigh } from '../linalg/eigh';
 import { lanczos } from '../linalg/lanczos';
 import type { Generator, LatentSpace } from '../model/generator';
 import { applyRows, hvp, hvpBackprop, hvpOperator, jvp, jvpFD, vjp, type Linearisation } from './hvp';
+import { linearisation, type JvpMode } from './linearisation';
+import type { ForwardFallback } from '../model/forward/dual';
 
 /**
  * fd step, relative to max(‖latent‖, 1) (per style vector in W+). Smaller than the smooth-function optimum (≈ u^⅓ ≈ 5e-3 in
@@ -42,6 +47,13 @@ import { applyRows, hvp, hvpBackprop, hvpOperator, jvp, jvpFD, vjp, type Lineari
  * round-off (∝ u/ε) takes over again. At 1e-4 the top-10 eigenvalues are within ≤ 3e-4·λ₁ of exact.
  */
 export const DEFAULT_REL_EPS = 1e-4;
+
+/**
+ * Directions per batch. Forward mode holds k tangent copies of each activation (one pass), the double-VJP
+ * three passes' worth, so forward mode takes larger batches: 64 covers a whole 64-d latent in one pass.
+ */
+const FORWARD_CHUNK = 64;
+const DOUBLE_VJP_CHUNK = 32;
 
 export type MetricMethod = 'exact' | 'fd' | 'lanczos' | 'bp';
 export const METRIC_METHODS: readonly MetricMethod[] = ['exact', 'fd', 'lanczos', 'bp'];
@@ -60,8 +72,10 @@ export interface MetricOptions {
   k?: number;
   signal?: AbortSignal;
   onProgress?: (p: MetricProgress) => void;
-  /** Directions per batch through the network (default 32). */
+  /** Directions per batch through the network (default: all n at once in forward mode up to 64, else 32). */
   chunk?: number;
+  /** How exact JVPs are taken (exact, lanczos and the checks): forward mode (default) or the double-VJP trick. */
+  jvp?: JvpMode;
   /** fd step relative to max(‖latent‖, 1), per style vector in W+ (default DEFAULT_REL_EPS = 1e-4). */
   relEps?: number;
   /** Lanczos: Krylov dimension (default src/linalg's), stopping tolerance (default 1e-7·λ₁; float32 products rarely allow less), seed. */
@@ -85,6 +99,10 @@ export interface MetricResult {
   errorEstimate: number;
   /** Network products used: n direction columns for the dense methods, H-products for Lanczos. */
   products: number;
+  /** How the exact JVPs were taken: forward mode, or the double-VJP trick (asked for, or the model/distance cannot push forward). */
+  jvp: JvpMode;
+  /** Forward mode: layers without a rule and how their derivatives were taken (empty for the bundled models). */
+  fallbacks: ForwardFallback[];
 }
 
 /** The latent's shape in a space: [1, zDim], [1, wDim] or [1, L, wDim]. */
@@ -294,12 +312,14 @@ export async function computeMetric(g: Generator, latent: tf.Tensor | ArrayLike<
     images0 = tf.tidy(() => g.generate(x0, opts.space));
     const d = anchorDistance(opts.distance, g, images0);
     dist = d;
-    const lin: Linearisation = { f: (x) => d.features(g.generate(x, opts.space)), x0, m: d.m, weight: d.weight };
-    const pairs = await solve(g, lin, d, opts);
+    const lin = linearisation(g, d, x0, opts.space, opts.jvp ?? 'forward');
+    const chunk = opts.chunk ?? (lin.push ? FORWARD_CHUNK : DOUBLE_VJP_CHUNK);
+    const pairs = await solve(g, lin, d, { ...opts, chunk });
     return {
       space: opts.space, distance: opts.distance, method: opts.method, n: x0.size,
       eigenvalues: pairs.values, eigenvectors: pairs.vectors,
       ms: performance.now() - t0, errorEstimate: pairs.errorEstimate, products: pairs.products,
+      jvp: lin.push ? 'forward' : 'double-vjp', fallbacks: lin.fallbacks ?? [],
     };
   } finally {
     dist?.dispose();

@@ -8,6 +8,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { ModelManifest } from './manifest';
 import type { LatentSpace } from '../state/vocabulary';
+import type { Dual, ForwardFallback } from './forward/dual';
 
 /** Where a latent lives: the prior space Z, the style space W, or per-layer styles W+ (src/state/vocabulary). */
 export type { LatentSpace } from '../state/vocabulary';
@@ -37,6 +38,16 @@ export interface Generator {
   synthesize(wplus: tf.Tensor3D): tf.Tensor4D;
   /** Images from a latent in the given space: z [B, zDim], w [B, wDim] or w+ [B, L, wDim]. */
   generate(latent: tf.Tensor, space?: LatentSpace): tf.Tensor4D;
+  /**
+   * Forward mode (src/model/forward): the image at one latent [1, ...] in `space` and its directional
+   * derivatives along `directions` [k, ...] (the latent's item shape), in one pass; `fallbacks` names the
+   * layers that had no forward rule and how their derivatives were computed instead.
+   */
+  pushForward?(latent: tf.Tensor, directions: tf.Tensor, space: LatentSpace): { image: Dual; fallbacks: ForwardFallback[] };
+  /** Forward mode of mapZ (style models): w and its tangents for a z dual of batch 1. A view that replaces mapZ replaces this too. */
+  mapZForward?(z: Dual): { w: Dual; fallbacks: ForwardFallback[] };
+  /** Forward mode through the discriminator's feature layers (fine to coarse), for an image dual of batch 1. */
+  discriminatorFeaturesForward?(image: Dual): { features: Dual[]; fallbacks: ForwardFallback[] };
   /** Discriminator logit per image [B] (if the model ships a discriminator). */
   discriminatorScore?(images: tf.Tensor4D): tf.Tensor1D;
   /** The discriminator's named feature maps, fine to coarse (if it ships one). */

@@ -14,6 +14,9 @@
  * - Deterministic: no noise inputs, so G is a function of its latent alone, as geometry needs.
  * - Equalised learning rate (weights stored ~N(0,1), scaled at run time by 1/√fan_in), as in
  *   ProGAN/StyleGAN: it keeps Adam's effective step comparable across layers of different width.
+ * - Forward mode: every layer carries its own `jvp` rule (src/model/forward/dual.ts): its output at one
+ *   primal and the tangents of k directions mapped by its derivative there, next to the `call` it
+ *   differentiates. The exact metric pushes all n latent directions through the network that way.
  * - Every layer with random initial weights has its own initialiser seed: `seed` if given, else derived
  *   from the layer's name (`layerSeed(0, name)`, FNV-1a of "0/<name>"; Python's `layer_seed`). One seed
  *   per layer class made all layers of a class start from the same random stream, and the four mapping
@@ -21,6 +24,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { layerSeed } from '../util/random';
+import { pointwise, type Dual } from './forward/dual';
 
 type Shape = (number | null)[];
 const first = (x: tf.Tensor | tf.Tensor[]): tf.Tensor => (Array.isArray(x) ? x[0] : x);
@@ -50,6 +54,11 @@ export class LeakyReLU2 extends tf.layers.Layer {
     const x = first(inputs);
     return tf.tidy(() => tf.add(tf.mul(x, this.alpha), tf.mul(tf.relu(x), 1 - this.alpha)));
   }
+  /** Slope 1 above zero, alpha at and below (relu′(0) = 0 in tfjs). */
+  jvp([x]: Dual[]): Dual {
+    return pointwise(x.tangent, this.call(x.primal),
+      () => tf.where(tf.greater(x.primal, 0), tf.onesLike(x.primal), tf.fill(x.primal.shape, this.alpha)));
+  }
   getConfig() {
     return { ...super.getConfig(), alpha: this.alpha };
   }
@@ -65,6 +74,10 @@ export class SoftClip extends tf.layers.Layer {
     const x = first(inputs);
     return tf.tidy(() => tf.div(x, tf.sqrt(tf.add(tf.square(x), 1))));
   }
+  /** Slope (1 + x²)^(−3/2). */
+  jvp([x]: Dual[]): Dual {
+    return pointwise(x.tangent, this.call(x.primal), () => tf.pow(tf.rsqrt(tf.add(tf.square(x.primal), 1)), 3));
+  }
 }
 
 /** Normalise each feature vector to unit root-mean-square (ProGAN pixel norm; also used on z). */
@@ -73,6 +86,14 @@ export class PixelNorm extends tf.layers.Layer {
   call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = first(inputs);
     return tf.tidy(() => tf.mul(x, tf.rsqrt(tf.add(tf.mean(tf.square(x), -1, true), 1e-8))));
+  }
+  /** y = x·r with r = (mean x² + ε)^(−½): ẏ = r·ẋ − x·r³·mean(x ⊙ ẋ), means over the last axis. */
+  jvp([x]: Dual[]): Dual {
+    const r = tf.rsqrt(tf.add(tf.mean(tf.square(x.primal), -1, true), 1e-8));
+    const primal = tf.mul(x.primal, r);
+    if (!x.tangent) return { primal, tangent: null };
+    const along = tf.mean(tf.mul(x.tangent, x.primal), -1, true);
+    return { primal, tangent: tf.mul(tf.sub(x.tangent, tf.mul(primal, tf.mul(along, r))), r) };
   }
 }
 
@@ -115,6 +136,14 @@ export class EqDense extends tf.layers.Layer {
     return tf.tidy(() =>
       tf.add(tf.matMul(x as tf.Tensor2D, tf.mul(this.kernel.read(), this.scale) as tf.Tensor2D),
         tf.mul(this.bias.read(), this.lrMul)));
+  }
+  /** Linear part: tangents times the scaled kernel. */
+  jvp([x]: Dual[]): Dual {
+    const kernel = tf.mul(this.kernel.read(), this.scale) as tf.Tensor2D;
+    return {
+      primal: tf.add(tf.matMul(x.primal as tf.Tensor2D, kernel), tf.mul(this.bias.read(), this.lrMul)),
+      tangent: x.tangent ? tf.matMul(x.tangent as tf.Tensor2D, kernel) : null,
+    };
   }
   getConfig() {
     return { ...super.getConfig(), units: this.units, lrMul: this.lrMul, biasInit: this.biasInit, ...seedConfig(this.seed) };
@@ -161,6 +190,12 @@ export class EqConv2D extends tf.layers.Layer {
     return tf.tidy(() =>
       tf.add(tf.conv2d(x, tf.mul(this.kernel.read(), this.scale) as tf.Tensor4D, this.strides, 'same'),
         this.bias.read()));
+  }
+  /** Linear part: tangents convolved with the scaled kernel, no bias. */
+  jvp([x]: Dual[]): Dual {
+    const kernel = tf.mul(this.kernel.read(), this.scale) as tf.Tensor4D;
+    const conv = (t: tf.Tensor) => tf.conv2d(t as tf.Tensor4D, kernel, this.strides, 'same');
+    return { primal: tf.add(conv(x.primal), this.bias.read()), tangent: x.tangent ? conv(x.tangent) : null };
   }
   getConfig() {
     return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, ...seedConfig(this.seed) };
@@ -230,6 +265,37 @@ export class ModConv2D extends tf.layers.Layer {
       return tf.add(y, this.bias.read());
     });
   }
+  /**
+   * Through the feature and the style path: with s = A·w + b, y = d(s) ⊙ conv(x ⊙ s, K) + bias and
+   * d(s) = (s² E + ε)^(−½) (E = Σ_taps K²), the product rule gives
+   *   ẏ = d ⊙ conv(ẋ ⊙ s + x ⊙ ṡ, K) + ḋ ⊙ conv(x ⊙ s, K),  ḋ = −d³ ⊙ ((s ⊙ ṡ) E),  ṡ = A·ẇ.
+   * Both convolutions of tangents are one batched conv over the k directions.
+   */
+  jvp([x, w]: Dual[]): Dual {
+    const cin = x.primal.shape[3] as number;
+    const affine = tf.mul(this.affine.read(), this.affineScale) as tf.Tensor2D;
+    const weight = tf.mul(this.kernel.read(), this.scale) as tf.Tensor4D;
+    const conv = (t: tf.Tensor) => tf.conv2d(t as tf.Tensor4D, weight, 1, 'same');
+    const channels = (t: tf.Tensor, c: number) => t.reshape([t.shape[0], 1, 1, c]);
+    const style = tf.add(tf.matMul(w.primal as tf.Tensor2D, affine), this.affineBias.read()); // [1, cin]
+    const styleTangent = w.tangent ? tf.matMul(w.tangent as tf.Tensor2D, affine) : null; // [k, cin]
+    const pre = conv(tf.mul(x.primal, channels(style, cin)));
+    const parts: tf.Tensor[] = [];
+    if (x.tangent) parts.push(tf.mul(x.tangent, channels(style, cin)));
+    if (styleTangent) parts.push(tf.mul(x.primal, channels(styleTangent, cin)));
+    let preTangent: tf.Tensor | null = parts.length === 0 ? null : conv(parts.length === 1 ? parts[0] : tf.add(parts[0], parts[1]));
+    if (!this.demodulate) return { primal: tf.add(pre, this.bias.read()), tangent: preTangent };
+    const energy = tf.sum(tf.square(weight), [0, 1]) as tf.Tensor2D; // [cin, cout]
+    const d = tf.rsqrt(tf.add(tf.matMul(tf.square(style) as tf.Tensor2D, energy), 1e-8)); // [1, cout]
+    const primal = tf.add(tf.mul(pre, channels(d, this.filters)), this.bias.read());
+    if (preTangent) preTangent = tf.mul(preTangent, channels(d, this.filters));
+    if (styleTangent) {
+      const dTangent = tf.mul(tf.neg(tf.pow(d, 3)), tf.matMul(tf.mul(styleTangent, style) as tf.Tensor2D, energy)); // [k, cout]
+      const fromDemod = tf.mul(pre, channels(dTangent, this.filters));
+      preTangent = preTangent ? tf.add(preTangent, fromDemod) : fromDemod;
+    }
+    return { primal, tangent: preTangent };
+  }
   getConfig() {
     return { ...super.getConfig(), filters: this.filters, kernelSize: this.kernelSize, demodulate: this.demodulate, ...seedConfig(this.seed) };
   }
@@ -264,6 +330,10 @@ export class ConstInput extends tf.layers.Layer {
     const b = first(inputs).shape[0] as number;
     return tf.tidy(() => tf.tile(this.value.read(), [b, 1, 1, 1]));
   }
+  /** A constant: no tangent. */
+  jvp([x]: Dual[]): Dual {
+    return { primal: this.call(x.primal), tangent: null };
+  }
   getConfig() {
     return { ...super.getConfig(), size: this.size, channels: this.channels, ...seedConfig(this.seed) };
   }
@@ -283,6 +353,10 @@ export class Upsample2x extends tf.layers.Layer {
       const cols = tf.concat([x.reshape([b * h, w, 1, c]), x.reshape([b * h, w, 1, c])], 2).reshape([b, h, 1, w * 2 * c]);
       return tf.concat([cols, cols], 2).reshape([b, h * 2, w * 2, c]);
     });
+  }
+  /** Linear: tangents are upsampled the same way. */
+  jvp([x]: Dual[]): Dual {
+    return { primal: this.call(x.primal), tangent: x.tangent ? this.call(x.tangent) : null };
   }
 }
 
@@ -304,6 +378,10 @@ export class StyleSlice extends tf.layers.Layer {
       const [b, , d] = x.shape as number[];
       return x.slice([0, this.index, 0], [b, 1, d]).reshape([b, d]);
     });
+  }
+  /** Linear: the same slice of the tangents. */
+  jvp([x]: Dual[]): Dual {
+    return { primal: this.call(x.primal), tangent: x.tangent ? this.call(x.tangent) : null };
   }
   getConfig() {
     return { ...super.getConfig(), index: this.index };
@@ -339,6 +417,17 @@ export class MinibatchStd extends tf.layers.Layer {
       const stat = tf.tile(perGroup, [g, 1, h, w]).reshape([b, h, w, 1]);
       return tf.concat([x, stat], 3);
     });
+  }
+  /**
+   * For one image (the primal batch of forward mode) the group is that image alone, its deviation from
+   * the group mean is zero and the statistic is the constant √ε, whose derivative is zero: the appended
+   * channel's tangent is zero. (Defined per image, as the perceptual distance defines its features.)
+   */
+  jvp([x]: Dual[]): Dual {
+    const primal = this.call(x.primal);
+    if (!x.tangent) return { primal, tangent: null };
+    const [k, h, w] = x.tangent.shape as number[];
+    return { primal, tangent: tf.concat([x.tangent, tf.zeros([k, h, w, 1])], 3) };
   }
   getConfig() {
     return { ...super.getConfig(), groupSize: this.groupSize };

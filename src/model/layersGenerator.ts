@@ -8,6 +8,8 @@ import type { Generator, LatentSpace } from './generator';
 import type { ModelManifest } from './manifest';
 import { Rng } from '../util/random';
 import { showShape } from './validate';
+import type { Dual, ForwardFallback } from './forward/dual';
+import { pushForward } from './forward/interpret';
 
 /** The networks of one model, already checked against the manifest by the loader. */
 export interface GeneratorParts {
@@ -62,6 +64,7 @@ export class LayersGenerator implements Generator {
   readonly assumptions: string[];
   readonly discriminatorScore?: (images: tf.Tensor4D) => tf.Tensor1D;
   readonly discriminatorFeatures?: (images: tf.Tensor4D) => tf.Tensor4D[];
+  readonly discriminatorFeaturesForward?: (image: Dual) => { features: Dual[]; fallbacks: ForwardFallback[] };
 
   private readonly parts: GeneratorParts;
   private disposed = false;
@@ -95,6 +98,12 @@ export class LayersGenerator implements Generator {
         if (!features) return [];
         const out = features.apply(images, { training: false });
         return (Array.isArray(out) ? out : [out]) as tf.Tensor4D[];
+      };
+      this.discriminatorFeaturesForward = (image) => {
+        this.assertUsable();
+        if (!features) return { features: [], fallbacks: [] };
+        const pass = pushForward(D, [image], features.outputs);
+        return { features: pass.outputs, fallbacks: pass.fallbacks };
       };
     }
   }
@@ -138,6 +147,45 @@ export class LayersGenerator implements Generator {
       const w = space === 'w' ? (latent as tf.Tensor2D) : this.mapZ(latent as tf.Tensor2D);
       return this.synthesize(this.broadcastW(w));
     });
+  }
+
+  mapZForward(z: Dual): { w: Dual; fallbacks: ForwardFallback[] } {
+    this.assertUsable();
+    const mapping = this.parts.mapping;
+    if (!mapping) throw new Error(`Model '${this.manifest.id}' has no mapping network, so it has no W space.`);
+    const pass = pushForward(mapping, [z]);
+    return { w: pass.outputs[0], fallbacks: pass.fallbacks };
+  }
+
+  pushForward(latent: tf.Tensor, directions: tf.Tensor, space: LatentSpace = 'z'): { image: Dual; fallbacks: ForwardFallback[] } {
+    this.assertUsable();
+    const input: Dual = { primal: latent, tangent: directions };
+    if (!this.isStyleBased) {
+      if (space !== 'z') this.assertStyleBased(space === 'w' ? 'W' : 'W+');
+      this.expectShape(latent, [1, this.zDim], 'z');
+      const pass = pushForward(this.parts.generator!, [input]);
+      return { image: pass.outputs[0], fallbacks: pass.fallbacks };
+    }
+    const fallbacks: ForwardFallback[] = [];
+    let wplus = input;
+    if (space !== 'wplus') {
+      let w = input;
+      if (space === 'z') {
+        this.expectShape(latent, [1, this.zDim], 'z');
+        // Through this.mapZForward, not the mapping network directly: a view of the generator (truncation)
+        // replaces mapZ and mapZForward together.
+        const mapped = this.mapZForward(input);
+        w = mapped.w;
+        fallbacks.push(...mapped.fallbacks);
+      }
+      this.expectShape(w.primal, [1, this.wDim!], 'w');
+      wplus = { primal: this.broadcastW(w.primal as tf.Tensor2D), tangent: w.tangent && this.broadcastW(w.tangent as tf.Tensor2D) };
+    }
+    this.expectShape(wplus.primal, [1, this.styleLayers!, this.wDim!], 'w+');
+    const single = this.manifest.synthesis!.input !== 'w+';
+    const flat = (t: tf.Tensor | null) => (t && single ? t.reshape([t.shape[0], this.wDim!]) : t);
+    const pass = pushForward(this.parts.synthesis!, [{ primal: flat(wplus.primal)!, tangent: flat(wplus.tangent) }]);
+    return { image: pass.outputs[0], fallbacks: [...fallbacks, ...pass.fallbacks] };
   }
 
   network(part: 'generator' | 'mapping' | 'synthesis'): tf.LayersModel | undefined {

@@ -65,6 +65,40 @@ export function upsamplingGenerator(opts: { zDim?: number; channels?: number } =
   return tf.model({ inputs: z, outputs: x, name: 'generator' });
 }
 
+/** The two shapes of a user's plain Keras generator that forward mode must handle (issue 12's bar). */
+export type ForeignGenerator = 'upsampling-bn-sigmoid' | 'transpose-elu';
+
+/**
+ * A user's TF.js generator built from standard Keras layers only, 8×8 RGB:
+ * - 'upsampling-bn-sigmoid': dense → 4×4 → UpSampling2D → Conv2D → BatchNormalization (inference, with
+ *   non-trivial moving statistics) → sigmoid, output in [0, 1];
+ * - 'transpose-elu': dense → 2×2 → Conv2DTranspose (stride 2) → ELU → Conv2DTranspose (stride 2) → tanh.
+ * Neither has second derivatives in TF.js (ResizeNearestNeighborGrad, EluGrad); both are smooth, so
+ * finite differences are an accurate oracle for their Jacobians.
+ */
+export function foreignGenerator(kind: ForeignGenerator, zDim = Z_DIM): tf.LayersModel {
+  const z = tf.input({ shape: [zDim], name: 'z' });
+  let x: Sym;
+  if (kind === 'upsampling-bn-sigmoid') {
+    x = tf.layers.dense({ units: 4 * 4 * 6, name: 'fc', kernelInitializer: tf.initializers.glorotNormal({ seed: 31 }) }).apply(z) as Sym;
+    x = tf.layers.reshape({ targetShape: [4, 4, 6], name: 'to_grid' }).apply(x) as Sym;
+    x = tf.layers.upSampling2d({ size: [2, 2], name: 'up' }).apply(x) as Sym;
+    x = tf.layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', name: 'conv', kernelInitializer: tf.initializers.glorotNormal({ seed: 32 }) }).apply(x) as Sym;
+    const bn = tf.layers.batchNormalization({ name: 'bn' });
+    x = bn.apply(x) as Sym;
+    x = tf.layers.activation({ activation: 'sigmoid', name: 'image' }).apply(x) as Sym;
+    const [gamma, beta, mean, variance] = bn.getWeights();
+    bn.setWeights([tf.add(gamma, 0.5), tf.add(beta, 0.1), tf.add(mean, -0.2), tf.mul(variance, 0.3)]);
+  } else {
+    x = tf.layers.dense({ units: 2 * 2 * 8, name: 'fc', kernelInitializer: tf.initializers.glorotNormal({ seed: 33 }) }).apply(z) as Sym;
+    x = tf.layers.reshape({ targetShape: [2, 2, 8], name: 'to_grid' }).apply(x) as Sym;
+    x = tf.layers.conv2dTranspose({ filters: 6, kernelSize: 3, strides: 2, padding: 'same', name: 'deconv4', kernelInitializer: tf.initializers.glorotNormal({ seed: 34 }) }).apply(x) as Sym;
+    x = tf.layers.elu({ name: 'elu' }).apply(x) as Sym;
+    x = tf.layers.conv2dTranspose({ filters: 3, kernelSize: 4, strides: 2, padding: 'same', activation: 'tanh', name: 'image', kernelInitializer: tf.initializers.glorotNormal({ seed: 35 }) }).apply(x) as Sym;
+  }
+  return tf.model({ inputs: z, outputs: x, name: 'generator' });
+}
+
 /** z → w through the custom layers (pixel norm, equalised dense, leaky ReLU). */
 export function styleMapping(zDim = Z_DIM, wDim = W_DIM): tf.LayersModel {
   const z = tf.input({ shape: [zDim], name: 'z' });
@@ -146,6 +180,18 @@ export async function upsamplingModelFolder(): Promise<FileMap> {
   const files: FileMap = { 'manifest.json': JSON.stringify(manifestFor('z', { id: 'tiny-upsampling', name: 'Tiny upsampling model' })) };
   await addModel(files, 'generator', upsamplingGenerator());
   await addModel(files, 'discriminator', discriminator());
+  return files;
+}
+
+/** A z-space model folder around a foreignGenerator: manifest (no discriminator) and generator. */
+export async function foreignModelFolder(kind: ForeignGenerator): Promise<FileMap> {
+  const manifest = manifestFor('z', {
+    id: `tiny-${kind}`, name: `Tiny Keras generator (${kind})`,
+    output: { height: SIZE, width: SIZE, channels: 3, range: kind === 'upsampling-bn-sigmoid' ? [0, 1] : [-1, 1] },
+  });
+  delete manifest.discriminator;
+  const files: FileMap = { 'manifest.json': JSON.stringify(manifest) };
+  await addModel(files, 'generator', foreignGenerator(kind));
   return files;
 }
 

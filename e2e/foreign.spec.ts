@@ -1,7 +1,8 @@
 /**
- * A user's model with a layer TF.js cannot differentiate twice (tf.layers.upSampling2d, the test fixture of
- * src/model/testing/fixtures.ts, written to a folder here): the metric falls back to finite differences with
- * a notice that says why, the sliders work, and no raw TF.js message reaches the page.
+ * A user's Keras generator that TF.js cannot differentiate twice (UpSampling2D + BatchNormalization +
+ * sigmoid: foreignModelFolder of src/model/testing/fixtures.ts, written to a folder here): the app computes
+ * its exact metric by forward mode (the basis notes say so, and no finite-difference notice appears), the
+ * sliders work, and no raw TF.js message reaches the page.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { screenshot, type Launched } from './browser';
 import { browserPerFile, canvasPixels, meanAbsDiff, openApp, setSlider, snapshot, waitForFrame, waitForNewFrame, waitForSliders } from './app';
-import { upsamplingModelFolder } from '../src/model/testing/fixtures';
+import { foreignModelFolder } from '../src/model/testing/fixtures';
 
 let b: Launched;
 let folder: string;
@@ -21,8 +22,8 @@ browserPerFile((browser) => {
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
-  folder = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-atlas-upsampling-'));
-  for (const [name, content] of Object.entries(await upsamplingModelFolder())) {
+  folder = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-atlas-foreign-'));
+  for (const [name, content] of Object.entries(await foreignModelFolder('upsampling-bn-sigmoid'))) {
     fs.mkdirSync(path.dirname(path.join(folder, name)), { recursive: true });
     fs.writeFileSync(path.join(folder, name), typeof content === 'string' ? content : Buffer.from(content));
   }
@@ -31,15 +32,15 @@ afterAll(() => {
   if (folder) fs.rmSync(folder, { recursive: true, force: true });
 });
 
-it('falls back to fd with a notice, keeps the sliders working, and shows no raw TF.js message', async () => {
+it('gets the exact metric by forward mode, keeps the sliders working, and shows no raw TF.js message', async () => {
   await openApp(b.page);
   await b.page.setInputFiles('input[aria-label="Model folder"]', folder);
-  await waitForFrame(b.page, 'tiny-upsampling|');
+  await waitForFrame(b.page, 'tiny-upsampling-bn-sigmoid|');
   expect(await waitForSliders(b.page)).toBeGreaterThan(0);
-  const notices = b.page.locator('[data-testid=notices]');
-  await notices.waitFor();
-  expect(await notices.textContent()).toMatch(/finite differences \(fd\)/);
-  expect(await b.page.textContent('[data-testid=basis-notes]')).toMatch(/finite differences/);
+  const notes = await b.page.textContent('[data-testid=basis-notes]');
+  expect(notes).toMatch(/Exact metric/);
+  expect(notes).toMatch(/forward mode: every layer by its own rule/);
+  expect(await b.page.textContent('body')).not.toMatch(/finite differences \(fd\)/);
 
   const before = await canvasPixels(b.page);
   const key = (await snapshot(b.page)).frameKey!;
@@ -51,5 +52,5 @@ it('falls back to fd with a notice, keeps the sliders working, and shows no raw 
   expect(s.error).toBeNull();
   const text = await b.page.textContent('body');
   expect(text).not.toMatch(/ResizeNearestNeighbor|gradient function not found|Cannot compute gradient/);
-  await screenshot(b.page, 'fd-fallback');
+  await screenshot(b.page, 'foreign-keras-model');
 });
