@@ -4,7 +4,7 @@
     /usr/bin/python3 training/bench_torch.py < request.json > result.json
 
 The request (JSON on stdin): {"model": "<folder with manifest.json>", "space": "z" | "w", "z": [...],
-"repeats": R}. The generator is rebuilt from the model's own TF.js files (model.json topology and weights,
+"repeats": R, "time": true}. The generator is rebuilt from the model's own TF.js files (model.json topology and weights,
 read back through atlas_train's layer classes, the exporter's inverse), so any bundled model made of those
 layers works, including one retrained or replaced after its recipe changed. In space w the network is
 w ↦ synthesis(w repeated over the style layers), with w = mapping(z), as the app's W.
@@ -163,8 +163,10 @@ def main() -> None:
         with torch.no_grad():
             return f(x.repeat(n + 1, 1))
 
-    jacobian_ms = median_ms(metric, repeats)
-    forward_ms = median_ms(forward, max(repeats, 10))
+    # "time": false skips the timings (a test that only checks the weights and the spectrum).
+    timed = req.get("time", True)
+    jacobian_ms = median_ms(metric, repeats) if timed else None
+    forward_ms = median_ms(forward, max(repeats, 10)) if timed else None
     h = metric().double().numpy()
     eig = np.linalg.eigvalsh((h + h.T) / 2)[::-1]
     with torch.no_grad():
