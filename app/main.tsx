@@ -1,7 +1,8 @@
 /**
  * Entry point: make the store, the engine client and the session, read the link, and mount React.
  * `?backend=wasm` (in the query, not the shareable hash) forces a backend, for testing and comparison;
- * `?jobWorkers=N` forces the size of the job-worker pool (by default one per core but one, at least one).
+ * `?jobWorkers=N` forces the size of the job-worker pool (by default one per core but one, at least one),
+ * `?wasmThreads=N` the render worker's wasm threads (by default the cores the pool leaves).
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -22,13 +23,21 @@ function backendOverride(): BackendName[] | undefined {
   return wanted && (BACKEND_ORDER as readonly string[]).includes(wanted) ? [wanted as BackendName] : undefined;
 }
 
-function jobWorkersOverride(): number | null {
-  const wanted = new URLSearchParams(window.location.search).get('jobWorkers');
+function numberParam(name: string): number | null {
+  const wanted = new URLSearchParams(window.location.search).get(name);
   return wanted === null ? null : Number(wanted);
 }
 
 const client = new EngineClient();
-const jobs = new JobsClient(poolSize(navigator.hardwareConcurrency, jobWorkersOverride()));
+const cores = navigator.hardwareConcurrency || 1;
+const jobs = new JobsClient(poolSize(cores, numberParam('jobWorkers')));
+/**
+ * Threads for frames on wasm (a cross-origin-isolated page only): the cores the job pool leaves, at least 1
+ * (1 selects the single-threaded build). Measured on this 2-core machine under load: 2 threads made frames
+ * 2.5× slower than 1 (bench/results.json, browser rows). `?wasmThreads=N` forces N.
+ */
+const forcedThreads = numberParam('wasmThreads');
+const wasmThreads = forcedThreads !== null && Number.isInteger(forcedThreads) && forcedThreads >= 1 ? forcedThreads : Math.max(1, cores - jobs.size);
 const session = new Session(client, jobs, createAtlasStore());
 const { state, notices } = decodeView(window.location.hash);
 
@@ -52,4 +61,4 @@ createRoot(document.getElementById('root')!).render(
 );
 
 startUrlSync(session);
-void session.start(new URL('models/', document.baseURI).href, state, notices, backendOverride());
+void session.start(new URL('models/', document.baseURI).href, state, notices, backendOverride(), wasmThreads);

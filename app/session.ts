@@ -44,7 +44,7 @@ export class Session {
   }
 
   /** Start the engine and show the first model; `initial` is the view decoded from the link. */
-  async start(modelsBaseUrl: string, initial: ViewState, notices: string[], backends?: Parameters<EngineClient['start']>[1]): Promise<void> {
+  async start(modelsBaseUrl: string, initial: ViewState, notices: string[], backends?: Parameters<EngineClient['start']>[1], wasmThreads?: number): Promise<void> {
     this.applyView(initial, notices);
     // A lost worker comes back on the next backend with the same model; the view (in this store) is kept.
     this.client.onRestart = (n) => {
@@ -59,7 +59,7 @@ export class Session {
       return false;
     });
     try {
-      const info = await this.client.start(modelsBaseUrl, backends);
+      const info = await this.client.start(modelsBaseUrl, backends, wasmThreads);
       this.store.setState({ backend: info.backend, backendNotes: info.backendNotes, wasm: info.wasm ?? null, jobWorkers: this.jobs.size });
     } catch (e) {
       this.store.setState({ error: `The engine could not start: ${messageOf(e)}` });

@@ -1,8 +1,9 @@
 /**
  * Threads and the job-worker pool in the built app:
- * - served with COOP/COEP (vite preview, as `npm start`), the page is cross-origin isolated and the render
- *   worker's wasm runs the threaded build with navigator.hardwareConcurrency threads; served by a plain
- *   static server without those headers, the same build runs single-threaded and still draws;
+ * - served with COOP/COEP (vite preview, as `npm start`), the page is cross-origin isolated: the render
+ *   worker's wasm gets the cores the job pool leaves (1 on 2 cores) and runs the threaded build when asked
+ *   for more; served by a plain static server without those headers, it runs single-threaded and still draws;
+ * - on WebGL a slider drag holds a running sweep, and the drag's end lets it go on;
  * - a sweep with a pool of two job workers (`?jobWorkers=2`) runs on both and gives the numbers one
  *   worker gives.
  */
@@ -13,6 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Launched } from './browser';
 import { browserPerFile, openApp, waitForFrame } from './app';
+import { poolSize } from '../src/engine/pool';
 
 let b: Launched;
 
@@ -51,11 +53,14 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => staticServer?.close(() => resolve())));
 
-it('is cross-origin isolated from vite preview and runs threaded wasm there', async () => {
+it('is cross-origin isolated from vite preview: frames get the cores the job pool leaves, and threaded wasm runs when asked', async () => {
   await openApp(b.page, { query: 'backend=wasm' });
   const t = await threads(b.page);
   expect(t.isolated).toBe(true);
-  expect(Number(t.threads)).toBe(t.cores);
+  expect(Number(t.threads)).toBe(Math.max(1, t.cores - poolSize(t.cores)));
+  // The threaded build itself (its pthreads start from the factory's source text: see vite.config.ts).
+  await openApp(b.page, { query: 'backend=wasm&wasmThreads=2' });
+  expect((await threads(b.page)).threads).toBe('2');
 });
 
 it('runs single-threaded from a static server without COOP/COEP, and still draws', async () => {
@@ -88,4 +93,35 @@ it('a sweep runs on two job workers and gives the numbers one worker gives', asy
   expect(one.size).toBe(1);
   expect(two.logCorrelations).toHaveLength(30);
   two.logCorrelations.forEach((c, i) => expect(Math.abs(c - one.logCorrelations[i])).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(c))));
+});
+
+type SweepState = { paused: boolean; done: number | null; running: boolean };
+const sweepState = (page: Page): Promise<SweepState> => page.evaluate(() => {
+  const s = (window as unknown as { latentAtlas: { state(): { jobsPaused: boolean; jobs: { sweep?: { progress: { done: number } | null } } } } }).latentAtlas.state();
+  return { paused: s.jobsPaused, done: s.jobs.sweep?.progress?.done ?? null, running: Boolean(s.jobs.sweep?.progress) };
+});
+
+it('on a GPU backend a slider drag holds the sweep, and its end lets it go on', async () => {
+  await openApp(b.page, { query: 'backend=webgl', hash: 'v=1&seed=5&panel=atlas' });
+  await b.page.locator('[data-testid=sliders]').waitFor({ timeout: 300_000 });
+  await b.page.fill('.atlas-panel input[type=number]', '12');
+  await b.page.click('text="Sweep"');
+  await b.page.waitForFunction(() => ((window as unknown as { latentAtlas: { state(): { jobs: { sweep?: { progress: { done: number } | null } } } } }).latentAtlas
+    .state().jobs.sweep?.progress?.done ?? 0) >= 1, undefined, { timeout: 300_000 });
+  await b.page.dispatchEvent('[data-testid=slider-0]', 'pointerdown');
+  expect((await sweepState(b.page)).paused).toBe(true);
+  // The metric in flight may still finish; after that, nothing moves while the drag lasts.
+  const start = (await sweepState(b.page)).done!;
+  await b.page.waitForTimeout(15_000);
+  const held = (await sweepState(b.page)).done!;
+  expect(held - start).toBeLessThanOrEqual(1);
+  await b.page.waitForTimeout(8_000);
+  expect((await sweepState(b.page)).done).toBe(held);
+  await b.page.evaluate(() => window.dispatchEvent(new PointerEvent('pointerup')));
+  expect((await sweepState(b.page)).paused).toBe(false);
+  await b.page.waitForFunction((held) => {
+    const s = (window as unknown as { latentAtlas: { state(): { jobs: { sweep?: { progress: { done: number } | null } } } } }).latentAtlas.state();
+    return !s.jobs.sweep?.progress || s.jobs.sweep.progress.done > held;
+  }, held, { timeout: 120_000 });
+  await b.page.click('[data-testid=job-sweep] >> text=Cancel').catch(() => undefined);
 });

@@ -21,9 +21,8 @@ const api: EngineApi = {
       modelsBaseUrl: opts.modelsBaseUrl,
       ...(opts.backends?.length ? { backends: opts.backends } : {}),
       wasmPaths: WASM_BINARIES,
-      // One XNNPACK thread per core for frames (used only on a cross-origin-isolated page). tfjs's own
-      // default is half the cores, which is 1 on a 2-core machine: no threads at all.
-      wasmThreads: Math.max(1, self.navigator.hardwareConcurrency || 1),
+      // Chosen by the page (main.tsx): the cores the job pool leaves to frames.
+      ...(opts.wasmThreads !== undefined ? { wasmThreads: opts.wasmThreads } : {}),
     });
     return engine.init();
   },

@@ -124,7 +124,8 @@ export interface Catalogue {
 /** What the worker exposes over comlink (the app sees only this and the types above). */
 export interface EngineApi {
   /** Create the engine and start its backend; must come first. */
-  start(opts: { modelsBaseUrl: string; backends?: BackendName[] }): Promise<EngineInfo>;
+  /** `wasmThreads`: XNNPACK threads for frames on wasm (backend.ts; only a cross-origin-isolated page has threads). */
+  start(opts: { modelsBaseUrl: string; backends?: BackendName[]; wasmThreads?: number }): Promise<EngineInfo>;
   catalogue(): Promise<Catalogue>;
   load(source: ModelSource): Promise<LoadResult>;
   render(req: RenderRequest): Promise<RenderResult>;
