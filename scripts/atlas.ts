@@ -10,6 +10,7 @@ import { useBackend } from './lib/tfnode';
 import { ModelLoadError } from '../src/model/errors';
 import { parseArgs, UsageError, type Opts } from './atlas/common';
 import { generate, localBasisCommand, map, metric } from './atlas/basic';
+import { ascent, likelihood, veff } from './atlas/likelihood';
 import { basisCommand } from './atlas/bases';
 import { spectrum } from './atlas/spectrum';
 import { grassmann } from './atlas/grassmann';
@@ -62,6 +63,21 @@ const COMMANDS: Record<string, Command> = {
     run: traverse, options: ['model', 'seed', 'basis', 'index', 'steps', 'range', 'space', 'distance', 'spherical', 'curve', 'layers', 'samples', 'scale', 'png'],
     usage: `${MODEL} --seed S --basis metric|local|average|ganspace|sefa|random [--index I] [--steps K] --range R [--space z|w]\n  [--distance D] [--spherical] [--curve N] [--layers coarse|middle|fine] [--samples M] [--scale X] --png FILE`,
     summary: 'a montage PNG along one direction (metric: R is the predicted image change; others: the latent step)',
+  },
+  likelihood: {
+    run: likelihood, options: ['model', 'seed', 'space', 'eps', 'probes', 'degree', 'power', 'margin', 'estimator-seed'],
+    usage: `${MODEL} --seed S [--eps E] [--probes P] [--degree m] [--power t] [--margin g] [--estimator-seed K]`,
+    summary: 'Ramesh & LeCun: ln Q = ln p(z) − ½ ln det M at a seed, exact (Σ ln max(λ, ε)) beside Algorithm 1\'s estimate',
+  },
+  ascent: {
+    run: ascent, options: ['model', 'seed', 'space', 'steps', 'lr', 'eps', 'every', 'png'],
+    usage: `${MODEL} --seed S [--steps K] [--lr R] [--eps E] [--every F] [--png FILE]`,
+    summary: 'likelihood ascent in Z (exact gradient, Adam): ln Q, ln p, ln det, λmin, λmax per step, images of frames',
+  },
+  veff: {
+    run: veff, options: ['model', 'samples', 'alpha', 'random', 'seed'],
+    usage: `${MODEL} [--samples 12] [--alpha 0.6] [--random 16] [--seed S0]`,
+    summary: 'effective dimension v_eff(τ): eigen-directions that change the image more than τ× a random one',
   },
   score: {
     run: score, options: ['model', 'basis', 'seeds', 'seed', 'top', 'space', 'samples', 'method'],

@@ -5,7 +5,7 @@
  * plane of the first two Local Basis directions at the start.
  */
 import * as d3 from 'd3';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { CurveWalk } from '../../src/engine/types';
 import { MAX_CURVE_STEPS, MAX_DIRECTIONS, MAX_INTENSITY } from '../../src/state/vocabulary';
 import { isRunning, resultOf } from '../state/jobs';
@@ -13,6 +13,7 @@ import { curveJob } from '../state/transitions';
 import { Axis, MARGIN, inner } from '../plots/Axis';
 import { useAtlas, useSession } from '../context';
 import { JobStatus } from './JobStatus';
+import { RgbaFrame } from './RgbaFrame';
 
 export function CurveWalkPanel() {
   const session = useSession();
@@ -66,8 +67,8 @@ function CurvePlayer({ walk }: { walk: CurveWalk }) {
   return (
     <div className="curve-player" data-testid="curve-walk" data-frame={frame} data-frames={frames} data-ended={ended ? 'true' : 'false'}>
       <div className="curve-frames">
-        <FrameCanvas rgba={walk.curveRgba} width={walk.width} height={walk.height} index={frame} label="curve traversal" />
-        <FrameCanvas rgba={walk.linearRgba} width={walk.width} height={walk.height} index={frame} label="linear traversal" />
+        <RgbaFrame rgba={walk.curveRgba} width={walk.width} height={walk.height} index={frame} label={`curve traversal, step ${frame}`} caption="curve traversal" />
+        <RgbaFrame rgba={walk.linearRgba} width={walk.width} height={walk.height} index={frame} label={`linear traversal, step ${frame}`} caption="linear traversal" />
         <PathPlot walk={walk} frame={frame} />
       </div>
       <div className="controls-row">
@@ -77,22 +78,6 @@ function CurvePlayer({ walk }: { walk: CurveWalk }) {
         <span className="slider-value">{frame}/{frames - 1}</span>
       </div>
     </div>
-  );
-}
-
-function FrameCanvas({ rgba, width, height, index, label }: { rgba: Uint8ClampedArray; width: number; height: number; index: number; label: string }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
-    const per = width * height * 4;
-    ctx.putImageData(new ImageData(rgba.slice(index * per, (index + 1) * per) as Uint8ClampedArray<ArrayBuffer>, width, height), 0, 0);
-  }, [rgba, width, height, index]);
-  return (
-    <figure className="curve-figure">
-      <canvas ref={ref} width={width} height={height} className="curve-canvas" role="img" aria-label={`${label}, step ${index}`} />
-      <figcaption>{label}</figcaption>
-    </figure>
   );
 }
 

@@ -1,9 +1,10 @@
-/** The lower half of the workspace: one of four panels, chosen by tabs (keyboard: arrow keys). */
+/** The lower half of the workspace: one of the panels, chosen by tabs (keyboard: arrow keys). */
 import type { PanelName } from '../../src/state/url';
 import { PANELS } from '../../src/state/url';
 import { useAtlas, useSession } from '../context';
 import { AtlasPanel } from './AtlasPanel';
 import { CurveWalkPanel } from './CurveWalkPanel';
+import { LikelihoodPanel } from './LikelihoodPanel';
 import { MontagePanel } from './MontagePanel';
 import { SpectrumPanel } from './SpectrumPanel';
 
@@ -12,6 +13,7 @@ export const PANEL_LABELS: Record<PanelName, string> = {
   montage: 'Montage',
   curve: 'Curve walk',
   atlas: 'Atlas sweep',
+  likelihood: 'Likelihood',
 };
 
 export function ExplorerPanels() {
@@ -39,6 +41,7 @@ export function ExplorerPanels() {
         {panel === 'montage' && <MontagePanel />}
         {panel === 'curve' && <CurveWalkPanel />}
         {panel === 'atlas' && <AtlasPanel />}
+        {panel === 'likelihood' && <LikelihoodPanel />}
       </div>
     </section>
   );

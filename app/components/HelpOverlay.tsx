@@ -33,6 +33,8 @@ export function HelpOverlay() {
           <dd>Iterative Curve-Traversal (Choi et al. Alg. 2) re-computes the Local Basis at every step and follows it; beside it the straight walk along the first step's direction, and both paths in the plane of the first two directions.</dd>
           <dt>Atlas sweep</dt>
           <dd>Many latents at once: how alike the metric is from place to place (C^H on the log scale, Wang &amp; Ponce Tab. 4), and for style models how far Local Bases are from each other and from GANSpace/SeFa on the Grassmannian (Choi et al. Fig. 8).</dd>
+          <dt>Likelihood</dt>
+          <dd>Ramesh &amp; LeCun&apos;s implicit likelihood of the image, ln Q = ln p(z) − ½ ln det M with M the pixel metric (eigenvalues below ε floored): the exact value beside their stochastic estimate (Chebyshev + Hutchinson, Algorithm 1), so you see the estimator&apos;s error; and likelihood ascent from the current z, with ln Q, λmin, λmax and the images along the way. In Z only (W has no known density).</dd>
           <dt>Sharing</dt>
           <dd>"Copy link" writes the whole view — model, latent, basis, sliders, panel — into the URL; opening it reproduces the same pixels.</dd>
         </dl>

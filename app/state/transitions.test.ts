@@ -10,7 +10,7 @@ import {
 } from './transitions';
 
 const model: ModelSummary = {
-  id: 'm', name: 'M', description: '', source: 'bundled', zDim: 2, wDim: 2, styleLayers: 2, isStyleBased: true,
+  id: 'm', name: 'M', description: '', source: 'bundled', zDim: 2, prior: 'normal', wDim: 2, styleLayers: 2, isStyleBased: true,
   spaces: ['z', 'w', 'wplus'], width: 8, height: 8, channels: 3, hasDiscriminator: false, assumptions: [],
 };
 const basis: Basis = {

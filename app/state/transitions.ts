@@ -3,7 +3,7 @@
  * and returns a store patch or a request, so the session only applies them and talks to the workers.
  */
 import { sliderSteps } from '../../src/engine/edit';
-import type { BasisRequest, CurveWalkRequest, DistanceName, LatentEdit, LatentSpec, MontageRequest, SweepRequest } from '../../src/engine/types';
+import type { AscentRequest, BasisRequest, CurveWalkRequest, DistanceName, LatentEdit, LatentSpec, LikelihoodRequest, MontageRequest, SweepRequest } from '../../src/engine/types';
 import { DEFAULT_SLIDER_RANGE, MAX_DIRECTIONS } from '../../src/state/vocabulary';
 import { currentBasis, effectiveSpace, referenceKey } from './keys';
 import type { AtlasState } from './store';
@@ -112,4 +112,22 @@ export function sweepJob(s: AtlasState, opts: { count: number }): { key: string;
     key: `${s.model.id}|${s.seed}|${opts.count}|${space}|${s.distance}`,
     request: { seed: s.seed, count: opts.count, space, distance: s.distance },
   };
+}
+
+/** Algorithm 1's settings the Likelihood panel offers (the rest are the paper's defaults). */
+export interface LikelihoodOptions { eps: number; degree: number; probes: number }
+
+/** ln Q at the current latent (in Z: the likelihood needs the prior's density), and its key. */
+export function likelihoodJob(s: AtlasState, opts: LikelihoodOptions): { key: string; request: LikelihoodRequest } | null {
+  const ref = referenceKey(s);
+  if (!ref) return null;
+  return { key: `${ref}|${opts.eps}|${opts.degree}|${opts.probes}`, request: { latent: latentOf(s), ...opts } };
+}
+
+/** Likelihood ascent from the current latent, and its key. */
+export function ascentJob(s: AtlasState, opts: { steps: number; lr: number; eps: number }): { key: string; request: AscentRequest } | null {
+  const ref = referenceKey(s);
+  if (!ref) return null;
+  const every = Math.max(1, Math.round(opts.steps / 8));
+  return { key: `${ref}|${opts.steps}|${opts.lr}|${opts.eps}`, request: { latent: latentOf(s), steps: opts.steps, lr: opts.lr, eps: opts.eps, every } };
 }

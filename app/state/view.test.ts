@@ -10,7 +10,7 @@ import { createAtlasStore, type AtlasState } from './store';
 import { settingPatch, SLIDER_RESETTING_KEYS, viewDefaults, viewOf, viewPatch } from './view';
 
 const style: ModelSummary = {
-  id: 'shapes-style', name: 'Shapes', description: '', source: 'bundled', zDim: 4, wDim: 6, styleLayers: 3, isStyleBased: true,
+  id: 'shapes-style', name: 'Shapes', description: '', source: 'bundled', zDim: 4, prior: 'normal', wDim: 6, styleLayers: 3, isStyleBased: true,
   spaces: ['z', 'w', 'wplus'], width: 8, height: 8, channels: 3, hasDiscriminator: true, assumptions: [],
 };
 const dcgan: ModelSummary = { ...style, id: 'shapes-dcgan', isStyleBased: false, spaces: ['z'] };

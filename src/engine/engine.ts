@@ -202,6 +202,7 @@ function summarise(g: Generator, source: string): ModelSummary {
     description: m.description ?? '',
     source,
     zDim: g.zDim,
+    prior: m.latent.prior,
     ...(g.wDim !== undefined ? { wDim: g.wDim } : {}),
     ...(g.styleLayers !== undefined ? { styleLayers: g.styleLayers } : {}),
     isStyleBased: g.isStyleBased,

@@ -7,9 +7,9 @@ import type { CurveWalk, Montage } from './types';
 
 describe('job registry', () => {
   it('knows its kinds and nothing else', () => {
-    expect(Object.keys(JOB_REGISTRY).sort()).toEqual(['basis', 'curve', 'montage', 'sweep', 'sweepItem', 'sweepMerge']);
+    expect(Object.keys(JOB_REGISTRY).sort()).toEqual(['ascent', 'basis', 'curve', 'likelihood', 'montage', 'sweep', 'sweepItem', 'sweepMerge']);
     expect(isJobKind('basis')).toBe(true);
-    for (const k of ['toString', '__proto__', 'likelihood', 3, null]) expect(isJobKind(k)).toBe(false);
+    for (const k of ['toString', '__proto__', 'inversion', 3, null]) expect(isJobKind(k)).toBe(false);
     expect(() => jobSpec('nope' as 'basis')).toThrow("Unknown job kind 'nope'.");
   });
 
@@ -26,7 +26,7 @@ describe('job registry', () => {
     expect(() => jobSpec('sweep').check({ seed: 1 })).toThrow('A sweep request needs count, space, distance.');
     const jobs = new Jobs({ backends: ['cpu'] });
     await expect(jobs.run('montage', 1, [] as never)).rejects.toThrow('A montage request must be an object.');
-    await expect(jobs.run('likelihood' as 'basis', 2, {} as never)).rejects.toThrow("Unknown job kind 'likelihood'.");
+    await expect(jobs.run('inversion' as 'basis', 2, {} as never)).rejects.toThrow("Unknown job kind 'inversion'.");
   });
 
   it('transfers the pixel buffers of montages and curve walks, nothing of the others', () => {

@@ -12,11 +12,13 @@ import type { Generator } from '../model/generator';
 import { computeBasis } from './basis';
 import { computeCurveWalk } from './curveWalk';
 import type { JobContext } from './jobContext';
+import { computeAscent, computeLikelihood } from './likelihood';
 import { computeMontage } from './montage';
 import { FD_FALLBACK, withDerivatives } from './secondOrder';
 import { computeSweep, computeSweepItem, mergeSweep } from './sweep';
 import type {
-  Basis, BasisRequest, BackendName, EngineInfo, JobProgress, LoadResult, MemoryInfo, ModelSource, SweepItemRequest, SweepMergeRequest, SweepRequest,
+  AscentRequest, Basis, BasisRequest, BackendName, LikelihoodRequest, EngineInfo, JobProgress, LoadResult, MemoryInfo, ModelSource,
+  SweepItemRequest, SweepMergeRequest, SweepRequest,
 } from './types';
 
 export interface JobSpec<Req, Res> {
@@ -62,6 +64,16 @@ export const JOB_REGISTRY = {
     check: fieldsOf('curve walk', ['latent', 'index', 'steps', 'intensity']),
     run: computeCurveWalk,
     transfer: (w) => [w.curveRgba.buffer, w.linearRgba.buffer],
+  }),
+  likelihood: spec({
+    check: fieldsOf<LikelihoodRequest>('likelihood', ['latent']),
+    run: computeLikelihood,
+    transfer: none,
+  }),
+  ascent: spec({
+    check: fieldsOf<AscentRequest>('ascent', ['latent', 'steps', 'lr', 'every']),
+    run: computeAscent,
+    transfer: (a) => [a.framesRgba.buffer],
   }),
   sweep: spec({
     check: fieldsOf<SweepRequest>('sweep', ['seed', 'count', 'space', 'distance']),

@@ -3,6 +3,7 @@
  * plain, structured-cloneable data, because these values cross the worker boundary (comlink).
  */
 import type { BasisKind, DistanceName, LatentSpace, LayerRangeName } from '../state/vocabulary';
+import type { AscentStep, EstimatorSettings } from '../methods/likelihood';
 
 export type { BasisKind, DistanceName, LatentSpace, LayerRangeName };
 export { BASIS_KINDS } from '../state/vocabulary';
@@ -66,6 +67,8 @@ export interface ModelSummary {
   /** Where it came from, e.g. "bundled model shapes-style" or the URL. */
   source: string;
   zDim: number;
+  /** The prior of z (the likelihood needs its density: none for 'sphere'). */
+  prior: 'normal' | 'uniform' | 'sphere';
   wDim?: number;
   styleLayers?: number;
   isStyleBased: boolean;
@@ -332,6 +335,62 @@ export interface Sweep {
    * curves named as in geometry/grassmann.ts GRASSMANN_CURVES: close-w, to-ganspace, random-w, to-sefa, random-O(d).
    */
   grassmann?: { ks: number[]; curves: { name: string; values: number[] }[] };
+  ms: number;
+}
+
+// ── Implicit likelihood (Ramesh & LeCun; src/methods/likelihood.ts) ──────────────────────────────────
+
+/** ln Q at the current latent, exact and by Algorithm 1 (defaults: the paper's (m, p, t, g) and ε = 1e-4). */
+export interface LikelihoodRequest {
+  latent: LatentSpec;
+  eps?: number;
+  degree?: number;
+  probes?: number;
+  power?: number;
+  margin?: number;
+}
+
+export interface Likelihood {
+  n: number;
+  eps: number;
+  logPrior: number;
+  logdetExact: number;
+  logdetEstimate: number;
+  logdetStdError: number;
+  logLikelihood: number;
+  logLikelihoodEstimate: number;
+  /** ln ℓ̂ − ln ℓ, the paper's relative error. */
+  relativeError: number;
+  /** Exact metric eigenvalues, descending. */
+  eigenvalues: number[];
+  settings: EstimatorSettings;
+  interval: [number, number];
+  polynomialError: number;
+  ms: number;
+}
+
+/** Likelihood ascent from the current latent (exact gradient, Adam). */
+export interface AscentRequest {
+  latent: LatentSpec;
+  steps: number;
+  lr: number;
+  eps?: number;
+  /** Render a frame every this many steps (and the last). */
+  every: number;
+}
+
+/** One step of the ascent (src/methods/likelihood.ts AscentStep): ln Q, ln p, ln det, λmin, λmax, ‖z‖. */
+export type AscentStepSummary = AscentStep;
+
+export interface Ascent {
+  steps: AscentStepSummary[];
+  width: number;
+  height: number;
+  /** The steps of the rendered frames, and their RGBA, frame after frame. */
+  frameSteps: number[];
+  framesRgba: Uint8ClampedArray;
+  /** The final z, to carry on from. */
+  z: number[];
   ms: number;
 }
 

@@ -3,6 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 import { direction, localBasis, localBasisOfGenerator } from './localBasis';
 import { randomOrthogonal } from '../linalg/testing';
 import { Rng } from '../util/random';
+import { loadGenerator } from '../model/load';
+import { memoryFiles } from '../model/files';
+import { styleModelFolder } from '../model/testing/fixtures';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -64,5 +67,20 @@ describe('Local Basis (Choi et al. Alg. 1) of a linear mapping f(z) = Bz', () =>
     expect(() => localBasisOfGenerator({ ...g, isStyleBased: false }, [0, 0, 0, 0])).toThrow(/no mapping network/);
     expect(() => localBasisOfGenerator(g, [0, 0])).toThrow(/2 entries/);
     p.dispose();
+  });
+
+  it('by forward mode on a loaded style model: the same basis as the double-VJP of mapZ', async () => {
+    const g = await loadGenerator(memoryFiles('style fixture', await styleModelFolder()));
+    const z = [0.3, -1.1, 0.4, 0.9];
+    const forward = localBasisOfGenerator(g, z);
+    const reverse = localBasis((x) => g.mapZ(x as tf.Tensor2D), z);
+    for (let i = 0; i < forward.r; i++) expect(Math.abs(forward.singularValues[i] - reverse.singularValues[i]) / reverse.singularValues[0]).toBeLessThan(1e-5);
+    // The pixel norm of z leaves a null direction (σ₄ ≈ 1e-8), whose vector is arbitrary: compare the others.
+    for (let i = 0; i < forward.r && reverse.singularValues[i] > 1e-4 * reverse.singularValues[0]; i++) {
+      let dot = 0;
+      for (let j = 0; j < forward.wDim; j++) dot += direction(forward.wDirections, i, forward.wDim)[j] * direction(reverse.wDirections, i, reverse.wDim)[j];
+      expect(Math.abs(dot)).toBeGreaterThan(1 - 1e-4);
+    }
+    g.dispose();
   });
 });

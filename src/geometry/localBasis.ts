@@ -16,7 +16,7 @@
  * Everything is synchronous: the Jacobian reads back with dataSync.
  */
 import * as tf from '@tensorflow/tfjs';
-import { jacobianExact, type BatchedMap } from './jacobian';
+import { jacobianExact, type Jacobian, type BatchedMap } from './jacobian';
 import { svd } from '../linalg/svd';
 import type { Generator } from '../model/generator';
 
@@ -37,16 +37,17 @@ export interface LocalBasis {
 }
 
 /**
- * Local Basis of a batched map f: [B, zDim] → [B, wDim] at z. `chunk` bounds the batch of the Jacobian's
- * double-VJP (memory ∝ chunk × one forward pass).
+ * Local Basis of a batched map f: [B, zDim] → [B, wDim] at z. Its Jacobian comes from `jacobian` if
+ * given (a generator's forward mode), else by the double-VJP, whose batch `chunk` bounds (memory ∝ chunk
+ * × one forward pass).
  */
-export function localBasis(f: BatchedMap, z: ArrayLike<number>, opts: { chunk?: number } = {}): LocalBasis {
+export function localBasis(f: BatchedMap, z: ArrayLike<number>, opts: { chunk?: number; jacobian?: (x0: tf.Tensor2D) => Jacobian } = {}): LocalBasis {
   const zDim = z.length;
   if (zDim === 0) throw new Error('localBasis: empty z');
   const x0 = tf.tensor2d(Float32Array.from(z), [1, zDim]);
   try {
     const w = tf.tidy(() => f(x0).reshape([-1]).dataSync());
-    const jac = jacobianExact(f, x0, opts.chunk ?? 64);
+    const jac = opts.jacobian ? opts.jacobian(x0) : jacobianExact(f, x0, opts.chunk ?? 64);
     const wDim = jac.m;
     if (w.length !== wDim) throw new Error(`localBasis: f returned ${w.length} values but its Jacobian has ${wDim} rows`);
     // jac.jt is Jᵀ (zDim×wDim): Jᵀ = Σ σᵢ uᵢ vᵢᵀ, so ITS left vectors are the Z directions, its right ones W.
@@ -67,10 +68,26 @@ export function localBasis(f: BatchedMap, z: ArrayLike<number>, opts: { chunk?: 
 }
 
 /** Local Basis of a style model's mapping network (Generator.mapZ) at z. */
-export function localBasisOfGenerator(g: Pick<Generator, 'mapZ' | 'zDim' | 'isStyleBased'>, z: ArrayLike<number>, opts: { chunk?: number } = {}): LocalBasis {
+export function localBasisOfGenerator(g: Pick<Generator, 'mapZ' | 'mapZForward' | 'zDim' | 'isStyleBased'>, z: ArrayLike<number>, opts: { chunk?: number } = {}): LocalBasis {
   if (!g.isStyleBased) throw new Error('localBasis: this model has no mapping network (no W space); Local Basis is defined for f: Z → W');
   if (z.length !== g.zDim) throw new Error(`localBasis: z has ${z.length} entries, the model's Z has ${g.zDim}`);
-  return localBasis((x) => g.mapZ(x as tf.Tensor2D), z, opts);
+  const forward = g.mapZForward?.bind(g);
+  return localBasis((x) => g.mapZ(x as tf.Tensor2D), z, { ...opts, ...(forward ? { jacobian: (x0) => mappingJacobian(forward, x0) } : {}) });
+}
+
+/** The mapping's Jacobian at z by forward mode: all zDim unit directions in one pass (rows of Jᵀ). */
+function mappingJacobian(forward: NonNullable<Generator['mapZForward']>, x0: tf.Tensor2D): Jacobian {
+  const n = x0.shape[1];
+  const t = tf.tidy(() => {
+    const { w } = forward({ primal: x0, tangent: tf.eye(n) });
+    return w.tangent ?? tf.zeros([n, w.primal.shape[1]!]);
+  });
+  try {
+    const m = t.shape[1]!;
+    return { n, m, jt: Float64Array.from(t.dataSync()) };
+  } finally {
+    t.dispose();
+  }
 }
 
 /** Row i of a basis as a view (no copy). */

@@ -16,12 +16,16 @@
  * - `bp`: the paper's "full backprop" baseline: H eᵢ by differentiating the scalar d² twice (hvp.ts).
  *
  * errorEstimate, relative to λ₁, what each method can honestly say about itself:
- * - exact, bp, lanczos: max over the returned top pairs (at most 10 for the dense methods, all k for
- *   lanczos) of the residual ‖H v − λ v‖ / λ₁, with H v re-evaluated along a different float32 route
- *   through the network: for exact, Jᵀ by one reverse-mode VJP applied to the stored forward-mode
- *   columns (one backward pass); for bp and lanczos, one batched `hvp`. It is the float32 round-off
- *   actually incurred (≈1e-7…1e-6; an a-priori bound would be loose by orders of magnitude) and, for
- *   Lanczos, also the unconverged part. For symmetric H it bounds each eigenvalue's error.
+ * - bp, lanczos: max over the returned top pairs (at most 10 for bp, all k for lanczos) of the residual
+ *   ‖H v − λ v‖ / λ₁, with H v re-evaluated by one batched `hvp`. It is the float32 round-off actually
+ *   incurred (≈1e-7…1e-6; an a-priori bound would be loose by orders of magnitude) and, for Lanczos,
+ *   also the unconverged part. For symmetric H it bounds each eigenvalue's error.
+ * - exact: the residuals rᵢ = Jᵀ(M J vᵢ) − λᵢ vᵢ of the top (≤ 10) pairs, with J vᵢ from the stored
+ *   forward-mode columns and Jᵀ by a reverse-mode VJP (two independent routes through the network), in
+ *   TRANSPOSE_PROBES random combinations: ‖Σᵢ cᵢ rᵢ‖/‖c‖ for Gaussian c, the largest over the probes, / λ₁.
+ *   Since E‖Σ cᵢ rᵢ‖² = Σ‖rᵢ‖² ≥ maxᵢ‖rᵢ‖², it estimates the root-sum-square of the residuals (up to the
+ *   spread of 2 draws) at the cost of a batch-2 backward pass instead of a batch-10 one: the check was
+ *   as expensive as forward mode's Jacobian itself.
  * - fd: max over the top (≤ 10) eigenpairs of |‖J_{ε/2} v‖²_M − λ| / λ₁, where J_{ε/2} v is a central
  *   difference along v with half the step: the change between step sizes estimates the truncation
  *   plus round-off error of the finite differences (order of magnitude, not a bound). Uses no second
@@ -37,6 +41,7 @@ import { lanczos } from '../linalg/lanczos';
 import type { Generator, LatentSpace } from '../model/generator';
 import { applyRows, hvp, hvpBackprop, hvpOperator, jvp, jvpFD, vjp, type Linearisation } from './hvp';
 import { linearisation, type JvpMode } from './linearisation';
+import { Rng } from '../util/random';
 import type { ForwardFallback } from '../model/forward/dual';
 
 /**
@@ -198,26 +203,46 @@ async function residualCheck(lin: Linearisation, values: Float64Array, vectors: 
   return worst / (Math.abs(values[0]) || 1);
 }
 
+/** Random combinations of the residuals the exact method's check evaluates (see the module comment). */
+const TRANSPOSE_PROBES = 2;
+const TRANSPOSE_SEED = 0x7c4e;
+
 /**
- * exact's check, at the cost of one backward pass: max_i ‖Jᵀ(M J vᵢ) − λᵢ vᵢ‖ / |λ₁|, with M J vᵢ from
- * the stored (forward-mode) columns and Jᵀ by an independent reverse-mode VJP.
+ * exact's check at the cost of a batch-TRANSPOSE_PROBES backward pass: for Gaussian combinations c,
+ * ‖Jᵀ(Σᵢ cᵢ M J vᵢ) − Σᵢ cᵢ λᵢ vᵢ‖ / ‖c‖ / |λ₁|, largest over the probes, with M J vᵢ from the stored
+ * (forward-mode) columns and Jᵀ by an independent reverse-mode VJP.
  */
 async function transposeCheck(lin: Linearisation, values: Float64Array, vectors: Float64Array, r: number, mjt: Float64Array, opts: MetricOptions): Promise<number> {
   await checkpoint(opts.signal);
   const n = lin.x0.size, m = lin.m;
   opts.onProgress?.({ phase: 'check', done: 0, total: r });
-  const u = new Float64Array(r * m);
+  const rng = new Rng(TRANSPOSE_SEED);
+  const c = Float64Array.from({ length: TRANSPOSE_PROBES * r }, () => rng.normal());
+  const u = new Float64Array(TRANSPOSE_PROBES * m);
+  const target = new Float64Array(TRANSPOSE_PROBES * n);
   for (let i = 0; i < r; i++) {
-    const ui = u.subarray(i * m, (i + 1) * m);
+    const mjv = new Float64Array(m); // M J vᵢ = Σ_a vᵢ[a]·(M J e_a)
     for (let a = 0; a < n; a++) {
-      const c = vectors[i * n + a];
+      const coef = vectors[i * n + a];
       const row = mjt.subarray(a * m, (a + 1) * m);
-      for (let t = 0; t < m; t++) ui[t] += c * row[t];
+      for (let t = 0; t < m; t++) mjv[t] += coef * row[t];
+    }
+    for (let p = 0; p < TRANSPOSE_PROBES; p++) {
+      const cp = c[p * r + i];
+      for (let t = 0; t < m; t++) u[p * m + t] += cp * mjv[t];
+      for (let a = 0; a < n; a++) target[p * n + a] += cp * values[i] * vectors[i * n + a];
     }
   }
   const hv = await applyRows((rows) => vjp(lin, rows), u, m);
   opts.onProgress?.({ phase: 'check', done: r, total: r });
-  return maxResidual(hv, values, vectors, r, n) / (Math.abs(values[0]) || 1);
+  let worst = 0;
+  for (let p = 0; p < TRANSPOSE_PROBES; p++) {
+    let sq = 0, cc = 0;
+    for (let a = 0; a < n; a++) sq += (hv[p * n + a] - target[p * n + a]) ** 2;
+    for (let i = 0; i < r; i++) cc += c[p * r + i] ** 2;
+    worst = Math.max(worst, Math.sqrt(sq / cc));
+  }
+  return worst / (Math.abs(values[0]) || 1);
 }
 
 /** max_i ‖hvᵢ − λᵢ vᵢ‖ over r rows. */

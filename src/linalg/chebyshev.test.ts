@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chebyshevApply, chebyshevCoefficients, chebyshevDegreeFor, chebyshevEvaluate, chebyshevMaxError, logDetChebyshev } from './chebyshev';
+import { chebyshevApply, chebyshevCoefficients, chebyshevDegreeFor, chebyshevEvaluate, chebyshevMaxError, logDetChebyshev, logDetChebyshevBlock } from './chebyshev';
 import { denseOperator } from './operator';
 import { symmetricWithSpectrum } from './testing';
 import { Rng } from '../util/random';
@@ -79,6 +79,22 @@ describe('logDetChebyshev (Ramesh & LeCun Algorithm 1)', () => {
     }
     expect(bound).toBeLessThan(n * 1e-4);
     expect(Math.abs(n * Math.log(scale) + tr - exact)).toBeLessThanOrEqual(bound + 1e-9);
+  });
+
+  it.each(cases)('cond $cond: the block driver (all probes per product) gives the serial estimate for the same seed', async ({ a }) => {
+    const op = denseOperator(a, n);
+    const block = async (rows: Float64Array, k: number) => {
+      const out = new Float64Array(rows.length);
+      for (let j = 0; j < k; j++) out.set(await op(rows.subarray(j * n, (j + 1) * n)), j * n);
+      return out;
+    };
+    const opts = { lambdaMin: 0.45, probes: 12, seed: 3, degree: 20 };
+    const serial = await logDetChebyshev(op, n, opts);
+    const blocked = await logDetChebyshevBlock(block, n, opts);
+    expect(blocked.lambdaMax).toBe(serial.lambdaMax);
+    expect(Math.abs(blocked.estimate - serial.estimate)).toBeLessThan(1e-9 * Math.abs(serial.estimate));
+    expect(blocked.stdError).toBeCloseTo(serial.stdError, 9);
+    expect(blocked.matvecs).toBe(serial.matvecs);
   });
 
   it('more probes shrink the standard error like 1/√p', async () => {

@@ -54,10 +54,9 @@ export class LeakyReLU2 extends tf.layers.Layer {
     const x = first(inputs);
     return tf.tidy(() => tf.add(tf.mul(x, this.alpha), tf.mul(tf.relu(x), 1 - this.alpha)));
   }
-  /** Slope 1 above zero, alpha at and below (relu′(0) = 0 in tfjs). */
+  /** Slope 1 above zero, alpha at and below (relu′(0) = 0 in tfjs): tf.step(x, α), which, unlike a comparison, has a gradient. */
   jvp([x]: Dual[]): Dual {
-    return pointwise(x.tangent, this.call(x.primal),
-      () => tf.where(tf.greater(x.primal, 0), tf.onesLike(x.primal), tf.fill(x.primal.shape, this.alpha)));
+    return pointwise(x.tangent, this.call(x.primal), () => tf.step(x.primal, this.alpha));
   }
   getConfig() {
     return { ...super.getConfig(), alpha: this.alpha };

@@ -22,8 +22,8 @@ export type LayerRangeName = 'coarse' | 'middle' | 'fine' | 'all';
 export const LAYER_RANGES: readonly LayerRangeName[] = ['coarse', 'middle', 'fine', 'all'];
 
 /** The explorer's lower panels. */
-export type PanelName = 'spectrum' | 'montage' | 'curve' | 'atlas';
-export const PANELS: readonly PanelName[] = ['spectrum', 'montage', 'curve', 'atlas'];
+export type PanelName = 'spectrum' | 'montage' | 'curve' | 'atlas' | 'likelihood';
+export const PANELS: readonly PanelName[] = ['spectrum', 'montage', 'curve', 'atlas', 'likelihood'];
 
 /** Seeds are unsigned 32-bit integers. */
 export const MAX_SEED = 0xffffffff;
@@ -59,3 +59,5 @@ export const MAX_INTENSITY = 1e3;
 /** Atlas sweep: latents per sweep (count² metric pairs). */
 export const MIN_SWEEP_COUNT = 2;
 export const MAX_SWEEP_COUNT = 64;
+/** Likelihood ascent: most steps per run. */
+export const MAX_ASCENT_STEPS = 2000;

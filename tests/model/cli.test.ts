@@ -176,6 +176,28 @@ describe('atlas CLI', () => {
     out.rates.forEach((rate: number, i: number) => expect(Math.abs(rate ** 2 / m.eigenvalues[i] - 1)).toBeLessThan(1e-6));
   });
 
+  it('likelihood: logdetExact is Σ ln max(λ, ε) of atlas metric --distance mse at the same seed; ascent and veff are well formed', () => {
+    const r = atlas('likelihood', '--model', 'shapes-dcgan', '--seed', '2', '--eps', '1e-4', '--probes', '4');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const m = JSON.parse(atlas('metric', '--model', 'shapes-dcgan', '--seed', '2', '--distance', 'mse').stdout);
+    const want = m.eigenvalues.reduce((s: number, l: number) => s + Math.log(Math.max(l, 1e-4)), 0);
+    expect(Math.abs(out.logdetExact - want)).toBeLessThan(1e-4 * Math.abs(want));
+    expect(out.logLikelihood).toBeCloseTo(out.logPrior - 0.5 * out.logdetExact, 8);
+    expect(out.settings).toMatchObject({ degree: 10, probes: 4, power: 20, margin: 1.2, eps: 1e-4 });
+    expect(Number.isFinite(out.logdetEstimate) && Number.isFinite(out.logdetStdError)).toBe(true);
+    expect(atlas('likelihood', '--model', 'shapes-style', '--seed', '2', '--space', 'w').code).toBe(2);
+
+    const png = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-')), 'ascent.png');
+    const a = JSON.parse(atlas('ascent', '--model', 'shapes-dcgan', '--seed', '2', '--steps', '3', '--every', '3', '--png', png).stdout);
+    expect(a.steps.map((s: { step: number }) => s.step)).toEqual([0, 1, 2, 3]);
+    expect(a.frames.map((f: { step: number }) => f.step)).toEqual([0, 3]);
+    expect(fs.readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+    const v = JSON.parse(atlas('veff', '--model', 'shapes-dcgan', '--samples', '2', '--random', '4').stdout);
+    expect(v.veff[0]).toBe(64);
+    expect(v.delta.length).toBe(2);
+  });
+
   it('--model takes a folder or a model.json on disk, with or without manifest.json', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-model-'));
     // A bare TF.js layers model: the generator folder alone, no manifest.

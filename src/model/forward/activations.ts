@@ -12,17 +12,27 @@ const SELU_SCALE = 1.0507009873554805;
 
 type Slope = (x: tf.Tensor, y: tf.Tensor) => tf.Tensor;
 
+/**
+ * `above` where x > 0, else `otherwise`. Masks come from tf.step, never tf.greater/tf.where: a slope may be
+ * differentiated again (the likelihood's gradient runs backwards through the forward-mode pass), and tfjs
+ * has no gradient for comparisons, while step's is zero.
+ */
+function below(x: tf.Tensor, above: number, otherwise: tf.Tensor): tf.Tensor {
+  const mask = tf.step(x);
+  return tf.add(tf.mul(mask, above), tf.mul(tf.sub(1, mask), otherwise));
+}
+
 /** f′ given the input x and the output y (whichever is cheaper and accurate). `null`: identity. */
 const SLOPES: Record<string, Slope | null> = {
   linear: null,
-  relu: (x) => tf.cast(tf.greater(x, 0), 'float32'),
-  relu6: (x) => tf.cast(tf.logicalAnd(tf.greater(x, 0), tf.less(x, 6)), 'float32'),
-  elu: (x, y) => tf.where(tf.greater(x, 0), tf.onesLike(x), tf.add(y, 1)),
-  selu: (x) => tf.where(tf.greater(x, 0), tf.fill(x.shape, SELU_SCALE), tf.mul(tf.exp(x), SELU_SCALE * SELU_ALPHA)),
+  relu: (x) => tf.step(x),
+  relu6: (x) => tf.mul(tf.step(x), tf.step(tf.sub(6, x))),
+  elu: (x, y) => below(x, 1, tf.add(y, 1)),
+  selu: (x) => below(x, SELU_SCALE, tf.mul(tf.exp(x), SELU_SCALE * SELU_ALPHA)),
   sigmoid: (_x, y) => tf.mul(y, tf.sub(1, y)),
   hardSigmoid: (x) => {
     const u = tf.add(tf.mul(x, 0.2), 0.5);
-    return tf.mul(tf.cast(tf.logicalAnd(tf.greater(u, 0), tf.less(u, 1)), 'float32'), 0.2);
+    return tf.mul(tf.mul(tf.step(u), tf.step(tf.sub(1, u))), 0.2);
   },
   softplus: (x) => tf.sigmoid(x),
   softsign: (x) => tf.reciprocal(tf.square(tf.add(tf.abs(x), 1))),
@@ -50,6 +60,6 @@ export function activationJvp(name: string, x: Dual, apply: (t: tf.Tensor) => tf
 
 /** Leaky ReLU with slope `alpha` below zero (tfjs's leakyRelu: x > 0 → 1, else alpha). */
 export function leakyReluJvp(x: Dual, alpha: number): Dual {
-  const mask = tf.greater(x.primal, 0);
-  return pointwise(x.tangent, tf.leakyRelu(x.primal, alpha), () => tf.where(mask, tf.onesLike(x.primal), tf.fill(x.primal.shape, alpha)));
+  // tf.step(x, α): 1 above zero, α at and below (as tfjs's own leakyRelu gradient).
+  return pointwise(x.tangent, tf.leakyRelu(x.primal, alpha), () => tf.step(x.primal, alpha));
 }

@@ -113,10 +113,8 @@ const activation: KerasRule = (layer, [x]) => {
 const relu: KerasRule = (layer, [x]) => {
   const max = fields(layer).maxValue;
   const primal = applyLayer(layer, x.primal);
-  return pointwise(x.tangent, primal, () => {
-    const above = tf.greater(x.primal, 0);
-    return tf.cast(max == null ? above : tf.logicalAnd(above, tf.less(x.primal, max)), 'float32');
-  });
+  // Masks by tf.step (differentiable: zero gradient), not comparisons (see activations.ts).
+  return pointwise(x.tangent, primal, () => (max == null ? tf.step(x.primal) : tf.mul(tf.step(x.primal), tf.step(tf.sub(max, x.primal)))));
 };
 
 /** Sum of the inputs' tangents (skipping constants), each scaled by `weight`. */

@@ -1,0 +1,163 @@
+/**
+ * `npm run likelihood-study` — Ramesh & LeCun (paper 002) on the bundled models, written to
+ * docs/likelihood.md (+ .json, docs/img/likelihood-*.png):
+ * 1. Algorithm 1 against the exact floored log-determinant: per model and seed, at the paper's defaults
+ *    (m, p, t, g) = (10, 20, 20, 1.2) and for a grid of ε, degree and probes (the trade-off table).
+ * 2. Likelihood ascent (§4, Fig. 4): ln Q, λmin, λmax at the start and the end, the images, and what the
+ *    model's probe reads in them (class, confidence) — the paper's finding is that high-likelihood images
+ *    are aberrant.
+ * 3. Effective dimension v_eff(τ) (§5, Fig. 6).
+ * `--quick` runs fewer seeds and steps into scratch/likelihood-quick/.
+ */
+import * as tf from '@tensorflow/tfjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { useBackend } from './lib/tfnode';
+import { dirFiles } from './lib/fsFiles';
+import { loadLayersModelFromDir } from './lib/modelio';
+import { readProbe } from './lib/probeQuality';
+import { gridPng } from './lib/png';
+import { linePlot, renderSvgs, row } from './lib/plot';
+import { loadGenerator } from '../src/model/load';
+import { DEFAULT_ESTIMATOR, effectiveDimension, estimateLogdet, flooredLogdet, likelihoodAscent, likelihoodExact, type EstimatorSettings } from '../src/methods/likelihood';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const QUICK = process.argv.includes('--quick');
+const OUT = QUICK ? path.join(ROOT, 'scratch', 'likelihood-quick') : path.join(ROOT, 'docs');
+const SEEDS = QUICK ? [1] : [1, 2, 3];
+const EPSILONS = [1e-2, 1e-3, 1e-4];
+const GRID: Partial<EstimatorSettings>[] = [{}, { probes: 100 }, { degree: 20 }, { degree: 40 }, { degree: 40, probes: 100 }];
+const ASCENT = { steps: QUICK ? 20 : 150, lr: 0.05, eps: 1e-4, every: QUICK ? 5 : 30 };
+const VEFF_SAMPLES = QUICK ? 3 : 12;
+const t0 = performance.now();
+const log = (msg: string) => process.stderr.write(`[likelihood ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${msg}\n`);
+
+interface EstimatorRow { model: string; seed: number; eps: number; settings: EstimatorSettings; exact: number; estimate: number; stdError: number; lnQError: number; percent: number; belowEps: number; n: number }
+
+async function main() {
+  await useBackend('wasm');
+  fs.mkdirSync(path.join(OUT, 'img'), { recursive: true });
+  const index = JSON.parse(fs.readFileSync(path.join(ROOT, 'public', 'models', 'index.json'), 'utf8')) as { models: string[] };
+  const estimator: EstimatorRow[] = [];
+  const ascents: Record<string, unknown>[] = [];
+  const veffs: { model: string; zDim: number; taus: number[]; veff: number[] }[] = [];
+  const strips: { file: string; png: Buffer }[] = [];
+  for (const id of index.models) {
+    const g = await loadGenerator(dirFiles(path.join(ROOT, 'public', 'models', id)));
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'public', 'models', id, 'manifest.json'), 'utf8'));
+    for (const seed of SEEDS) {
+      const z = g.samplePrior(seed, 1);
+      const exact = await likelihoodExact(g, z, 1e-12);
+      for (const eps of EPSILONS) {
+        for (const over of GRID) {
+          const settings = { ...DEFAULT_ESTIMATOR, ...over, eps };
+          const est = await estimateLogdet(g, z, settings);
+          const ex = flooredLogdet(exact.eigenvalues, eps);
+          estimator.push({
+            model: id, seed, eps, settings, exact: ex, estimate: est.estimate, stdError: est.stdError,
+            lnQError: -0.5 * (est.estimate - ex), percent: (100 * Math.abs(est.estimate - ex)) / Math.abs(ex),
+            belowEps: Array.from(exact.eigenvalues).filter((l) => l < eps).length, n: exact.n,
+          });
+        }
+      }
+      log(`${id} seed ${seed}: estimator grid done`);
+    }
+    // Ascent from seed 1, with the probe's reading of the frames.
+    const asc = await likelihoodAscent(g, g.samplePrior(1, 1), ASCENT);
+    const frames = tf.tidy(() => g.generate(tf.tensor2d(Float32Array.from(asc.frames.flatMap((f) => Array.from(f.z))), [asc.frames.length, g.zDim]), 'z'));
+    const pixels = frames.dataSync() as Float32Array;
+    frames.dispose();
+    const [h, w, c] = g.outputShape;
+    strips.push({ file: `likelihood-ascent-${id}.png`, png: gridPng(pixels, asc.frames.length, h, w, c, { cols: asc.frames.length, scale: 3, range: manifest.output.range }).data });
+    const probe = await loadLayersModelFromDir(path.join(ROOT, 'public', 'models', 'probes', manifest.probe, 'model'));
+    const classes = JSON.parse(fs.readFileSync(path.join(ROOT, 'public', 'models', 'probes', manifest.probe, 'manifest.json'), 'utf8')).outputs.classes as string[];
+    const readings = asc.frames.map((_, i) => {
+      const one = pixels.subarray(i * h * w * c, (i + 1) * h * w * c);
+      const r = readProbe(probe, Float32Array.from(one), 1, classes.length, 'factors' in manifest);
+      return { class: classes[r.classShare.indexOf(1)], confident: r.confident === 1 };
+    });
+    probe.dispose();
+    const first = asc.steps[0], last = asc.steps[asc.steps.length - 1];
+    ascents.push({ model: id, steps: ASCENT.steps, lr: ASCENT.lr, eps: ASCENT.eps, lnQ: [first.logLikelihood, last.logLikelihood], lnP: [first.logPrior, last.logPrior],
+      lambdaMin: [first.lambdaMin, last.lambdaMin], lambdaMax: [first.lambdaMax, last.lambdaMax], norm: [first.norm, last.norm],
+      frames: asc.frames.map((f, i) => ({ step: f.step, lnQ: asc.steps[f.step].logLikelihood, ...readings[i] })), trajectory: asc.steps });
+    log(`${id}: ascent ${first.logLikelihood.toFixed(1)} → ${last.logLikelihood.toFixed(1)}`);
+    const v = await effectiveDimension(g, { samples: VEFF_SAMPLES, alpha: 0.6, randomDirections: 16, seed: 100 });
+    veffs.push({ model: id, zDim: g.zDim, taus: v.taus, veff: v.veff });
+    log(`${id}: v_eff(1) = ${v.veff[v.taus.indexOf(1)]}`);
+    g.dispose();
+  }
+  for (const s of strips) fs.writeFileSync(path.join(OUT, 'img', s.file), s.png);
+  const veffPlot = linePlot({
+    title: 'Effective dimension v_eff(τ) (Ramesh & LeCun Fig. 6)', xLabel: 'τ (change relative to a random direction)', yLabel: 'v_eff',
+    series: veffs.map((v) => ({ name: `${v.model} (n = ${v.zDim})`, x: v.taus, y: v.veff })), legend: 'top-right',
+  });
+  const ascentPlots = ascents.map((a) => {
+    const t = a.trajectory as { step: number; logLikelihood: number; lambdaMin: number; lambdaMax: number }[];
+    return linePlot({ title: `${a.model as string}: ln Q along the ascent`, xLabel: 'step', yLabel: 'ln Q (nats)', series: [{ name: 'ln Q', x: t.map((s) => s.step), y: t.map((s) => s.logLikelihood) }], width: 300, height: 220 });
+  });
+  await renderSvgs([{ plot: veffPlot, file: path.join(OUT, 'img', 'likelihood-veff.png') }, { plot: row(ascentPlots), file: path.join(OUT, 'img', 'likelihood-ascent.png') }]);
+  const md = text(estimator, ascents, veffs);
+  fs.writeFileSync(path.join(OUT, 'likelihood.md'), md);
+  fs.writeFileSync(path.join(OUT, 'likelihood.json'), JSON.stringify({ generated: new Date().toISOString(), quick: QUICK, estimator, ascents: ascents.map(({ trajectory, ...rest }) => ({ ...rest, steps: (trajectory as unknown[]).length - 1 })), veffs }, null, 1) + '\n');
+  log(`wrote ${path.relative(ROOT, OUT)}/likelihood.md`);
+}
+
+const f = (v: number, d = 2) => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(1) : v.toFixed(d)) : '–');
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+function text(estimator: EstimatorRow[], ascents: Record<string, unknown>[], veffs: { model: string; zDim: number; taus: number[]; veff: number[] }[]): string {
+  const models = [...new Set(estimator.map((r) => r.model))];
+  const label = (s: EstimatorSettings) => `(${s.degree}, ${s.probes}, ${s.power}, ${s.margin})`;
+  const lines = [
+    '# Implicit likelihood (Ramesh & LeCun 2018) on the bundled models',
+    '',
+    `Generated by \`npm run likelihood-study\` (${new Date().toISOString().slice(0, 10)}${QUICK ? ', QUICK run' : ''}). Method: src/methods/likelihood.ts;`,
+    'ln Q(G(z)) = ln p(z) − ½ ln det M(z) with M the metric of the pixel (mse) distance, eigenvalues floored at ε',
+    '(ln det M := Σ ln max(λᵢ, ε)). Absolute values are in the mse distance\'s φ-units (src/distance/mse.ts);',
+    'in raw pixel units every ln Q shifts by the same constant.',
+    '',
+    '## 1. Algorithm 1 against the exact log-determinant',
+    '',
+    'The paper reports its estimator\'s "relative error" as ln ℓ̂ − ln ℓ = −½ (ln det̂ − ln det) and says it "typically stays',
+    'below 5 %" on its 2-d toy densities (Fig. 2), i.e. |Δ ln Q| ≲ 0.05 nats there. For GAN latents (n = 128–512) it reports no',
+    'error at all. Ours: mean over seeds of |Δ ln Q| in nats, and |Δ ln det| as a % of |ln det| (the 30 % bar of our issue).',
+    '',
+    `| model | ε | eigenvalues below ε (of n) | settings (m, p, t, g) | exact ln det | |Δ ln Q| (nats) | |Δ ln det| / |ln det| | probe SE of ln det |`,
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const m of models) for (const eps of EPSILONS) for (const over of GRID) {
+    const rows = estimator.filter((r) => r.model === m && r.eps === eps && label(r.settings) === label({ ...DEFAULT_ESTIMATOR, ...over, eps }));
+    if (!rows.length) continue;
+    lines.push(`| ${m} | ${eps.toExponential(0)} | ${f(mean(rows.map((r) => r.belowEps)), 1)} of ${rows[0].n} | ${label(rows[0].settings)} | ${f(mean(rows.map((r) => r.exact)), 1)} | ${f(mean(rows.map((r) => Math.abs(r.lnQError))), 2)} | ${f(mean(rows.map((r) => r.percent)), 1)} % | ${f(mean(rows.map((r) => r.stdError)), 2)} |`);
+  }
+  lines.push('', '## 2. Likelihood ascent (§4, Fig. 4)', '',
+    'Exact gradient of ln Q (the metric\'s eigen-decomposition; the paper differentiates its estimator), Adam on z from seed 1.',
+    'Paper (CelebA/LSUN DCGANs, n = 128/256): log(p_final/p_init) 90–667 nats, λmin falls by 1–5 decades, and the images become',
+    '"highly aberrant, out-of-distribution examples while nonetheless attaining very high likelihood".', '',
+    '| model | steps | ln Q start → end | ln p start → end | λmin start → end | λmax start → end | ‖z‖ start → end | probe reading of the frames |', '|---|---|---|---|---|---|---|---|');
+  for (const a of ascents) {
+    const pair = (k: string) => { const [x, y] = a[k] as number[]; return `${f(x)} → ${f(y)}`; };
+    const frames = (a.frames as { step: number; class: string; confident: boolean }[]).map((fr) => `${fr.step}: ${fr.class}${fr.confident ? '' : ' (unsure)'}`).join('; ');
+    lines.push(`| ${a.model as string} | ${a.steps as number} | ${pair('lnQ')} | ${pair('lnP')} | ${pair('lambdaMin')} | ${pair('lambdaMax')} | ${pair('norm')} | ${frames} |`);
+  }
+  lines.push('', '![ln Q along the ascent](img/likelihood-ascent.png)', '');
+  for (const a of ascents) lines.push(`${a.model as string}: ![ascent frames of ${a.model as string}](img/likelihood-ascent-${a.model as string}.png)`, '');
+  lines.push('## 3. Effective dimension (§5, Fig. 6)', '',
+    'δ(j, i) = ‖G(zⱼ + α vᵢ) − G(zⱼ)‖ / mean ‖G(zⱼ + α u) − G(zⱼ)‖ over 16 unit random directions u, α = 0.6, over',
+    `${VEFF_SAMPLES} prior samples; v_eff(τ) = mean number of eigenvectors with δ > τ. Paper, v_eff(τ = 1), CelebA n_z = 32/64/128: 6.95 / 10.49 / 16.55;`,
+    'LSUN n_z = 64/128/256: 25.23 / 34.93 / 53.60 ("doubling n_z roughly doubles v_eff"). The paper writes ε ~ N(0, I) for the',
+    'random perturbation without normalising it; we use unit directions (the same step α as the eigenvectors), as its Fig. 5 compares them.', '',
+    '| model | n | v_eff(0.5) | v_eff(1) | v_eff(2) |', '|---|---|---|---|---|');
+  for (const v of veffs) {
+    const at = (t: number) => f(v.veff[v.taus.findIndex((x) => Math.abs(x - t) < 1e-9)], 1);
+    lines.push(`| ${v.model} | ${v.zDim} | ${at(0.5)} | ${at(1)} | ${at(2)} |`);
+  }
+  lines.push('', '![v_eff](img/likelihood-veff.png)', '');
+  return lines.join('\n') + '\n';
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

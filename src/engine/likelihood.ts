@@ -1,0 +1,69 @@
+/**
+ * The likelihood jobs (orchestration; the math is src/methods/likelihood.ts): ln Q at a latent with the
+ * estimator beside the exact value, and likelihood ascent with its trajectory streamed as it runs and its
+ * frames rendered here (the UI never runs the generator).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { DEFAULT_ASCENT, DEFAULT_ESTIMATOR, likelihoodAscent, likelihoodAt } from '../methods/likelihood';
+import type { Generator } from '../model/generator';
+import { MAX_ASCENT_STEPS } from '../state/vocabulary';
+import type { JobContext } from './jobContext';
+import { zOf } from './latent';
+import { checkInt, checkPositive } from './requests';
+import type { Ascent, AscentRequest, Likelihood, LikelihoodRequest } from './types';
+
+const FRAME_BATCH = 8;
+
+function checkEps(eps: unknown, fallback: number): number {
+  if (eps === undefined) return fallback;
+  if (typeof eps !== 'number' || !(eps > 0 && eps < 1)) throw new Error('The floor ε must be a number in (0, 1).');
+  return eps;
+}
+
+export async function computeLikelihood(g: Generator, req: LikelihoodRequest, ctx: JobContext): Promise<Likelihood> {
+  if (!req || typeof req !== 'object') throw new Error('A likelihood request must be an object.');
+  const d = DEFAULT_ESTIMATOR;
+  const settings = {
+    eps: checkEps(req.eps, d.eps),
+    degree: req.degree === undefined ? d.degree : checkInt(req.degree, 1, 256, 'The Chebyshev degree'),
+    probes: req.probes === undefined ? d.probes : checkInt(req.probes, 1, 1000, 'The number of probes'),
+    power: req.power === undefined ? d.power : checkInt(req.power, 1, 1000, 'The number of power iterations'),
+    margin: req.margin === undefined ? d.margin : Math.max(1, checkPositive(req.margin, 10, 'The margin g')),
+    seed: d.seed,
+  };
+  const r = await likelihoodAt(g, zOf(g, req.latent), settings, ctx);
+  return {
+    n: r.n, eps: r.eps, logPrior: r.logPrior, logdetExact: r.logdetExact, logdetEstimate: r.logdetEstimate,
+    logdetStdError: r.logdetStdError, logLikelihood: r.logLikelihood, logLikelihoodEstimate: r.logLikelihoodEstimate,
+    relativeError: r.relativeError, eigenvalues: Array.from(r.eigenvalues), settings: r.settings, interval: r.interval,
+    polynomialError: r.polynomialError, ms: r.ms,
+  };
+}
+
+export async function computeAscent(g: Generator, req: AscentRequest, ctx: JobContext): Promise<Ascent> {
+  const t0 = performance.now();
+  if (!req || typeof req !== 'object') throw new Error('An ascent request must be an object.');
+  const steps = checkInt(req.steps, 1, MAX_ASCENT_STEPS, 'The number of ascent steps');
+  const lr = checkPositive(req.lr, 1, 'The step size');
+  const every = checkInt(req.every, 1, MAX_ASCENT_STEPS, 'The frame interval');
+  const eps = checkEps(req.eps, DEFAULT_ASCENT.eps);
+  const r = await likelihoodAscent(g, zOf(g, req.latent), { steps, lr, every, eps }, {
+    signal: ctx.signal, checkpoint: ctx.checkpoint,
+    progress: (phase, done, total) => ctx.progress(phase, done, total),
+    onStep: (trajectory) => ctx.progress('ascent', trajectory.length - 1, steps, { steps: trajectory }),
+  });
+  const [height, width] = g.outputShape;
+  const frame = width * height * 4;
+  const framesRgba = new Uint8ClampedArray(r.frames.length * frame);
+  for (let s = 0; s < r.frames.length; s += FRAME_BATCH) {
+    await ctx.checkpoint();
+    const part = r.frames.slice(s, s + FRAME_BATCH);
+    const images = tf.tidy(() => g.generate(tf.tensor2d(Float32Array.from(part.flatMap((f) => Array.from(f.z))), [part.length, g.zDim]), 'z'));
+    try {
+      framesRgba.set(await g.toRGBA(images), s * frame);
+    } finally {
+      images.dispose();
+    }
+  }
+  return { steps: r.steps, width, height, frameSteps: r.frames.map((f) => f.step), framesRgba, z: Array.from(r.z), ms: performance.now() - t0 };
+}
