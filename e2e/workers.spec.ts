@@ -106,22 +106,25 @@ it('on a GPU backend a slider drag holds the sweep, and its end lets it go on', 
   await b.page.locator('[data-testid=sliders]').waitFor({ timeout: 300_000 });
   await b.page.fill('.atlas-panel input[type=number]', '12');
   await b.page.click('text="Sweep"');
-  await b.page.waitForFunction(() => ((window as unknown as { latentAtlas: { state(): { jobs: { sweep?: { progress: { done: number } | null } } } } }).latentAtlas
-    .state().jobs.sweep?.progress?.done ?? 0) >= 1, undefined, { timeout: 300_000 });
+  const doneAtLeast = (n: number, timeout: number) => b.page.waitForFunction((n) => ((window as unknown as { latentAtlas: { state(): { jobs: { sweep?: { progress: { done: number } | null } } } } }).latentAtlas
+    .state().jobs.sweep?.progress?.done ?? 0) >= n, n, { timeout });
+  // How long one item (one metric on the emulated GPU) takes here, to size the waits below.
+  await doneAtLeast(1, 300_000);
+  const t1 = Date.now();
+  await doneAtLeast(2, 300_000);
+  const itemMs = Date.now() - t1;
   await b.page.dispatchEvent('[data-testid=slider-0]', 'pointerdown');
   expect((await sweepState(b.page)).paused).toBe(true);
-  // The metric in flight may still finish; after that, nothing moves while the drag lasts.
+  // The item in flight still finishes (a job is held at its next checkpoint); after that, nothing moves
+  // for longer than an item takes while the drag lasts.
   const start = (await sweepState(b.page)).done!;
-  await b.page.waitForTimeout(15_000);
+  await doneAtLeast(start + 1, 3 * itemMs + 10_000).catch(() => undefined);
   const held = (await sweepState(b.page)).done!;
   expect(held - start).toBeLessThanOrEqual(1);
-  await b.page.waitForTimeout(8_000);
+  await b.page.waitForTimeout(1.5 * itemMs + 2_000);
   expect((await sweepState(b.page)).done).toBe(held);
   await b.page.evaluate(() => window.dispatchEvent(new PointerEvent('pointerup')));
   expect((await sweepState(b.page)).paused).toBe(false);
-  await b.page.waitForFunction((held) => {
-    const s = (window as unknown as { latentAtlas: { state(): { jobs: { sweep?: { progress: { done: number } | null } } } } }).latentAtlas.state();
-    return !s.jobs.sweep?.progress || s.jobs.sweep.progress.done > held;
-  }, held, { timeout: 120_000 });
+  await doneAtLeast(held + 1, 3 * itemMs + 60_000);
   await b.page.click('[data-testid=job-sweep] >> text=Cancel').catch(() => undefined);
 });
