@@ -19,6 +19,9 @@ import { settingPatch, viewPatch } from './state/view';
 
 type Running = { cancel(): void; key: string };
 
+/** Longest a drag may hold background jobs (a pointerup lost to another window must not stop them for ever). */
+const MAX_DRAG_PAUSE_MS = 15_000;
+
 export class Session {
   readonly store: AtlasStore;
   private readonly client: EngineClient;
@@ -32,6 +35,7 @@ export class Session {
   private pendingSliders: number[] | null = null;
   /** Models whose fallback warning was shown already (once per model and warning). */
   private readonly warned = new Set<string>();
+  private dragTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(client: EngineClient, jobs: JobsClient, store: AtlasStore) {
     this.client = client;
@@ -40,11 +44,11 @@ export class Session {
   }
 
   /** Start the engine and show the first model; `initial` is the view decoded from the link. */
-  async start(modelsBaseUrl: string, initial: ViewState, notices: string[], backends?: Parameters<EngineClient['start']>[1]): Promise<void> {
+  async start(modelsBaseUrl: string, initial: ViewState, notices: string[], backends?: Parameters<EngineClient['start']>[1], wasmThreads?: number): Promise<void> {
     this.applyView(initial, notices);
     // A lost worker comes back on the next backend with the same model; the view (in this store) is kept.
     this.client.onRestart = (n) => {
-      this.store.setState({ backend: n.backend });
+      this.store.setState({ backend: n.backend, wasm: null });
       this.notice(`The ${n.worker} worker stopped (${n.reason}); it was restarted on ${n.backend ?? 'no backend'} and your view is unchanged.`);
       void this.renderCurrent();
     };
@@ -55,8 +59,8 @@ export class Session {
       return false;
     });
     try {
-      const info = await this.client.start(modelsBaseUrl, backends);
-      this.store.setState({ backend: info.backend, backendNotes: info.backendNotes });
+      const info = await this.client.start(modelsBaseUrl, backends, wasmThreads);
+      this.store.setState({ backend: info.backend, backendNotes: info.backendNotes, wasm: info.wasm ?? null, jobWorkers: this.jobs.size });
     } catch (e) {
       this.store.setState({ error: `The engine could not start: ${messageOf(e)}` });
       return;
@@ -80,6 +84,7 @@ export class Session {
   }
 
   stop(): void {
+    this.endDrag();
     this.unsubscribe?.();
     for (const job of Object.values(this.running)) job?.cancel();
     this.client.terminate();
@@ -177,6 +182,30 @@ export class Session {
 
   setPad(pad: [number, number]): void {
     this.store.setState({ pad });
+  }
+
+  /**
+   * A slider or the pad is being dragged. On a GPU backend the job workers and the render worker share one
+   * GPU, and a running job stalls frames by seconds (measured on the emulated GPU), so background jobs are
+   * held until the drag ends; on wasm and cpu they run on their own cores and carry on.
+   */
+  startDrag(): void {
+    const backend = this.store.getState().backend;
+    if (backend !== 'webgl' && backend !== 'webgpu') return;
+    if (this.dragTimer !== null) clearTimeout(this.dragTimer);
+    // A lost pointerup must not hold the jobs for ever.
+    this.dragTimer = setTimeout(() => this.endDrag(), MAX_DRAG_PAUSE_MS);
+    if (this.store.getState().jobsPaused) return;
+    this.jobs.pause();
+    this.store.setState({ jobsPaused: true });
+  }
+
+  endDrag(): void {
+    if (this.dragTimer !== null) clearTimeout(this.dragTimer);
+    this.dragTimer = null;
+    if (!this.store.getState().jobsPaused) return;
+    this.jobs.resume();
+    this.store.setState({ jobsPaused: false });
   }
 
   notice(text: string): void {

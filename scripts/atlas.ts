@@ -34,8 +34,8 @@ const COMMANDS: Record<string, Command> = {
     summary: 'images of prior samples or given latents: raw outputs, and a PNG grid',
   },
   metric: {
-    run: metric, options: ['model', 'seed', 'space', 'distance', 'method', 'k', 'jvp'],
-    usage: `${MODEL} --seed S [--space z|w|wplus] [--distance mse|ssim|perceptual] [--method exact|fd|lanczos|bp] [--k K]\n  [--jvp forward|double-vjp] (how exact JVPs are taken; output 'fallbacks' names layers forward mode had no rule for)`,
+    run: metric, options: ['model', 'seed', 'space', 'distance', 'method', 'k', 'jvp', 'repeat'],
+    usage: `${MODEL} --seed S [--space z|w|wplus] [--distance mse|ssim|perceptual] [--method exact|fd|lanczos|bp] [--k K]\n  [--jvp forward|double-vjp] (how exact JVPs are taken; output 'fallbacks' names layers forward mode had no rule for)\n  [--repeat N] (N more calls after the first: 'ms' is their median, 'coldMs' the first call's time)`,
     summary: 'the metric H = JᵀJ at one latent: eigenvalues and eigenvectors',
   },
   basis: {

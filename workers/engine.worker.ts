@@ -21,6 +21,8 @@ const api: EngineApi = {
       modelsBaseUrl: opts.modelsBaseUrl,
       ...(opts.backends?.length ? { backends: opts.backends } : {}),
       wasmPaths: WASM_BINARIES,
+      // Chosen by the page (main.tsx): the cores the job pool leaves to frames.
+      ...(opts.wasmThreads !== undefined ? { wasmThreads: opts.wasmThreads } : {}),
     });
     return engine.init();
   },

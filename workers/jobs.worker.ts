@@ -22,6 +22,10 @@ const api: JobsApi = {
       modelsBaseUrl: opts.modelsBaseUrl,
       ...(opts.backends?.length ? { backends: opts.backends } : {}),
       wasmPaths: WASM_BINARIES,
+      // Single-threaded wasm in job workers: the pool already spreads jobs over the cores (leaving one to
+      // the render worker, which gets the threaded build), and a threaded build would start its own set
+      // of pthread workers in every job worker.
+      wasmThreads: 1,
     });
     return jobs.start();
   },
@@ -41,6 +45,8 @@ const api: JobsApi = {
     jobs?.cancel(id);
   },
   memory: async () => started().memory(),
+  pause: () => jobs?.pause(),
+  resume: () => jobs?.resume(),
 };
 
 Comlink.expose(api);

@@ -60,6 +60,7 @@ export function EigenSliders() {
               <input id={`slider-${i}`} type="range" className="slider" data-testid={`slider-${i}`}
                 min={-range} max={range} step={range / 100} value={v}
                 aria-label={label} aria-valuetext={`image change ${v.toFixed(3)}`}
+                onPointerDown={() => holdJobsWhileDragging(session)}
                 onChange={(e) => session.setSlider(i, Number(e.target.value))}
                 onDoubleClick={() => session.setSlider(i, 0)} />
               <span className="slider-value">{v === 0 ? '0' : v.toFixed(range < 0.1 ? 4 : 3)}</span>
@@ -86,4 +87,19 @@ export function EigenSliders() {
       {basis.directions.length >= 2 && <SubspacePad />}
     </section>
   );
+}
+
+/**
+ * Hold background jobs until this drag ends (Session.startDrag: only on GPU backends). The range input
+ * does not capture the pointer, so the end is the next pointerup or pointercancel anywhere.
+ */
+function holdJobsWhileDragging(session: { startDrag(): void; endDrag(): void }): void {
+  session.startDrag();
+  const end = () => {
+    window.removeEventListener('pointerup', end);
+    window.removeEventListener('pointercancel', end);
+    session.endDrag();
+  };
+  window.addEventListener('pointerup', end);
+  window.addEventListener('pointercancel', end);
 }

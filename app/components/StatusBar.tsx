@@ -5,6 +5,9 @@ import { formatMs } from './JobStatus';
 export function StatusBar() {
   const backend = useAtlas((s) => s.backend);
   const notes = useAtlas((s) => s.backendNotes);
+  const wasm = useAtlas((s) => s.wasm);
+  const jobWorkers = useAtlas((s) => s.jobWorkers);
+  const jobsPaused = useAtlas((s) => s.jobsPaused);
   const ms = useAtlas((s) => s.frame?.ms ?? null);
   const model = useAtlas((s) => s.model);
   const loading = useAtlas((s) => s.loading);
@@ -17,6 +20,18 @@ export function StatusBar() {
     <footer className="status-bar" aria-label="Status">
       <span className="status-item" title={notes.length ? `Skipped: ${notes.join('; ')}` : undefined} data-testid="status-backend">
         <span className="status-key">backend</span> {backend ?? 'starting…'}
+      </span>
+      {wasm && (
+        <span className="status-item" data-testid="status-threads" data-threads={wasm.threads}
+          title={wasm.threadedBuild
+            ? `Threaded SIMD wasm: ${wasm.threads} threads (the page is cross-origin isolated).`
+            : `Single-threaded ${wasm.simd ? 'SIMD ' : ''}wasm: ${wasm.crossOriginIsolated ? 'threads are not supported here' : 'the page is not cross-origin isolated (served without COOP/COEP headers)'}.`}>
+          <span className="status-key">threads</span> {wasm.threads}{wasm.simd ? ' · simd' : ''}
+        </span>
+      )}
+      <span className="status-item" data-testid="status-jobs" data-workers={jobWorkers}
+        title="Job workers: bases, montages, curve walks and sweeps run here; a sweep is spread over all of them. Held while a slider is dragged on a GPU backend.">
+        <span className="status-key">jobs</span> {jobWorkers} worker{jobWorkers === 1 ? '' : 's'}{jobsPaused ? ' · paused' : ''}
       </span>
       <span className="status-item" data-testid="status-ms">
         <span className="status-key">frame</span> {ms === null ? '–' : `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`}

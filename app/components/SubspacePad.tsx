@@ -40,9 +40,10 @@ export function SubspacePad() {
         aria-label={`Two-direction pad: directions ${i + 1} (horizontal) and ${j + 1} (vertical)`}
         aria-valuetext={`direction ${i + 1}: ${x.toFixed(2)}, direction ${j + 1}: ${y.toFixed(2)}`}
         onKeyDown={onKey}
-        onPointerDown={(e) => { dragging.current = true; e.currentTarget.setPointerCapture(e.pointerId); toValue(e); }}
+        onPointerDown={(e) => { dragging.current = true; session.startDrag(); e.currentTarget.setPointerCapture(e.pointerId); toValue(e); }}
         onPointerMove={(e) => dragging.current && toValue(e)}
-        onPointerUp={() => { dragging.current = false; }}>
+        onPointerUp={() => { dragging.current = false; session.endDrag(); }}
+        onPointerCancel={() => { dragging.current = false; session.endDrag(); }}>
         <line x1={SIZE / 2} x2={SIZE / 2} y1={0} y2={SIZE} className="pad-axis" />
         <line y1={SIZE / 2} y2={SIZE / 2} x1={0} x2={SIZE} className="pad-axis" />
         <circle cx={px} cy={py} r={6} className="pad-dot" />

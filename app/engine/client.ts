@@ -26,8 +26,9 @@ export class EngineClient {
     this.supervised.onRestart = f;
   }
 
-  start(modelsBaseUrl: string, backends?: BackendName[]): Promise<EngineInfo> {
-    return this.supervised.start(modelsBaseUrl, backends);
+  /** `wasmThreads`: XNNPACK threads for frames on wasm (main.tsx chooses them). */
+  start(modelsBaseUrl: string, backends?: BackendName[], wasmThreads?: number): Promise<EngineInfo> {
+    return this.supervised.start(modelsBaseUrl, backends, wasmThreads);
   }
 
   catalogue(): Promise<Catalogue> {

@@ -12,9 +12,11 @@ import { BACKEND_ORDER, type BackendName, type EngineInfo, type LoadResult, type
 
 export class WorkerLost extends Error {}
 
+type StartOptions = { modelsBaseUrl: string; backends?: BackendName[]; wasmThreads?: number };
+
 /** What both worker APIs share: start on a list of backends, load a model. */
 interface Restartable {
-  start(opts: { modelsBaseUrl: string; backends?: BackendName[] }): Promise<EngineInfo>;
+  start(opts: StartOptions): Promise<EngineInfo>;
   load(source: ModelSource): Promise<LoadResult>;
 }
 
@@ -36,7 +38,7 @@ export class SupervisedWorker<Api extends Restartable> {
   private proxy!: Comlink.Remote<Api>;
   private died!: Promise<never>;
   private markDead!: (e: WorkerLost) => void;
-  private startOpts: { modelsBaseUrl: string; backends?: BackendName[] } | null = null;
+  private startOpts: StartOptions | null = null;
   private source: ModelSource | null = null;
   private backend: BackendName | null = null;
   private restarting: Promise<void> | null = null;
@@ -53,8 +55,8 @@ export class SupervisedWorker<Api extends Restartable> {
     return Promise.race([f(this.proxy), this.died]);
   }
 
-  async start(modelsBaseUrl: string, backends?: BackendName[]): Promise<EngineInfo> {
-    this.startOpts = { modelsBaseUrl, ...(backends ? { backends } : {}) };
+  async start(modelsBaseUrl: string, backends?: BackendName[], wasmThreads?: number): Promise<EngineInfo> {
+    this.startOpts = { modelsBaseUrl, ...(backends ? { backends } : {}), ...(wasmThreads !== undefined ? { wasmThreads } : {}) };
     const info = await this.call((api) => api.start(this.startOpts!) as Promise<EngineInfo>);
     this.backend = info.backend;
     return info;

@@ -5,7 +5,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { JobKind, JobResult } from '../../src/engine/registry';
-import type { BackendName, BasisKind, Catalogue, DistanceName, JobProgress, LatentSpace, LayerRangeName, ModelSummary } from '../../src/engine/types';
+import type { BackendName, BasisKind, Catalogue, DistanceName, JobProgress, LatentSpace, LayerRangeName, ModelSummary, WasmInfo } from '../../src/engine/types';
 import type { PanelName, ViewStoreKey } from '../../src/state/url';
 import { DEFAULT_SLIDER_RANGE } from '../../src/state/vocabulary';
 import { viewDefaults } from './view';
@@ -54,6 +54,12 @@ export interface ViewSettings {
 export interface AtlasState extends ViewSettings {
   backend: BackendName | null;
   backendNotes: string[];
+  /** The render worker's wasm threads, SIMD and isolation (wasm backend only). */
+  wasm: WasmInfo | null;
+  /** Size of the job-worker pool. */
+  jobWorkers: number;
+  /** Background jobs are held while a slider is dragged on a GPU backend. */
+  jobsPaused: boolean;
   catalogue: Catalogue | null;
   model: ModelSummary | null;
   modelRef: ModelRef | null;
@@ -87,6 +93,9 @@ export function createAtlasStore(): AtlasStore {
   return createStore<AtlasState>()(() => ({
     backend: null,
     backendNotes: [],
+    wasm: null,
+    jobWorkers: 1,
+    jobsPaused: false,
     catalogue: null,
     model: null,
     modelRef: null,

@@ -17,7 +17,7 @@ import { filesFor } from './sources';
 import { atTruncation } from './truncation';
 import {
   BACKEND_ORDER, type BackendName, type Catalogue, type EngineInfo, type LoadResult, type MemoryInfo,
-  type ModelSource, type ModelSummary, type RenderRequest, type RenderResult, type WasmPaths,
+  type ModelSource, type ModelSummary, type RenderRequest, type RenderResult, type WasmInfo, type WasmPaths,
 } from './types';
 
 export interface EngineOptions {
@@ -27,6 +27,8 @@ export interface EngineOptions {
   allowSoftwareGpu?: boolean;
   /** Where the wasm binaries are served from (the worker passes URLs from its own build). */
   wasmPaths?: WasmPaths;
+  /** Threads for the wasm backend (backend.ts, SelectOptions.wasmThreads). */
+  wasmThreads?: number;
   /** Absolute URL of the folder holding index.json and the bundled model folders, ending in '/'. */
   modelsBaseUrl?: string;
   fetchFn?: typeof fetch;
@@ -44,6 +46,7 @@ export class Engine {
   private summary: ModelSummary | null = null;
   private backend: BackendName | null = null;
   private backendNotes: string[] = [];
+  private wasm: WasmInfo | undefined;
   private starting: Promise<void> | null = null;
   private loadTicket = 0;
   /** Tail of the chain of exclusive jobs (renders and model swaps). */
@@ -59,11 +62,13 @@ export class Engine {
   init(): Promise<EngineInfo> {
     this.starting ??= selectBackend(this.opts.backends ?? BACKEND_ORDER, {
       wasmPaths: this.opts.wasmPaths,
+      ...(this.opts.wasmThreads !== undefined ? { wasmThreads: this.opts.wasmThreads } : {}),
       // A backend named by the caller is taken even if emulated; the automatic choice avoids that.
       allowSoftwareGpu: this.opts.allowSoftwareGpu ?? this.opts.backends !== undefined,
     }).then((choice) => {
       this.backend = choice.backend;
       this.backendNotes = choice.notes;
+      this.wasm = choice.wasm;
     });
     return this.starting.then(() => this.info());
   }
@@ -148,7 +153,7 @@ export class Engine {
   }
 
   info(): EngineInfo {
-    return { backend: this.backend, backendNotes: [...this.backendNotes], model: this.summary };
+    return { backend: this.backend, backendNotes: [...this.backendNotes], ...(this.wasm ? { wasm: { ...this.wasm } } : {}), model: this.summary };
   }
 
   /** Free the model's weights (the backend stays). */

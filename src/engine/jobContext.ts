@@ -4,13 +4,17 @@
  * JobContext interface, re-exported here, so tests can run a job with a context of their own.
  */
 import type { JobContext } from '../util/jobContext';
+import type { PauseGate } from '../util/pauseGate';
 import type { JobProgress } from './types';
 
 export type { JobContext };
 export { isCancelled, JobCancelled } from '../util/jobContext';
 
-/** A context over a signal and an optional progress callback (which may be a comlink proxy returning a promise). */
-export function jobContext(signal: AbortSignal, onProgress?: (p: JobProgress) => unknown): JobContext {
+/**
+ * A context over a signal and an optional progress callback (which may be a comlink proxy returning a
+ * promise); with a gate, every checkpoint also waits while the gate is paused.
+ */
+export function jobContext(signal: AbortSignal, onProgress?: (p: JobProgress) => unknown, gate?: PauseGate): JobContext {
   return {
     signal,
     progress(phase, done, total, partial) {
@@ -26,6 +30,7 @@ export function jobContext(signal: AbortSignal, onProgress?: (p: JobProgress) =>
     async checkpoint() {
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
       signal.throwIfAborted();
+      if (gate?.paused) await gate.wait(signal);
     },
   };
 }

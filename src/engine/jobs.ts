@@ -17,6 +17,7 @@ import { isCancelled, jobContext, JobCancelled } from './jobContext';
 import { jobSpec, type JobKind, type JobRequest, type JobResult } from './registry';
 import { plainDerivativeError } from './secondOrder';
 import { atTruncation } from './truncation';
+import { PauseGate } from '../util/pauseGate';
 import type { EngineInfo, JobProgress, LatentSpec, LoadResult, MemoryInfo, ModelSource } from './types';
 
 export type ProgressCallback = (p: JobProgress) => unknown;
@@ -29,6 +30,8 @@ function cancelled(id: number, why: string): JobCancelled {
 export class Jobs {
   private readonly engine: Engine;
   private readonly running = new Map<number, AbortController>();
+  /** Holds jobs at their checkpoints while paused (pause/resume). */
+  private readonly gate = new PauseGate();
 
   /** Engine options as for Engine (backends, wasm paths, where bundled models live, a loader for tests). */
   constructor(opts: EngineOptions = {}) {
@@ -54,11 +57,13 @@ export class Jobs {
     const checked = spec.check(req);
     const controller = new AbortController();
     this.running.set(id, controller);
-    const ctx = jobContext(controller.signal, onProgress);
+    const ctx = jobContext(controller.signal, onProgress, this.gate);
     try {
       return await this.engine.withGenerator(async (g) => {
         // Cancelled while waiting for an earlier job: stop before doing anything.
         controller.signal.throwIfAborted();
+        // Started while paused: wait before the first chunk (most jobs only check the gate between chunks).
+        await this.gate.wait(controller.signal);
         const latent = (checked as { latent?: LatentSpec }).latent;
         if (latent === undefined) return spec.run(g, checked, ctx);
         const at = atTruncation(g, latent);
@@ -79,6 +84,22 @@ export class Jobs {
   /** Stop a running or queued job (unknown or finished ids are ignored: the job may have just ended). */
   cancel(id: number): void {
     this.running.get(id)?.abort(cancelled(id, 'on request'));
+  }
+
+  /**
+   * Hold every running and queued job at its next checkpoint (a job in the middle of one metric finishes
+   * that chunk first) until resume(); cancel still works while paused.
+   */
+  pause(): void {
+    this.gate.pause();
+  }
+
+  resume(): void {
+    this.gate.resume();
+  }
+
+  get paused(): boolean {
+    return this.gate.paused;
   }
 
   memory(): MemoryInfo {

@@ -2,14 +2,23 @@
 import { describe, expect, it } from 'vitest';
 import { isJobKind, JOB_REGISTRY, jobSpec } from './registry';
 import { Jobs } from './jobs';
+import { JOB_SPLITS } from './splits';
 import type { CurveWalk, Montage } from './types';
 
 describe('job registry', () => {
   it('knows its kinds and nothing else', () => {
-    expect(Object.keys(JOB_REGISTRY).sort()).toEqual(['ascent', 'basis', 'curve', 'likelihood', 'likelihoodMap', 'montage', 'sweep', 'veff']);
+    expect(Object.keys(JOB_REGISTRY).sort()).toEqual(['ascent', 'basis', 'curve', 'likelihood', 'likelihoodMap', 'montage', 'sweep', 'sweepItem', 'sweepMerge', 'veff']);
     expect(isJobKind('basis')).toBe(true);
     for (const k of ['toString', '__proto__', 'inversion', 3, null]) expect(isJobKind(k)).toBe(false);
     expect(() => jobSpec('nope' as 'basis')).toThrow("Unknown job kind 'nope'.");
+  });
+
+  it('splits only kinds it has, into item and merge kinds it has (the pool dispatches through this table)', () => {
+    for (const [kind, split] of Object.entries(JOB_SPLITS)) {
+      expect(isJobKind(kind)).toBe(true);
+      expect(isJobKind(split.itemKind)).toBe(true);
+      expect(isJobKind(split.mergeKind)).toBe(true);
+    }
   });
 
   it('checks the shape of a request in one sentence before any work', async () => {

@@ -15,8 +15,11 @@ import type { JobContext } from './jobContext';
 import { computeAscent, computeLikelihood, computeLikelihoodMap, computeVeff } from './likelihood';
 import { computeMontage } from './montage';
 import { FD_FALLBACK, withDerivatives } from './secondOrder';
-import { computeSweep } from './sweep';
-import type { AscentRequest, Basis, BasisRequest, BackendName, LikelihoodRequest, LikelihoodMapRequest, VeffRequest, EngineInfo, JobProgress, LoadResult, MemoryInfo, ModelSource, SweepRequest } from './types';
+import { computeSweep, computeSweepItem, mergeSweep } from './sweep';
+import type {
+  AscentRequest, Basis, BasisRequest, BackendName, LikelihoodRequest, LikelihoodMapRequest, VeffRequest, EngineInfo, JobProgress, LoadResult,
+  MemoryInfo, ModelSource, SweepItemRequest, SweepMergeRequest, SweepRequest,
+} from './types';
 
 export interface JobSpec<Req, Res> {
   /** The request, checked to be an object with the fields the kind cannot do without (one plain sentence otherwise); the compute function checks the values. */
@@ -87,6 +90,18 @@ export const JOB_REGISTRY = {
     run: async (g, req, ctx) => (await withDerivatives(g, req.derivatives, (derivatives) => computeSweep(g, { ...req, derivatives }, ctx))).result,
     transfer: none,
   }),
+  // The parts of a sweep that a pool of job workers spreads out (splits.ts says how a sweep splits into them).
+  sweepItem: spec({
+    check: fieldsOf<SweepItemRequest>('sweep item', ['sweep', 'index']),
+    run: async (g, req, ctx) => (await withDerivatives(g, req.sweep?.derivatives, (derivatives) =>
+      computeSweepItem(g, { ...req, sweep: { ...req.sweep, derivatives } }, ctx))).result,
+    transfer: (it) => [it.eigenvalues?.buffer, it.eigenvectors?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer),
+  }),
+  sweepMerge: spec({
+    check: fieldsOf<SweepMergeRequest>('sweep merge', ['sweep', 'items']),
+    run: async (_g, req) => mergeSweep(req),
+    transfer: none,
+  }),
 };
 
 export type JobKind = keyof typeof JOB_REGISTRY;
@@ -113,4 +128,7 @@ export interface JobsApi {
   /** Stop a running job: its promise rejects with a JobCancelled (recognised by name: isCancelled). */
   cancel(id: number): void;
   memory(): Promise<MemoryInfo>;
+  /** Hold running and queued jobs at their next checkpoint until resume() (the user is dragging on a GPU backend). */
+  pause(): void;
+  resume(): void;
 }

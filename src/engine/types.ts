@@ -80,10 +80,23 @@ export interface ModelSummary {
   assumptions: string[];
 }
 
+/** How the wasm backend runs, for the status bar (threads need a cross-origin-isolated page: COOP + COEP). */
+export interface WasmInfo {
+  /** XNNPACK threads (1 when single-threaded). */
+  threads: number;
+  simd: boolean;
+  /** The threaded (pthreads) binary is in use. */
+  threadedBuild: boolean;
+  /** The worker's `crossOriginIsolated` (false on static hosting without COOP/COEP headers, and in Node). */
+  crossOriginIsolated: boolean;
+}
+
 export interface EngineInfo {
   backend: BackendName | null;
   /** Why preferred backends were skipped, in order; empty when the first choice worked. */
   backendNotes: string[];
+  /** Present when the backend is wasm. */
+  wasm?: WasmInfo;
   model: ModelSummary | null;
 }
 
@@ -114,7 +127,8 @@ export interface Catalogue {
 /** What the worker exposes over comlink (the app sees only this and the types above). */
 export interface EngineApi {
   /** Create the engine and start its backend; must come first. */
-  start(opts: { modelsBaseUrl: string; backends?: BackendName[] }): Promise<EngineInfo>;
+  /** `wasmThreads`: XNNPACK threads for frames on wasm (backend.ts; only a cross-origin-isolated page has threads). */
+  start(opts: { modelsBaseUrl: string; backends?: BackendName[]; wasmThreads?: number }): Promise<EngineInfo>;
   catalogue(): Promise<Catalogue>;
   load(source: ModelSource): Promise<LoadResult>;
   render(req: RenderRequest): Promise<RenderResult>;
@@ -279,6 +293,34 @@ export interface SweepRequest {
   distance: DistanceName;
   /** As BasisRequest.derivatives. */
   derivatives?: 'exact' | 'fd';
+}
+
+/**
+ * One independent item of a sweep, so a pool of job workers can share a sweep out (src/engine/splits.ts):
+ * index < count is the exact metric at prior sample seed + index; index = count (style models) is the
+ * Grassmann study, which draws its own random numbers in sequence and so stays one item.
+ */
+export interface SweepItemRequest {
+  sweep: SweepRequest;
+  index: number;
+}
+
+export interface SweepItem {
+  index: number;
+  /** The metric's eigenpairs (index < count). */
+  eigenvalues?: Float64Array;
+  eigenvectors?: Float64Array;
+  /** The Grassmann curves (index = count). */
+  grassmann?: Sweep['grassmann'];
+}
+
+/** Merge a sweep's items into its result; `partial` merges the metrics so far (the live histogram, no Grassmann). */
+export interface SweepMergeRequest {
+  sweep: SweepRequest;
+  items: SweepItem[];
+  partial?: boolean;
+  /** Wall-clock time the items took, reported as the sweep's `ms`. */
+  elapsedMs?: number;
 }
 
 export interface Sweep {

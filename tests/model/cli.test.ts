@@ -44,6 +44,21 @@ describe('atlas CLI', () => {
     expect(out.eigenvalues.length).toBe(out.z.length);
     for (let i = 1; i < out.eigenvalues.length; i++) expect(out.eigenvalues[i]).toBeLessThanOrEqual(out.eigenvalues[i - 1]);
     expect(out.eigenvalues.at(-1)).toBeGreaterThan(-1e-6 * out.eigenvalues[0]);
+    // One call: its time is both the warm and the cold figure.
+    expect(out.coldMs).toBe(out.ms);
+  });
+
+  it('metric --repeat N: ms is the median of the N calls after the first, coldMs the first; same metric', () => {
+    const once = JSON.parse(atlas('metric', '--model', index.default, '--seed', '2').stdout);
+    const r = atlas('metric', '--model', index.default, '--seed', '2', '--repeat', '3');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.repeat).toBe(3);
+    expect(out.warmMs).toHaveLength(3);
+    expect(out.ms).toBe([...out.warmMs].sort((a: number, b: number) => a - b)[1]);
+    expect(out.warmMs).not.toContain(out.coldMs);
+    expect(out.eigenvalues).toEqual(once.eigenvalues);
+    expect(atlas('metric', '--model', index.default, '--seed', '2', '--repeat', 'x').code).toBe(2);
   });
 
   it('spectrum: per-sample spectra, anisotropy dims, α against its law, C^H and the averaged metric', () => {
