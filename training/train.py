@@ -6,6 +6,7 @@ format). GANs resume from checkpoints/<id>/last.pt; a probe trains in one go (a 
 Runs with Debian's python3 and python3-torch (apt-get install -y python3-torch).
 """
 import argparse
+import json
 import os
 import sys
 
@@ -25,18 +26,23 @@ def main() -> int:
     p.add_argument("--eval-every", type=int, default=1000, help="score and maybe export every K steps (GANs)")
     p.add_argument("--export-best", type=int, nargs="?", const=0, metavar="STEP",
                    help="GANs: only export a kept checkpoint (the best-ranked, or best-STEP.pt) to public/models")
+    p.add_argument("--run", metavar="NAME", help="GANs: an experiment, trained into checkpoints/runs/<id>-NAME/ "
+                   "and exported there (public/models untouched)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="with --run: override a recipe value (VALUE as JSON, e.g. r1_gamma=0.1 g_channels=[96,64,32,32])")
     p.add_argument("--threads", type=int, default=torch.get_num_threads(), help="PyTorch CPU threads")
     a = p.parse_args()
+    overrides = {k: json.loads(v) for k, v in (kv.split("=", 1) for kv in a.set)}
     torch.set_num_threads(a.threads)
     if a.id in PROBES:
         from atlas_train.train_probe import train_probe
         train_probe(a.id)
     elif a.export_best is not None:
         from atlas_train.train_gan import export_best
-        export_best(a.id, a.export_best)
+        export_best(a.id, a.export_best, a.run)
     else:
         from atlas_train.train_gan import train_gan
-        train_gan(a.id, a.minutes, a.steps, a.eval_every)
+        train_gan(a.id, a.minutes, a.steps, a.eval_every, a.run, overrides)
     return 0
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 import os
 import random
+import struct
 import time
+import zlib
 
 import numpy as np
 import torch
@@ -46,3 +48,27 @@ def save_atomic(obj, path: str) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     torch.save(obj, path + ".tmp")
     os.replace(path + ".tmp", path)
+
+
+def write_grid_png(path: str, images, cols: int = 8, scale: int = 3) -> None:
+    """NCHW images in [-1, 1] (1 or 3 channels) as a PNG grid with a one-pixel dark gutter, upscaled by
+    `scale` (nearest): the training run's samples, to look at while it trains."""
+    x = ((images.detach().clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).numpy()
+    n, h, w, c = x.shape
+    x = np.repeat(x, 3, axis=3) if c == 1 else x
+    x = x.repeat(scale, axis=1).repeat(scale, axis=2)
+    rows = -(-n // cols)
+    hs, ws = h * scale + 1, w * scale + 1
+    grid = np.full((rows * hs + 1, cols * ws + 1, 3), 24, np.uint8)
+    for i in range(n):
+        r, q = divmod(i, cols)
+        grid[1 + r * hs: r * hs + hs, 1 + q * ws: q * ws + ws] = x[i]
+    raw = b"".join(b"\0" + row.tobytes() for row in grid)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", grid.shape[1], grid.shape[0], 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(png)

@@ -86,11 +86,16 @@ def dcgan_generator(z_dim: int, base: int, channels, out_channels: int, seed: in
     return g
 
 
-def discriminator(size: int, channels: int, width, seed: int) -> Graph:
+def discriminator(size: int, channels: int, width, seed: int, full_res: bool = False) -> Graph:
     """ProGAN-style: 1×1 fromRGB, three (stride-2 3×3, 3×3) stages, minibatch stddev, a conv, two dense.
+    With `full_res`, a 3×3 conv at full resolution follows fromRGB, so D sees corners and edges before the
+    first downsampling (without it, one strided 3×3 is all D has at full resolution).
     feat_a…feat_d are fine-to-coarse feature maps (the perceptual distance reads them)."""
     g = Graph("discriminator")
     x = g.add(EqConv2D("from_rgb", channels, width[0], 1, seed), g.input("image", [size, size, channels]))
+    if full_res:
+        x = g.add(LeakyReLU2("from_rgb_act"), x)
+        x = g.add(EqConv2D("conv0", width[0], width[0], 3, seed), x)
     x = g.add(LeakyReLU2("feat_a"), x)
     act_names = {1: "feat_b", 2: "feat_c"}
     side = size

@@ -20,7 +20,8 @@ import torch
 import torch.nn.functional as F
 
 from . import data, nets, quality
-from .common import CHECKPOINTS_DIR, EVAL_COUNT, MODELS_DIR, SHAPES_DATA_SEED, progress, save_atomic, seed_everything, write_json
+from .common import (CHECKPOINTS_DIR, EVAL_COUNT, MODELS_DIR, SHAPES_DATA_SEED, progress, save_atomic, seed_everything,
+                     write_grid_png, write_json)
 from .export import export_graph
 from .recipes import GANS
 from .train_probe import load_probe
@@ -71,14 +72,23 @@ def evaluate(G: Generator, probe, real_stats, r: dict, gen: torch.Generator) -> 
     shapes = r["data"] == "shapes"
     out = {"fd": quality.frechet_distance(quality.gaussian(feats), real_stats),
            **quality.reading(head, 4 if shapes else 10, shapes)}
-    return out
+    return out, imgs
+
+
+@torch.no_grad()
+def discriminator_auc(D, real: torch.Tensor, fake: torch.Tensor) -> float:
+    """How well D tells held-out real images from the EMA generator's: the share of (real, fake) pairs it
+    scores in the right order (0.5 = blind). A D that R1 has flattened (γ = 1 here: scores within ±0.1,
+    AUC 0.63 after 13k steps) gives G no signal about shape."""
+    dr, df = D(real).flatten(), D(fake).flatten()
+    return float((dr[:, None] > df[None, :]).float().mean())
 
 
 def build(r: dict):
     """G and D of a recipe at their initial weights (a function of the seed and the layer names), and a copy
     of G's initial weights to report how far training moves them."""
     G = Generator(r)
-    D = nets.discriminator(r["size"], r["channels"], r["d_width"], r["seed"] + 1000)
+    D = nets.discriminator(r["size"], r["channels"], r["d_width"], r["seed"] + 1000, r.get("d_full_res", False))
     return G, D, {k: v.detach().clone() for k, v in G.named_parameters()}
 
 
@@ -92,8 +102,35 @@ def weight_motion(G: Generator, start: dict) -> dict:
     return out
 
 
-def export(r: dict, gid: str, G: Generator, D, state: dict, motion: dict) -> None:
-    out_dir = os.path.join(MODELS_DIR, gid)
+def run_dirs(gid: str, run: str = None):
+    """(checkpoint dir, export dir): checkpoints/<id>/ and public/models/<id>/, or for an experiment
+    (`--run NAME`) checkpoints/runs/<id>-NAME/ and its export/ subfolder, leaving the shipped model alone."""
+    if not run:
+        return os.path.join(CHECKPOINTS_DIR, gid), os.path.join(MODELS_DIR, gid)
+    ckdir = os.path.join(CHECKPOINTS_DIR, "runs", f"{gid}-{run}")
+    return ckdir, os.path.join(ckdir, "export")
+
+
+def recipe(gid: str, run: str = None, overrides: dict = None) -> dict:
+    """The recipe of `gid`, with an experiment's overrides (`--set key=value`, remembered in its
+    checkpoint dir as overrides.json so that a resumed run keeps them)."""
+    r = dict(GANS[gid])
+    if run:
+        path = os.path.join(run_dirs(gid, run)[0], "overrides.json")
+        saved = {}
+        if os.path.exists(path):
+            with open(path) as f:
+                saved = json.load(f)
+        saved.update(overrides or {})
+        write_json(path, saved)
+        r.update(saved)
+    elif overrides:
+        raise SystemExit("--set needs --run NAME: the shipped recipe lives in recipes.py")
+    return r
+
+
+def export(r: dict, gid: str, G: Generator, D, state: dict, motion: dict, run: str = None) -> None:
+    ckdir, out_dir = run_dirs(gid, run)
     total = 0
     for part, g in G.graphs().items():
         total += export_graph(g, os.path.join(out_dir, part))
@@ -129,7 +166,7 @@ def export(r: dict, gid: str, G: Generator, D, state: dict, motion: dict) -> Non
         if prev.get("steps") == state["bestStep"]:
             manifest["training"].update({k: prev[k] for k in ("probeFrechetDistance", "quality") if k in prev})
     write_json(old, manifest)
-    untrained = os.path.join(CHECKPOINTS_DIR, gid, "untrained")
+    untrained = os.path.join(ckdir, "untrained")
     if os.path.isdir(untrained):
         write_json(os.path.join(untrained, "manifest.json"), {
             **{k: v for k, v in manifest.items() if k not in ("discriminator", "training")},
@@ -137,11 +174,11 @@ def export(r: dict, gid: str, G: Generator, D, state: dict, motion: dict) -> Non
             "training": {"untrained": True, "script": f"npm run train -- {gid}"}})
 
 
-def export_best(gid: str, step: int = 0) -> None:
+def export_best(gid: str, step: int = 0, run: str = None) -> None:
     """Export a kept checkpoint again (`best-<step>.pt`; by default the best-ranked one): after a change of
     the ranking rule, or when public/models was overwritten by another run."""
-    r = GANS[gid]
-    ckdir = os.path.join(CHECKPOINTS_DIR, gid)
+    r = recipe(gid, run)
+    ckdir = run_dirs(gid, run)[0]
     ck = torch.load(os.path.join(ckdir, "last.pt"))
     state = ck["state"]
     kept = {int(os.path.basename(f)[5:-3]) for f in glob.glob(os.path.join(ckdir, "best-*.pt"))}
@@ -154,7 +191,7 @@ def export_best(gid: str, step: int = 0) -> None:
     best = torch.load(os.path.join(ckdir, f"best-{chosen['step']}.pt"))
     G, D, start = build(r)
     G.load_state_dict(best["G_ema"]); D.load_state_dict(best["D"])
-    export(r, gid, G, D, {**state, "bestStep": chosen["step"]}, weight_motion(G, start))
+    export(r, gid, G, D, {**state, "bestStep": chosen["step"]}, weight_motion(G, start), run)
     print(f"[{gid}] exported kept checkpoint of step {chosen['step']} (FD {chosen['fd']:.2f})", flush=True)
 
 
@@ -165,11 +202,12 @@ def write_slim_checkpoint(ckdir: str) -> None:
     save_atomic({k: ck[k] for k in ("G", "D", "G_ema", "gen", "state")}, os.path.join(ckdir, "resume.pt"))
 
 
-def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int) -> None:
-    r = GANS[gid]
+def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: str = None,
+              overrides: dict = None) -> None:
+    r = recipe(gid, run, overrides)
     shapes = r["data"] == "shapes"
     seed_everything(r["seed"])
-    ckdir = os.path.join(CHECKPOINTS_DIR, gid)
+    ckdir = run_dirs(gid, run)[0]
     train = data.load(r["data"], "train", SHAPES_DATA_SEED, r["train_count"], r["size"])
     held = data.load(r["data"], "test", SHAPES_DATA_SEED, EVAL_COUNT, r["size"])
     scorer = {}
@@ -256,10 +294,13 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int) -> None
         if step % 200 == 0:
             progress(gid, step, max_steps, started, step - t0, d=d_loss.item(), g=g_loss.item(), r1=r1.item())
         if step % eval_every == 0 and get_scorer():
-            score = {"step": step, "seconds": state["seconds"], **evaluate(G_ema, scorer["probe"], scorer["real"], r, torch.Generator().manual_seed(step))}
+            score, imgs = evaluate(G_ema, scorer["probe"], scorer["real"], r, torch.Generator().manual_seed(step))
+            score = {"step": step, "seconds": state["seconds"], **score,
+                     "dAuc": discriminator_auc(D, held.batch(np.arange(500)), imgs[:500])}
+            write_grid_png(os.path.join(ckdir, "samples-last.png"), imgs[:64], cols=8, scale=3)
             state["history"].append(score)
             print(f"[{gid}] eval @ {step}: FD {score['fd']:.2f}, rarest class {score['rarestClass']:.3f}, "
-                  f"confident {score['confident']:.3f}" + (f", rarest hue bin {score['rarestHueBin']:.3f}, bg sd {score['backgroundSd']:.3f}" if shapes else ""), flush=True)
+                  f"confident {score['confident']:.3f}, D AUC {score['dAuc']:.2f}" + (f", rarest hue bin {score['rarestHueBin']:.3f}, bg sd {score['backgroundSd']:.3f}" if shapes else ""), flush=True)
             ranked = sorted(state["history"], key=lambda h: rank(h, shapes))
             keep = {h["step"] for h in ranked[:KEEP_BEST]}
             if step in keep:
@@ -269,7 +310,7 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int) -> None
                     os.remove(f)
             if ranked[0]["step"] == step:
                 state["bestStep"] = step
-                export(r, gid, G_ema, D, state, weight_motion(G_ema, start_weights))
+                export(r, gid, G_ema, D, state, weight_motion(G_ema, start_weights), run)
                 print(f"[{gid}] exported step {step}", flush=True)
             write_json(os.path.join(ckdir, "history.json"), state["history"])
         if step % eval_every == 0:

@@ -164,6 +164,8 @@ def build(cases: Cases) -> None:
     cases.add("nets/dcgan_generator", nets.dcgan_generator(8, 4, [8, 4], 3, next(s)), seed=102)
     cases.add("nets/discriminator", nets.discriminator(16, 3, [4, 8, 8, 8], next(s)), seed=103)
     cases.add("nets/probe", nets.probe(16, 1, 5, next(s)), seed=104)
+    # (a fixed seed, so the seeds of the cases after it do not shift)
+    cases.add("nets/discriminator-full-res", nets.discriminator(16, 3, [4, 8, 8, 8], 1107, full_res=True), seed=107)
 
     # -- float16 export
     cases.add("float16/dcgan_generator", nets.dcgan_generator(8, 4, [8, 4], 3, next(s)), kind="float16", seed=105)
