@@ -225,7 +225,7 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
     for p in G_ema.parameters():
         p.requires_grad_(False)
     g_opt = torch.optim.Adam(G.parameters(), lr=r["lr"], betas=(0.0, 0.99), eps=1e-8)
-    d_opt = torch.optim.Adam(D.parameters(), lr=r["lr"], betas=(0.0, 0.99), eps=1e-8)
+    d_opt = torch.optim.Adam(D.parameters(), lr=r.get("d_lr", r["lr"]), betas=(0.0, 0.99), eps=1e-8)
     gen = torch.Generator().manual_seed(r["seed"])
     state = {"step": 0, "seconds": 0.0, "history": [], "bestStep": -1}
 
