@@ -79,8 +79,10 @@ export function LikelihoodPanel() {
       {trajectory && trajectory.length > 0 && (
         <div className="ascent-results" data-testid="ascent" data-steps={trajectory.length - 1} data-done={ascent && !live ? 'true' : 'false'}
           data-first={fmt(trajectory[0].logLikelihood)} data-last={fmt(trajectory[trajectory.length - 1].logLikelihood)}>
-          <TrajectoryPlot steps={trajectory} />
-          <SpectrumRangePlot steps={trajectory} />
+          <StepPlot steps={trajectory} solid={(s) => s.logLikelihood} dashed={(s) => s.logPrior}
+            legend="ln Q (solid), ln p (dashed)" yLabel="nats" ariaLabel="ln Q and ln p along the ascent" />
+          <StepPlot steps={trajectory} solid={(s) => s.lambdaMax} dashed={(s) => s.lambdaMin} log
+            legend="λmax (solid), λmin (dashed)" yLabel="eigenvalue" ariaLabel="λmin and λmax of the metric along the ascent" />
         </div>
       )}
       {ascent && !live && (
@@ -140,41 +142,27 @@ function LikelihoodTable({ r }: { r: Likelihood }) {
   );
 }
 
-function TrajectoryPlot({ steps }: { steps: AscentStepSummary[] }) {
+/** Two quantities of the ascent against the step: `solid` and `dashed` (non-positive values skipped on a log scale). */
+function StepPlot({ steps, solid, dashed, log, legend, yLabel, ariaLabel }: {
+  steps: AscentStepSummary[]; solid: (s: AscentStepSummary) => number; dashed: (s: AscentStepSummary) => number;
+  log?: boolean; legend: string; yLabel: string; ariaLabel: string;
+}) {
   const W = 320, H = 206;
   const { w, h } = inner(W, H);
   const x = d3.scaleLinear().domain([0, Math.max(1, steps[steps.length - 1].step)]).range([0, w]);
-  const values = steps.flatMap((s) => [s.logLikelihood, s.logPrior]);
-  const y = d3.scaleLinear().domain(d3.extent(values) as [number, number]).nice().range([h, 0]);
-  const line = (f: (s: AscentStepSummary) => number) => d3.line<AscentStepSummary>().x((s) => x(s.step)).y((s) => y(f(s)))(steps) ?? '';
+  const shown = (v: number) => !log || v > 0;
+  const values = steps.flatMap((s) => [solid(s), dashed(s)]).filter(shown);
+  const domain = d3.extent(values) as [number, number];
+  const y = (log ? d3.scaleLog().domain(domain) : d3.scaleLinear().domain(domain)).nice().range([h, 0]);
+  const line = (f: (s: AscentStepSummary) => number) => d3.line<AscentStepSummary>().defined((s) => shown(f(s))).x((s) => x(s.step)).y((s) => y(f(s)))(steps) ?? '';
   return (
-    <svg width={W} height={H} className="plot" role="img" aria-label="ln Q and ln p along the ascent">
+    <svg width={W} height={H} className="plot" role="img" aria-label={ariaLabel}>
       <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
-        <path className="line-primary" d={line((s) => s.logLikelihood)} />
-        <path className="line-secondary" d={line((s) => s.logPrior)} />
-        <text className="legend" x={w} y={-1} textAnchor="end">ln Q (solid), ln p (dashed)</text>
+        <path className="line-primary" d={line(solid)} />
+        <path className="line-secondary" d={line(dashed)} />
+        <text className="legend" x={w} y={-1} textAnchor="end">{legend}</text>
         <Axis scale={x} orient="bottom" y={h} ticks={4} label="step" />
-        <Axis scale={y} orient="left" ticks={4} label="nats" labelOffset={46} />
-      </g>
-    </svg>
-  );
-}
-
-function SpectrumRangePlot({ steps }: { steps: AscentStepSummary[] }) {
-  const W = 320, H = 206;
-  const { w, h } = inner(W, H);
-  const x = d3.scaleLinear().domain([0, Math.max(1, steps[steps.length - 1].step)]).range([0, w]);
-  const values = steps.flatMap((s) => [s.lambdaMin, s.lambdaMax]).filter((v) => v > 0);
-  const y = d3.scaleLog().domain(d3.extent(values) as [number, number]).nice().range([h, 0]);
-  const line = (f: (s: AscentStepSummary) => number) => d3.line<AscentStepSummary>().defined((s) => f(s) > 0).x((s) => x(s.step)).y((s) => y(f(s)))(steps) ?? '';
-  return (
-    <svg width={W} height={H} className="plot" role="img" aria-label="λmin and λmax of the metric along the ascent">
-      <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
-        <path className="line-primary" d={line((s) => s.lambdaMax)} />
-        <path className="line-secondary" d={line((s) => s.lambdaMin)} />
-        <text className="legend" x={w} y={-1} textAnchor="end">λmax (solid), λmin (dashed)</text>
-        <Axis scale={x} orient="bottom" y={h} ticks={4} label="step" />
-        <Axis scale={y} orient="left" ticks={4} format=".0e" label="eigenvalue" labelOffset={50} />
+        <Axis scale={y} orient="left" ticks={4} format={log ? '.0e' : undefined} label={yLabel} labelOffset={log ? 50 : 46} />
       </g>
     </svg>
   );

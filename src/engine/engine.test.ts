@@ -1,14 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { Engine } from './engine';
-import { styleModelFolder, zModelFolder, type FileMap } from '../model/testing/fixtures';
-import type { PickedFile } from './types';
+import { styleModelFolder, zModelFolder, type FileMap, pickedFiles } from '../model/testing/fixtures';
 
 /** A model folder as the browser would hand it over after a drop. */
-const picked = (files: FileMap): PickedFile[] =>
-  Object.entries(files).map(([path, content]) => ({ path: `tiny/${path}`, file: new Blob([content]) }));
 
-const files = (map: FileMap) => ({ kind: 'files' as const, files: picked(map) });
+const files = (map: FileMap) => ({ kind: 'files' as const, files: pickedFiles(map) });
 
 async function engineWith(map: FileMap): Promise<Engine> {
   const engine = new Engine({ backends: ['cpu'] });

@@ -13,16 +13,15 @@ import * as tf from '@tensorflow/tfjs';
 import { computeMetric } from '../geometry/metric';
 import { quadraticForm } from '../linalg/dense';
 import { metricMatrix } from '../geometry/spectrum';
-import { plainModelFolder, styleModelFolder, zModelFolder, W_DIM, Z_DIM, type FileMap } from '../model/testing/fixtures';
+import { plainModelFolder, styleModelFolder, zModelFolder, W_DIM, Z_DIM, type FileMap, pickedFiles } from '../model/testing/fixtures';
 import { Jobs } from './jobs';
 import { isCancelled } from '../util/jobContext';
-import type { Basis, BasisKind, BasisRequest, JobProgress, LatentSpace, PickedFile } from './types';
+import type { Basis, BasisKind, BasisRequest, JobProgress, LatentSpace } from './types';
 
-const picked = (files: FileMap): PickedFile[] => Object.entries(files).map(([path, content]) => ({ path: `tiny/${path}`, file: new Blob([content]) }));
 
 async function jobsWith(map: FileMap): Promise<Jobs> {
   const jobs = new Jobs({ backends: ['cpu'] });
-  expect(await jobs.load({ kind: 'files', files: picked(map) })).toMatchObject({ ok: true });
+  expect(await jobs.load({ kind: 'files', files: pickedFiles(map) })).toMatchObject({ ok: true });
   return jobs;
 }
 
@@ -250,7 +249,7 @@ describe('cancellation and bookkeeping', () => {
 
     const jobs = await jobsWith(await styleModelFolder());
     const running = jobs.run('sweep', id(), { seed: 0, count: 6, space: 'w', distance: 'mse' }, () => undefined);
-    const load = jobs.load({ kind: 'files', files: picked(await zModelFolder()) });
+    const load = jobs.load({ kind: 'files', files: pickedFiles(await zModelFolder()) });
     await expect(running).rejects.toThrow(/^Cancelled: .* another model/);
     expect(await load).toMatchObject({ ok: true, model: { id: 'tiny-z' } });
     jobs.dispose();

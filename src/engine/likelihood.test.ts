@@ -9,18 +9,16 @@ import { Engine } from './engine';
 import { Jobs } from './jobs';
 import { isCancelled } from './jobContext';
 import { likelihoodExact } from '../methods/likelihood';
-import { styleModelFolder, type FileMap } from '../model/testing/fixtures';
-import type { PickedFile } from './types';
+import { styleModelFolder, pickedFiles } from '../model/testing/fixtures';
 import type { Generator } from '../model/generator';
 
-const picked = (files: FileMap): PickedFile[] => Object.entries(files).map(([path, content]) => ({ path: `tiny/${path}`, file: new Blob([content]) }));
 let jobs: Jobs;
 let nextId = 1;
 
 beforeAll(async () => {
   await new Engine({ backends: ['cpu'] }).init();
   jobs = new Jobs({ backends: ['cpu'] });
-  expect(await jobs.load({ kind: 'files', files: picked(await styleModelFolder()) })).toMatchObject({ ok: true });
+  expect(await jobs.load({ kind: 'files', files: pickedFiles(await styleModelFolder()) })).toMatchObject({ ok: true });
 });
 
 const peek = <T>(f: (g: Generator) => Promise<T>) => (jobs as unknown as { engine: Engine }).engine.withGenerator(f);

@@ -89,7 +89,8 @@ export async function computeLikelihoodMap(g: Generator, req: LikelihoodMapReque
   const map = await likelihoodMap(g, zOf(g, req.latent), { axes: req.axes, extent, grid, eps }, {
     signal: ctx.signal, checkpoint: ctx.checkpoint,
     progress: (phase, done, total) => ctx.progress(phase, done, total),
-    onRow: (partial) => ctx.progress('likelihood map', partial.logLikelihood.filter((row) => !Number.isNaN(row[row.length - 1])).length, grid, { ...partial, logLikelihood: partial.logLikelihood.map((row) => [...row]) }),
+    // A copy of the rows: the method keeps filling its own arrays after this report.
+    onRow: (partial, rowsDone) => ctx.progress('likelihood map', rowsDone, grid, { ...partial, logLikelihood: partial.logLikelihood.map((row) => [...row]) }),
   });
   return { ...map, ms: performance.now() - t0 };
 }

@@ -7,13 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { styleModelFolder, zModelFolder, type FileMap } from '../model/testing/fixtures';
+import { styleModelFolder, zModelFolder, pickedFiles } from '../model/testing/fixtures';
 import { isCancelled, JobCancelled } from '../util/jobContext';
 import { Jobs } from './jobs';
 import { JobPool, MAX_JOB_WORKERS, poolSize, type PoolMember } from './pool';
-import type { EngineInfo, JobProgress, LoadResult, ModelSource, ModelSummary, PickedFile, Sweep, SweepItem, SweepItemRequest, SweepMergeRequest } from './types';
+import type { EngineInfo, JobProgress, LoadResult, ModelSource, ModelSummary, Sweep, SweepItem, SweepItemRequest, SweepMergeRequest } from './types';
 
-const picked = (files: FileMap): PickedFile[] => Object.entries(files).map(([path, content]) => ({ path: `tiny/${path}`, file: new Blob([content]) }));
 const tick = () => new Promise((r) => setTimeout(r, 0));
 const settle = async () => { for (let i = 0; i < 5; i++) await tick(); };
 
@@ -242,7 +241,7 @@ describe('JobPool with real job runners (cpu)', () => {
 
   for (const [name, folder, space] of [['z-space', zModelFolder, 'z'], ['style', styleModelFolder, 'w']] as const) {
     it(`gives exactly one worker's sweep on the ${name} fixture, with no tensor left`, async () => {
-      const source: ModelSource = { kind: 'files', files: picked(await folder()) };
+      const source: ModelSource = { kind: 'files', files: pickedFiles(await folder()) };
       expect(await single.load(source)).toMatchObject({ ok: true });
       const req = { seed: 3, count: 5, space, distance: 'mse' } as const;
       const one = await single.run('sweep', 1, req, () => undefined);
@@ -265,7 +264,7 @@ describe('JobPool with real job runners (cpu)', () => {
   }
 
   it('a paused job runner holds its job before any work, resumes it, and can cancel while paused', async () => {
-    expect(await single.load({ kind: 'files', files: picked(await zModelFolder()) })).toMatchObject({ ok: true });
+    expect(await single.load({ kind: 'files', files: pickedFiles(await zModelFolder()) })).toMatchObject({ ok: true });
     const req = { seed: 0, count: 3, space: 'z', distance: 'mse' } as const;
     let reports = 0;
     single.pause();
@@ -286,7 +285,7 @@ describe('JobPool with real job runners (cpu)', () => {
   });
 
   it('cancels a real pooled sweep and leaves no tensor behind', async () => {
-    const source: ModelSource = { kind: 'files', files: picked(await styleModelFolder()) };
+    const source: ModelSource = { kind: 'files', files: pickedFiles(await styleModelFolder()) };
     const pool = new JobPool(2, () => jobsMember());
     await pool.start();
     await pool.load(source);

@@ -13,10 +13,8 @@ import { Jobs } from './jobs';
 import { FD_FALLBACK, hasSecondOrderGradients, plainDerivativeError, withDerivatives } from './secondOrder';
 import { computeMetric } from '../geometry/metric';
 import type { Generator } from '../model/generator';
-import { upsamplingModelFolder, zModelFolder, type FileMap } from '../model/testing/fixtures';
-import type { PickedFile } from './types';
+import { upsamplingModelFolder, zModelFolder, pickedFiles } from '../model/testing/fixtures';
 
-const picked = (files: FileMap): PickedFile[] => Object.entries(files).map(([path, content]) => ({ path: `tiny/${path}`, file: new Blob([content]) }));
 
 let jobs: Jobs;
 let nextId = 1;
@@ -24,7 +22,7 @@ let nextId = 1;
 beforeAll(async () => {
   await new Engine({ backends: ['cpu'] }).init();
   jobs = new Jobs({ backends: ['cpu'] });
-  expect(await jobs.load({ kind: 'files', files: picked(await upsamplingModelFolder()) })).toMatchObject({ ok: true });
+  expect(await jobs.load({ kind: 'files', files: pickedFiles(await upsamplingModelFolder()) })).toMatchObject({ ok: true });
 });
 
 describe('models without second-order gradients', () => {
@@ -32,14 +30,14 @@ describe('models without second-order gradients', () => {
     const engine = (jobs as unknown as { engine: Engine }).engine;
     expect(await engine.withGenerator(async (g) => hasSecondOrderGradients(g))).toBe(false);
     const other = new Engine({ backends: ['cpu'] });
-    await other.load({ kind: 'files', files: picked(await zModelFolder()) });
+    await other.load({ kind: 'files', files: pickedFiles(await zModelFolder()) });
     expect(await other.withGenerator(async (g) => hasSecondOrderGradients(g))).toBe(true);
     other.dispose();
   });
 
   it('get an exact metric basis by forward mode, no warning, whose rates predict the measured change', async () => {
     const fresh = new Jobs({ backends: ['cpu'] });
-    expect(await fresh.load({ kind: 'files', files: picked(await upsamplingModelFolder()) })).toMatchObject({ ok: true });
+    expect(await fresh.load({ kind: 'files', files: pickedFiles(await upsamplingModelFolder()) })).toMatchObject({ ok: true });
     const b = await fresh.run('basis', nextId++, { latent: { seed: 2 }, space: 'z', kind: 'metric', distance: 'mse', k: 3 });
     const before = tf.memory().numTensors;
     const again = await fresh.run('basis', nextId++, { latent: { seed: 3 }, space: 'z', kind: 'metric', distance: 'mse', k: 3 });

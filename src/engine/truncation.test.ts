@@ -10,17 +10,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { Engine } from './engine';
 import { Jobs } from './jobs';
-import { styleModelFolder, zModelFolder, type FileMap } from '../model/testing/fixtures';
+import { styleModelFolder, zModelFolder, type FileMap, pickedFiles } from '../model/testing/fixtures';
 import type { Generator } from '../model/generator';
 import { truncatedGenerator, W_MEAN_SAMPLES, W_MEAN_SEED } from './truncation';
 import { computeMetric } from '../geometry/metric';
-import type { PickedFile } from './types';
 
-const picked = (files: FileMap): PickedFile[] => Object.entries(files).map(([path, content]) => ({ path: `tiny/${path}`, file: new Blob([content]) }));
 
 async function engineWith(map: FileMap): Promise<Engine> {
   const engine = new Engine({ backends: ['cpu'] });
-  expect(await engine.load({ kind: 'files', files: picked(map) })).toMatchObject({ ok: true });
+  expect(await engine.load({ kind: 'files', files: pickedFiles(map) })).toMatchObject({ ok: true });
   return engine;
 }
 
@@ -100,7 +98,7 @@ describe('truncation ψ', () => {
 
   it('jobs compute at the truncated reference, and leave no tensor behind', async () => {
     const jobs = new Jobs({ backends: ['cpu'] });
-    expect(await jobs.load({ kind: 'files', files: picked(await styleModelFolder()) })).toMatchObject({ ok: true });
+    expect(await jobs.load({ kind: 'files', files: pickedFiles(await styleModelFolder()) })).toMatchObject({ ok: true });
     const at = (truncation: number) => jobs.run('basis', 1 + truncation * 10, { latent: { seed: 5, truncation }, space: 'w', kind: 'random', distance: 'mse', k: 2 });
     const half = await at(0.5);
     const before = tf.memory().numTensors;

@@ -338,7 +338,7 @@ export interface LikelihoodMap {
  * points within ±extent. Row by row, reporting each finished row through `onRow` (progressive display).
  */
 export async function likelihoodMap(g: Generator, z: ArrayLike<number>, opts: { axes: 'eigen' | 'random'; extent: number; grid: number; eps: number; seed?: number },
-  ctx?: ComputeContext & { onRow?: (partial: LikelihoodMap) => void }): Promise<LikelihoodMap> {
+  ctx?: ComputeContext & { onRow?: (partial: LikelihoodMap, rowsDone: number) => void }): Promise<LikelihoodMap> {
   requireZSpaceLikelihood(g, z);
   if (!(Number.isInteger(opts.grid) && opts.grid >= 2 && opts.grid <= 41)) throw new Error(`The map takes 2 to 41 points a side, got ${opts.grid}.`);
   if (!(opts.extent > 0 && opts.extent <= 100)) throw new Error(`The map's extent must be in (0, 100], got ${opts.extent}.`);
@@ -370,7 +370,7 @@ export async function likelihoodMap(g: Generator, z: ArrayLike<number>, opts: { 
       values[r][c] = (await likelihoodExact(g, p, opts.eps, ctx)).logLikelihood;
     }
     report(ctx, 'likelihood map', r + 1, opts.grid);
-    ctx?.onRow?.(map);
+    ctx?.onRow?.(map, r + 1);
   }
   return map;
 }

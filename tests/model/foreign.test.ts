@@ -17,7 +17,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Engine } from '../../src/engine/engine';
 import { Jobs } from '../../src/engine/jobs';
-import { foreignModelFolder, type ForeignGenerator } from '../../src/model/testing/fixtures';
+import { foreignModelFolder, pickedFiles, type ForeignGenerator } from '../../src/model/testing/fixtures';
 
 const KINDS: ForeignGenerator[] = ['upsampling-bn-sigmoid', 'transpose-elu'];
 const TOP = 4; // all of them: the fixtures have a 4-d latent
@@ -64,7 +64,7 @@ describe.each(KINDS)('a user\'s Keras generator (%s)', (kind) => {
   it('engine (the app\'s job registry): an exact metric basis with no warning, matching an fd basis', async () => {
     await new Engine({ backends: ['cpu'] }).init();
     const jobs = new Jobs({ backends: ['cpu'] });
-    const files = Object.entries(await foreignModelFolder(kind)).map(([p, content]) => ({ path: `m/${p}`, file: new Blob([content]) }));
+    const files = pickedFiles(await foreignModelFolder(kind), 'm');
     expect(await jobs.load({ kind: 'files', files })).toMatchObject({ ok: true });
     const exact = await jobs.run('basis', 1, { latent: { seed: 3 }, space: 'z', kind: 'metric', distance: 'mse', k: TOP });
     const fd = await jobs.run('basis', 2, { latent: { seed: 3 }, space: 'z', kind: 'metric', distance: 'mse', k: TOP, derivatives: 'fd' });

@@ -202,6 +202,11 @@ export async function plainModelFolder(opts: Parameters<typeof denseGenerator>[0
   return files;
 }
 
+/** A file map as the files a user picks or drops in folder `folder` (the engine's PickedFile shape). */
+export function pickedFiles(files: FileMap, folder = 'tiny'): { path: string; file: Blob }[] {
+  return Object.entries(files).map(([path, content]) => ({ path: `${folder}/${path}`, file: new Blob([content]) }));
+}
+
 /** Serialise any model into a copy of `files` under `dir` (to swap a network for a wrong one). */
 export async function withModel(files: FileMap, dir: string, model: tf.LayersModel): Promise<FileMap> {
   const copy = { ...files };
