@@ -12,9 +12,9 @@ import type { ViewState, ViewStoreKey } from '../src/state/url';
 import { isCancelled } from '../src/util/jobContext';
 import type { EngineClient } from './engine/client';
 import type { JobsClient } from './engine/jobsClient';
-import { basisKey, wantedFrameKey } from './state/keys';
+import { basisKey, referenceKey, wantedFrameKey } from './state/keys';
 import { IDLE_JOB, type AtlasState, type AtlasStore, type JobState, type ModelRef } from './state/store';
-import { basisRequest, editOf, latentOf, withDistance, withK, withSeed, withSliderRange, withSliders } from './state/transitions';
+import { ascentAfter, ascentJob, basisRequest, editOf, latentOf, withDistance, withK, withSeed, withSliderRange, withSliders } from './state/transitions';
 import { settingPatch, viewPatch } from './state/view';
 
 type Running = { cancel(): void; key: string };
@@ -260,6 +260,19 @@ export class Session {
   private react(s: AtlasState, prev: AtlasState): void {
     if (s.model !== prev.model || s.z !== prev.z || wantedFrameKey(s) !== wantedFrameKey(prev)) void this.renderCurrent();
     if (basisKey(s) !== basisKey(prev) || s.model !== prev.model) this.ensureBasis();
+    const ascent = ascentAfter(s, prev);
+    if (ascent !== s.ascent) this.store.setState({ ascent });
+    // A new ascent (the panel's button, or a link once its model is shown) runs; a dropped one does not.
+    else if (s.ascent && (s.ascent !== prev.ascent || referenceKey(prev) === null)) this.startAscent();
+  }
+
+  /** Run the view's likelihood ascent (src/engine/likelihood.ts) unless it is running or done for this latent. */
+  private startAscent(): void {
+    const s = this.store.getState();
+    const job = ascentJob(s);
+    if (!job || !s.model || s.model.prior === 'sphere') return;
+    if (s.results.ascent?.key === job.key && !this.running.ascent) return;
+    void this.runJob('ascent', job.key, job.request);
   }
 
   /** Start a basis job for the current settings unless one is running for them or already done. */

@@ -1,11 +1,12 @@
 /**
  * The Likelihood panel on the default model: ln Q computes with the exact and the estimated log-determinant
  * side by side, the ascent streams its curves, can be cancelled without an error, then runs to its frames;
- * the effective dimension plots v_eff(τ); the likelihood map fills in.
+ * the effective dimension plots v_eff(τ); the likelihood map fills in; a link carries an ascent (settings and start)
+ * and reproduces it on opening, with the estimator's gradient compared against the exact one.
  */
 import { expect, it } from 'vitest';
 import { screenshot, type Launched } from './browser';
-import { browserPerFile, openApp, showSeed } from './app';
+import { browserPerFile, openApp, showSeed, waitForHash } from './app';
 
 let b: Launched;
 let id: string;
@@ -75,3 +76,27 @@ it('the likelihood map fills in row by row around the current z', async () => {
   await screenshot(b.page, 'likelihood-map');
 });
 
+it('the link carries the ascent, and opening it runs the same ascent again (here with the estimator\'s gradient)', async () => {
+  await b.page.selectOption('select[aria-label="Gradient of ln det M"]', 'estimator');
+  await b.page.selectOption('select[aria-label="How ε enters ln det M"]', 'shift');
+  await b.page.fill('.likelihood-panel input[type=number] >> nth=2', '6');
+  await b.page.click('text="Ascend ln Q"');
+  await b.page.waitForSelector('[data-testid=ascent][data-done=true][data-steps="6"]', { timeout: 180_000 });
+  const cosine = await b.page.textContent('[data-testid=gradient-cosine]');
+  expect(cosine).toMatch(/cosine -?[\d.]+ on average/);
+  const last = await b.page.getAttribute('[data-testid=ascent]', 'data-last');
+  const hash = new URL(await waitForHash(b.page, 'asc=6%2C')).hash.slice(1);
+  expect(hash).toContain('shift%2Cestimator');
+  // A fresh page from the link: the panel opens, the ascent runs by itself and ends where this one did
+  // (same start, same settings, same probes: the estimator's seed is part of the recipe).
+  await openApp(b.page, { hash });
+  await b.page.waitForSelector('[data-testid=ascent][data-done=true][data-steps="6"]', { timeout: 180_000 });
+  expect(await b.page.getAttribute('[data-testid=ascent]', 'data-last')).toBe(last);
+  expect(await b.page.inputValue('select[aria-label="Gradient of ln det M"]')).toBe('estimator');
+  await b.page.locator('[data-testid=gradient-cosine]').scrollIntoViewIfNeeded();
+  await screenshot(b.page, 'likelihood-linked-ascent');
+  // Another seed: the ascent belonged to the old latent, so it leaves the link and does not rerun.
+  await showSeed(b.page, id, 5);
+  await b.page.waitForFunction(() => !location.hash.includes('asc='), undefined, { timeout: 30_000 });
+  expect(await b.page.locator('[data-testid=job-ascent][data-state=running]').count()).toBe(0);
+});

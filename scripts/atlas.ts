@@ -65,14 +65,14 @@ const COMMANDS: Record<string, Command> = {
     summary: 'a montage PNG along one direction (metric: R is the predicted image change; others: the latent step)',
   },
   likelihood: {
-    run: likelihood, options: ['model', 'seed', 'space', 'eps', 'probes', 'degree', 'power', 'margin', 'estimator-seed'],
-    usage: `${MODEL} --seed S [--eps E] [--probes P] [--degree m] [--power t] [--margin g] [--estimator-seed K]`,
-    summary: 'Ramesh & LeCun: ln Q = ln p(z) − ½ ln det M at a seed, exact (Σ ln max(λ, ε)) beside Algorithm 1\'s estimate',
+    run: likelihood, options: ['model', 'seed', 'space', 'eps', 'floor', 'probes', 'degree', 'power', 'margin', 'estimator-seed'],
+    usage: `${MODEL} --seed S [--eps E] [--floor clamp|shift] [--probes P] [--degree m] [--power t] [--margin g] [--estimator-seed K]`,
+    summary: 'Ramesh & LeCun: ln Q = ln p(z) − ½ ln det M at a seed, exact (Σ ln max(λ, ε), or Σ ln(λ + ε) with --floor shift) beside Algorithm 1\'s estimate',
   },
   ascent: {
-    run: ascent, options: ['model', 'seed', 'space', 'steps', 'lr', 'eps', 'every', 'png'],
-    usage: `${MODEL} --seed S [--steps K] [--lr R] [--eps E] [--every F] [--png FILE]`,
-    summary: 'likelihood ascent in Z (exact gradient, Adam): ln Q, ln p, ln det, λmin, λmax per step, images of frames',
+    run: ascent, options: ['model', 'seed', 'space', 'steps', 'lr', 'eps', 'floor', 'gradient', 'every', 'png'],
+    usage: `${MODEL} --seed S [--steps K] [--lr R] [--eps E] [--floor clamp|shift] [--gradient exact|estimator] [--every F] [--png FILE]`,
+    summary: 'likelihood ascent in Z (Adam; exact gradient, or Algorithm 1 differentiated): ln Q, ln p, ln det, λmin, λmax per step, images of frames',
   },
   veff: {
     run: veff, options: ['model', 'samples', 'alpha', 'random', 'seed'],

@@ -7,15 +7,16 @@
 import * as d3 from 'd3';
 import { useState } from 'react';
 import type { Ascent, AscentStepSummary, Likelihood, LikelihoodMapResult, Veff } from '../../src/engine/types';
-import { MAX_ASCENT_STEPS, MAX_VEFF_SAMPLES } from '../../src/state/vocabulary';
+import { LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_VEFF_SAMPLES, type AscentSettings, type LogdetFloor } from '../../src/state/vocabulary';
 import { isRunning, resultOf } from '../state/jobs';
-import { ascentJob, likelihoodJob, likelihoodMapJob, veffJob } from '../state/transitions';
+import { likelihoodJob, likelihoodMapJob, veffJob } from '../state/transitions';
 import { Axis, MARGIN, fmt, inner } from '../plots/Axis';
 import { useAtlas, useSession } from '../context';
 import { JobStatus } from './JobStatus';
 import { RgbaFrame } from './RgbaFrame';
 
 const EPS_CHOICES = [1e-2, 1e-3, 1e-4, 1e-5, 1e-6];
+const FLOOR_LABELS: Record<LogdetFloor, string> = { clamp: 'Σ ln max(λ, ε)', shift: 'ln det(M + εI)' };
 
 export function LikelihoodPanel() {
   const session = useSession();
@@ -25,11 +26,15 @@ export function LikelihoodPanel() {
   const live = useAtlas((s) => s.live.ascent as { steps: AscentStepSummary[] } | undefined);
   const computing = useAtlas((s) => isRunning(s, 'likelihood'));
   const ascending = useAtlas((s) => isRunning(s, 'ascent'));
-  const [eps, setEps] = useState(1e-4);
+  // A link's ascent fills the form (the session runs it); otherwise the defaults.
+  const linked = session.store.getState().ascent;
+  const [eps, setEps] = useState(linked?.eps ?? 1e-4);
+  const [floor, setFloor] = useState<LogdetFloor>(linked?.floor ?? 'clamp');
   const [degree, setDegree] = useState(10);
   const [probes, setProbes] = useState(20);
-  const [steps, setSteps] = useState(100);
-  const [lr, setLr] = useState(0.05);
+  const [steps, setSteps] = useState(linked?.steps ?? 100);
+  const [lr, setLr] = useState(linked?.lr ?? 0.05);
+  const [gradient, setGradient] = useState<AscentSettings['gradient']>(linked?.gradient ?? 'exact');
   const [samples, setSamples] = useState(12);
   const veff = useAtlas((s) => resultOf(s, 'veff'));
   const measuring = useAtlas((s) => isRunning(s, 'veff'));
@@ -40,20 +45,27 @@ export function LikelihoodPanel() {
   if (prior === 'sphere') {
     return <div className="panel-body"><p className="hint">The likelihood needs a density of z on Rⁿ; this model samples z on a sphere, which has none.</p></div>;
   }
-  const compute = () => { const j = likelihoodJob(session.store.getState(), { eps, degree, probes }); if (j) void session.runJob('likelihood', j.key, j.request); };
-  const ascend = () => { const j = ascentJob(session.store.getState(), { steps, lr, eps }); if (j) void session.runJob('ascent', j.key, j.request); };
+  const compute = () => { const j = likelihoodJob(session.store.getState(), { eps, floor, degree, probes }); if (j) void session.runJob('likelihood', j.key, j.request); };
+  // The settings go into the view (and the link); the session runs the ascent from the current latent.
+  const ascend = () => session.set('ascent', { steps, lr, eps, floor, gradient });
   const measure = () => { const j = veffJob(session.store.getState(), { samples }); if (j) void session.runJob('veff', j.key, j.request); };
-  const drawMap = () => { const j = likelihoodMapJob(session.store.getState(), { axes, extent, grid: 9, eps }); if (j) void session.runJob('likelihoodMap', j.key, j.request); };
+  const drawMap = () => { const j = likelihoodMapJob(session.store.getState(), { axes, extent, grid: 9, eps, floor }); if (j) void session.runJob('likelihoodMap', j.key, j.request); };
   const trajectory = live?.steps ?? ascent?.steps ?? null;
   return (
     <div className="panel-body likelihood-panel">
       <p className="hint">
-        ln Q(G(z)) = ln p(z) − ½ ln det M(z), M = JᵀJ of the pixel (mse) distance, eigenvalues floored at ε. In Z, with the model&apos;s prior.
+        ln Q(G(z)) = ln p(z) − ½ ln det M(z), M = JᵀJ of the pixel (mse) distance, floored at ε: Σ ln max(λ, ε) as the paper reads it, or
+        ln det(M + εI), on which Algorithm 1 converges. In Z, with the model&apos;s prior.
       </p>
       <div className="controls-row">
         <label className="field-inline">Floor ε
           <select className="select small" value={eps} onChange={(e) => setEps(Number(e.target.value))}>
             {EPS_CHOICES.map((v) => <option key={v} value={v}>{v.toExponential(0)}</option>)}
+          </select>
+        </label>
+        <label className="field-inline">as
+          <select className="select small" aria-label="How ε enters ln det M" value={floor} onChange={(e) => setFloor(e.target.value as LogdetFloor)}>
+            {LOGDET_FLOORS.map((f) => <option key={f} value={f}>{FLOOR_LABELS[f]}</option>)}
           </select>
         </label>
         <label className="field-inline">Degree m
@@ -73,6 +85,12 @@ export function LikelihoodPanel() {
         <label className="field-inline">Step size
           <input className="number-input" type="number" min={0.001} max={1} step={0.01} value={lr} onChange={(e) => setLr(Math.max(0.001, Math.min(1, Number(e.target.value) || 0.05)))} />
         </label>
+        <label className="field-inline">Gradient
+          <select className="select small" aria-label="Gradient of ln det M" value={gradient} onChange={(e) => setGradient(e.target.value as AscentSettings['gradient'])}>
+            <option value="exact">exact (eigen-decomposition)</option>
+            <option value="estimator">Algorithm 1, differentiated</option>
+          </select>
+        </label>
         <button type="button" className="button" disabled={ascending} onClick={ascend}>Ascend ln Q</button>
         <JobStatus kind="ascent" label="likelihood ascent" onRetry={ascend} />
       </div>
@@ -83,6 +101,7 @@ export function LikelihoodPanel() {
             legend="ln Q (solid), ln p (dashed)" yLabel="nats" ariaLabel="ln Q and ln p along the ascent" />
           <StepPlot steps={trajectory} solid={(s) => s.lambdaMax} dashed={(s) => s.lambdaMin} log
             legend="λmax (solid), λmin (dashed)" yLabel="eigenvalue" ariaLabel="λmin and λmax of the metric along the ascent" />
+          <GradientAgreement steps={trajectory} />
         </div>
       )}
       {ascent && !live && (
@@ -120,6 +139,17 @@ export function LikelihoodPanel() {
   );
 }
 
+/** With the estimator's gradient: how well it points where the exact gradient does, over the steps so far. */
+function GradientAgreement({ steps }: { steps: AscentStepSummary[] }) {
+  const cos = steps.map((s) => s.gradientCosine).filter((c): c is number => c !== undefined);
+  if (cos.length === 0) return null;
+  return (
+    <p className="hint" data-testid="gradient-cosine">
+      Algorithm 1&apos;s gradient against the exact one: cosine {fmt(d3.mean(cos) ?? NaN)} on average, {fmt(d3.min(cos) ?? NaN)} at worst, over {cos.length} steps.
+    </p>
+  );
+}
+
 function LikelihoodTable({ r }: { r: Likelihood }) {
   const rows: [string, string, string][] = [
     ['ln p(z)', fmt(r.logPrior), fmt(r.logPrior)],
@@ -127,6 +157,7 @@ function LikelihoodTable({ r }: { r: Likelihood }) {
     ['ln Q', fmt(r.logLikelihood), fmt(r.logLikelihoodEstimate)],
   ];
   const below = r.eigenvalues.filter((l) => l < r.eps).length;
+  const floorText = r.floor === 'shift' ? 'ln det(M + εI)' : 'Σ ln max(λ, ε)';
   return (
     <div className="likelihood-result" data-testid="likelihood">
       <table className="numbers">
@@ -136,7 +167,7 @@ function LikelihoodTable({ r }: { r: Likelihood }) {
       <p className="hint" data-testid="likelihood-error">
         Estimator error ln Q̂ − ln Q = {fmt(r.relativeError)} ({fmt(Math.abs(r.logdetEstimate - r.logdetExact) / Math.abs(r.logdetExact) * 100)} % of |ln det M|);
         (m, p, t, g) = ({r.settings.degree}, {r.settings.probes}, {r.settings.power}, {r.settings.margin}); interval [{fmt(r.interval[0])}, {fmt(r.interval[1])}].
-        {' '}λ from {fmt(r.eigenvalues[r.eigenvalues.length - 1])} to {fmt(r.eigenvalues[0])}; {below} of {r.n} below ε.
+        {' '}λ from {fmt(r.eigenvalues[r.eigenvalues.length - 1])} to {fmt(r.eigenvalues[0])}; {below} of {r.n} below ε = {fmt(r.eps)}; ln det M as {floorText}.
       </p>
     </div>
   );

@@ -7,7 +7,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { JobKind, JobResult } from '../../src/engine/registry';
 import type { BackendName, BasisKind, Catalogue, DistanceName, JobProgress, LatentSpace, LayerRangeName, ModelSummary, WasmInfo } from '../../src/engine/types';
 import type { PanelName, ViewStoreKey } from '../../src/state/url';
-import { DEFAULT_SLIDER_RANGE } from '../../src/state/vocabulary';
+import { DEFAULT_SLIDER_RANGE, type AscentSettings } from '../../src/state/vocabulary';
 import { viewDefaults } from './view';
 
 export interface Frame {
@@ -49,6 +49,8 @@ export interface ViewSettings {
   layers: LayerRangeName;
   spherical: boolean;
   panel: PanelName;
+  /** The likelihood ascent of this view (its settings; run from the current latent), null for none. */
+  ascent: AscentSettings | null;
 }
 
 export interface AtlasState extends ViewSettings {

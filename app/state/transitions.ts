@@ -4,7 +4,8 @@
  */
 import { sliderSteps } from '../../src/engine/edit';
 import type { AscentRequest, VeffRequest, LikelihoodMapRequest, BasisRequest, CurveWalkRequest, DistanceName, LatentEdit, LatentSpec, LikelihoodRequest, MontageRequest, SweepRequest } from '../../src/engine/types';
-import { DEFAULT_SLIDER_RANGE, MAX_DIRECTIONS } from '../../src/state/vocabulary';
+import { encodeFloats } from '../../src/state/url';
+import { DEFAULT_SLIDER_RANGE, MAX_DIRECTIONS, type LogdetFloor } from '../../src/state/vocabulary';
 import { currentBasis, effectiveSpace, referenceKey } from './keys';
 import type { AtlasState } from './store';
 import { settingPatch } from './view';
@@ -115,21 +116,37 @@ export function sweepJob(s: AtlasState, opts: { count: number }): { key: string;
 }
 
 /** Algorithm 1's settings the Likelihood panel offers (the rest are the paper's defaults). */
-export interface LikelihoodOptions { eps: number; degree: number; probes: number }
+export interface LikelihoodOptions { eps: number; floor: LogdetFloor; degree: number; probes: number }
 
 /** ln Q at the current latent (in Z: the likelihood needs the prior's density), and its key. */
 export function likelihoodJob(s: AtlasState, opts: LikelihoodOptions): { key: string; request: LikelihoodRequest } | null {
   const ref = referenceKey(s);
   if (!ref) return null;
-  return { key: `${ref}|${opts.eps}|${opts.degree}|${opts.probes}`, request: { latent: latentOf(s), ...opts } };
+  return { key: `${ref}|${s.z ? encodeFloats(s.z) : ''}|${opts.eps}|${opts.floor}|${opts.degree}|${opts.probes}`, request: { latent: latentOf(s), ...opts } };
 }
 
-/** Likelihood ascent from the current latent, and its key. */
-export function ascentJob(s: AtlasState, opts: { steps: number; lr: number; eps: number }): { key: string; request: AscentRequest } | null {
+/** The view's likelihood ascent (its settings in the store) from the current latent, and its key; null without one. */
+export function ascentJob(s: AtlasState): { key: string; request: AscentRequest } | null {
   const ref = referenceKey(s);
-  if (!ref) return null;
-  const every = Math.max(1, Math.round(opts.steps / 8));
-  return { key: `${ref}|${opts.steps}|${opts.lr}|${opts.eps}`, request: { latent: latentOf(s), steps: opts.steps, lr: opts.lr, eps: opts.eps, every } };
+  const a = s.ascent;
+  if (!ref || !a) return null;
+  const every = Math.max(1, Math.round(a.steps / 8));
+  return {
+    // The reference key names a link's latent only as 'z': the ascent's start must be in its key.
+    key: `${ref}|${s.z ? encodeFloats(s.z) : ''}|${a.steps}|${a.lr}|${a.eps}|${a.floor}|${a.gradient}`,
+    request: { latent: latentOf(s), steps: a.steps, lr: a.lr, eps: a.eps, floor: a.floor, gradient: a.gradient, every },
+  };
+}
+
+/**
+ * The ascent settings after a state change: an ascent belongs to the latent it started from, so when the
+ * reference moves (another seed, latent, space or model) the old settings are dropped — unless they came
+ * with the change (a link), or there was no reference before (the link's model still loading).
+ */
+export function ascentAfter(s: AtlasState, prev: AtlasState): AtlasState['ascent'] {
+  if (!s.ascent || s.ascent !== prev.ascent) return s.ascent;
+  const before = referenceKey(prev);
+  return before !== null && (referenceKey(s) !== before || s.z !== prev.z) ? null : s.ascent;
 }
 
 /** v_eff over `samples` prior samples from the current seed, and its key (a property of the model, not of the image). */
@@ -139,8 +156,8 @@ export function veffJob(s: AtlasState, opts: { samples: number }): { key: string
 }
 
 /** ln Q over a grid × grid slice through the current latent, ±extent along two axes, and its key. */
-export function likelihoodMapJob(s: AtlasState, opts: { axes: 'eigen' | 'random'; extent: number; grid: number; eps: number }): { key: string; request: LikelihoodMapRequest } | null {
+export function likelihoodMapJob(s: AtlasState, opts: { axes: 'eigen' | 'random'; extent: number; grid: number; eps: number; floor: LogdetFloor }): { key: string; request: LikelihoodMapRequest } | null {
   const ref = referenceKey(s);
   if (!ref) return null;
-  return { key: `${ref}|${opts.axes}|${opts.extent}|${opts.grid}|${opts.eps}`, request: { latent: latentOf(s), ...opts } };
+  return { key: `${ref}|${s.z ? encodeFloats(s.z) : ''}|${opts.axes}|${opts.extent}|${opts.grid}|${opts.eps}|${opts.floor}`, request: { latent: latentOf(s), ...opts } };
 }

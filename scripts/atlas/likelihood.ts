@@ -2,13 +2,15 @@
  * likelihood, ascent, veff: Ramesh & LeCun's implicit likelihood on one model (src/methods/likelihood.ts).
  * - likelihood: ln Q at a seed's z, with the exact log-determinant (the eigenvalues `atlas metric
  *   --distance mse` returns for the same seed) beside Algorithm 1's estimate.
- * - ascent: likelihood ascent from a seed's z, the trajectory (ln Q, ln p, ln det, λmin, λmax, ‖z‖) and,
- *   with --png, the images of the kept frames as a strip.
+ * - ascent: likelihood ascent from a seed's z, the trajectory (ln Q, ln p, ln det, λmin, λmax, ‖z‖; with
+ *   --gradient estimator also the estimator gradient's cosine to the exact one) and, with --png, the images
+ *   of the kept frames as a strip.
+ * --floor clamp|shift: ln det M as Σ ln max(λ, ε) (the paper's reading) or ln det(M + εI) = Σ ln(λ + ε).
  * - veff: v_eff(τ) over prior samples.
  */
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_ASCENT, DEFAULT_ESTIMATOR, effectiveDimension, likelihoodAscent, likelihoodAt, type EstimatorSettings } from '../../src/methods/likelihood';
+import { ASCENT_ESTIMATOR, DEFAULT_ASCENT, DEFAULT_ESTIMATOR, effectiveDimension, likelihoodAscent, likelihoodAt, LOGDET_FLOORS, type EstimatorSettings } from '../../src/methods/likelihood';
 import { writeGridPng } from '../lib/png';
 import { openModel, UsageError, type Opts } from './common';
 
@@ -24,6 +26,7 @@ function estimatorSettings(opts: Opts): EstimatorSettings {
     power: opts.int('power', DEFAULT_ESTIMATOR.power, [1, 1000]),
     margin: opts.num('margin', DEFAULT_ESTIMATOR.margin, [1, 10]),
     seed: opts.int('estimator-seed', DEFAULT_ESTIMATOR.seed),
+    floor: opts.choice('floor', LOGDET_FLOORS, 'clamp'),
   };
 }
 
@@ -35,7 +38,7 @@ export async function likelihood(opts: Opts) {
     const z = g.samplePrior(seed, 1);
     const r = await likelihoodAt(g, z, estimatorSettings(opts));
     return {
-      model: g.manifest.id, seed, space: 'z', z: Array.from(z), eps: r.eps,
+      model: g.manifest.id, seed, space: 'z', z: Array.from(z), eps: r.eps, floor: r.floor,
       logPrior: r.logPrior, logdetExact: r.logdetExact, logdetEstimate: r.logdetEstimate, logdetStdError: r.logdetStdError,
       logLikelihood: r.logLikelihood, logLikelihoodEstimate: r.logLikelihoodEstimate, relativeError: r.relativeError,
       settings: r.settings, interval: r.interval, lambdaMaxPower: r.lambdaMaxPower, polynomialError: r.polynomialError,
@@ -56,6 +59,10 @@ export async function ascent(opts: Opts) {
       lr: opts.num('lr', DEFAULT_ASCENT.lr, [1e-6, 1]),
       eps: opts.num('eps', DEFAULT_ASCENT.eps),
       every: opts.int('every', DEFAULT_ASCENT.every, [1, 5000]),
+      floor: opts.choice('floor', LOGDET_FLOORS, 'clamp'),
+      gradient: opts.choice('gradient', ['exact', 'estimator'] as const, 'exact'),
+      // The paper's ascent settings (5, 20, 20, 1.1) for the estimator's gradient; ε and floor are the ascent's.
+      estimator: ASCENT_ESTIMATOR,
     };
     const t0 = performance.now();
     const r = await likelihoodAscent(g, g.samplePrior(seed, 1), options);

@@ -4,7 +4,7 @@
  * frames rendered here (the UI never runs the generator), and the model's effective dimension v_eff(τ).
  */
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_ASCENT, DEFAULT_ESTIMATOR, effectiveDimension, likelihoodAscent, likelihoodAt, likelihoodMap } from '../methods/likelihood';
+import { DEFAULT_ASCENT, DEFAULT_ESTIMATOR, effectiveDimension, likelihoodAscent, likelihoodAt, likelihoodMap, type EstimatorSettings } from '../methods/likelihood';
 import type { Generator } from '../model/generator';
 import { MAX_ASCENT_STEPS } from '../state/vocabulary';
 import type { JobContext } from './jobContext';
@@ -15,26 +15,18 @@ import { MAX_VEFF_SAMPLES } from '../state/vocabulary';
 
 const FRAME_BATCH = 8;
 
-function checkEps(eps: unknown, fallback: number): number {
-  if (eps === undefined) return fallback;
-  if (typeof eps !== 'number' || !(eps > 0 && eps < 1)) throw new Error('The floor ε must be a number in (0, 1).');
-  return eps;
+/** The request's estimator settings over the defaults; the method validates them (one set of rules and messages). */
+function settingsOf(req: LikelihoodRequest): EstimatorSettings {
+  const given = Object.fromEntries((['eps', 'floor', 'degree', 'probes', 'power', 'margin'] as const)
+    .filter((k) => req[k] !== undefined).map((k) => [k, req[k]]));
+  return { ...DEFAULT_ESTIMATOR, ...given, seed: DEFAULT_ESTIMATOR.seed };
 }
 
 export async function computeLikelihood(g: Generator, req: LikelihoodRequest, ctx: JobContext): Promise<Likelihood> {
   if (!req || typeof req !== 'object') throw new Error('A likelihood request must be an object.');
-  const d = DEFAULT_ESTIMATOR;
-  const settings = {
-    eps: checkEps(req.eps, d.eps),
-    degree: req.degree === undefined ? d.degree : checkInt(req.degree, 1, 256, 'The Chebyshev degree'),
-    probes: req.probes === undefined ? d.probes : checkInt(req.probes, 1, 1000, 'The number of probes'),
-    power: req.power === undefined ? d.power : checkInt(req.power, 1, 1000, 'The number of power iterations'),
-    margin: req.margin === undefined ? d.margin : Math.max(1, checkPositive(req.margin, 10, 'The margin g')),
-    seed: d.seed,
-  };
-  const r = await likelihoodAt(g, zOf(g, req.latent), settings, ctx);
+  const r = await likelihoodAt(g, zOf(g, req.latent), settingsOf(req), ctx);
   return {
-    n: r.n, eps: r.eps, logPrior: r.logPrior, logdetExact: r.logdetExact, logdetEstimate: r.logdetEstimate,
+    n: r.n, eps: r.eps, floor: r.floor, logPrior: r.logPrior, logdetExact: r.logdetExact, logdetEstimate: r.logdetEstimate,
     logdetStdError: r.logdetStdError, logLikelihood: r.logLikelihood, logLikelihoodEstimate: r.logLikelihoodEstimate,
     relativeError: r.relativeError, eigenvalues: Array.from(r.eigenvalues), settings: r.settings, interval: r.interval,
     polynomialError: r.polynomialError, ms: r.ms,
@@ -47,8 +39,7 @@ export async function computeAscent(g: Generator, req: AscentRequest, ctx: JobCo
   const steps = checkInt(req.steps, 1, MAX_ASCENT_STEPS, 'The number of ascent steps');
   const lr = checkPositive(req.lr, 1, 'The step size');
   const every = checkInt(req.every, 1, MAX_ASCENT_STEPS, 'The frame interval');
-  const eps = checkEps(req.eps, DEFAULT_ASCENT.eps);
-  const r = await likelihoodAscent(g, zOf(g, req.latent), { steps, lr, every, eps }, {
+  const r = await likelihoodAscent(g, zOf(g, req.latent), { steps, lr, every, eps: req.eps ?? DEFAULT_ASCENT.eps, floor: req.floor, gradient: req.gradient }, {
     signal: ctx.signal, checkpoint: ctx.checkpoint,
     progress: (phase, done, total) => ctx.progress(phase, done, total),
     onStep: (trajectory) => ctx.progress('ascent', trajectory.length - 1, steps, { steps: trajectory }),
@@ -85,8 +76,7 @@ export async function computeLikelihoodMap(g: Generator, req: LikelihoodMapReque
   if (req.axes !== 'eigen' && req.axes !== 'random') throw new Error("The map's axes are 'eigen' or 'random'.");
   const grid = checkInt(req.grid, 2, 41, 'The number of points a side');
   const extent = checkPositive(req.extent, 100, "The map's extent");
-  const eps = checkEps(req.eps, DEFAULT_ESTIMATOR.eps);
-  const map = await likelihoodMap(g, zOf(g, req.latent), { axes: req.axes, extent, grid, eps }, {
+  const map = await likelihoodMap(g, zOf(g, req.latent), { axes: req.axes, extent, grid, eps: req.eps ?? DEFAULT_ESTIMATOR.eps, floor: req.floor }, {
     signal: ctx.signal, checkpoint: ctx.checkpoint,
     progress: (phase, done, total) => ctx.progress(phase, done, total),
     // A copy of the rows: the method keeps filling its own arrays after this report.

@@ -3,7 +3,7 @@
  * plain, structured-cloneable data, because these values cross the worker boundary (comlink).
  */
 import type { BasisKind, DistanceName, LatentSpace, LayerRangeName } from '../state/vocabulary';
-import type { AscentStep, EstimatorSettings, LikelihoodMap } from '../methods/likelihood';
+import type { AscentStep, EstimatorSettings, GradientMethod, LikelihoodMap, LogdetFloor } from '../methods/likelihood';
 
 export type { BasisKind, DistanceName, LatentSpace, LayerRangeName };
 export { BASIS_KINDS } from '../state/vocabulary';
@@ -344,6 +344,8 @@ export interface Sweep {
 export interface LikelihoodRequest {
   latent: LatentSpec;
   eps?: number;
+  /** How ε enters ln det M: 'clamp' Σ ln max(λ, ε) (default), 'shift' ln det(M + εI). */
+  floor?: LogdetFloor;
   degree?: number;
   probes?: number;
   power?: number;
@@ -353,6 +355,7 @@ export interface LikelihoodRequest {
 export interface Likelihood {
   n: number;
   eps: number;
+  floor: LogdetFloor;
   logPrior: number;
   logdetExact: number;
   logdetEstimate: number;
@@ -375,6 +378,9 @@ export interface AscentRequest {
   steps: number;
   lr: number;
   eps?: number;
+  floor?: LogdetFloor;
+  /** ∇ ln det M exactly (default) or by differentiating Algorithm 1 at the paper's ascent settings (5, 20, 20, 1.1). */
+  gradient?: GradientMethod;
   /** Render a frame every this many steps (and the last). */
   every: number;
 }
@@ -401,6 +407,7 @@ export interface LikelihoodMapRequest {
   extent: number;
   grid: number;
   eps?: number;
+  floor?: LogdetFloor;
 }
 
 export type LikelihoodMapResult = LikelihoodMap & { ms: number };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chebyshevApply, chebyshevCoefficients, chebyshevDegreeFor, chebyshevEvaluate, chebyshevMaxError, logDetChebyshev, logDetChebyshevBlock } from './chebyshev';
+import { chebyshevApply, chebyshevCoefficients, chebyshevDegreeFor, chebyshevDerivative, chebyshevEvaluate, chebyshevMaxError, logDetChebyshev, logDetChebyshevBlock, logDetGradientProbes, type BlockMatVec } from './chebyshev';
+import { matvec } from './dense';
 import { denseOperator } from './operator';
 import { symmetricWithSpectrum } from './testing';
 import { Rng } from '../util/random';
@@ -109,5 +110,85 @@ describe('logDetChebyshev (Ramesh & LeCun Algorithm 1)', () => {
     const op = denseOperator(cases[0].a, n);
     await expect(logDetChebyshev(op, n, { lambdaMin: 0 })).rejects.toThrow(/lambdaMin/);
     await expect(logDetChebyshev(op, n, { lambdaMin: 100 })).rejects.toThrow(/not above lambdaMin/);
+  });
+});
+
+describe('ε below part of the spectrum (why the likelihood offers the shift floor)', () => {
+  // Spectrum log-spaced over [1e-6, 1], ε = 1e-2: 21 of 32 eigenvalues lie below ε.
+  const n = 32;
+  const lambda = Array.from({ length: n }, (_, i) => 10 ** (-6 * i / (n - 1)));
+  const eps = 1e-2;
+  const { a } = symmetricWithSpectrum(lambda, new Rng(3));
+  const shifted = Float64Array.from(a, (x, k) => (k % (n + 1) === 0 ? x + eps : x));
+  const clampExact = lambda.reduce((s, l) => s + Math.log(Math.max(l, eps)), 0);
+  const shiftExact = lambda.reduce((s, l) => s + Math.log(l + eps), 0);
+  const run = (m: Float64Array, degree: number) => logDetChebyshev(denseOperator(m, n), n, { lambdaMin: eps, degree, probes: 400, seed: 7, lambdaMax: 1 });
+
+  it('M with µ = ε (the clamp): more degree does not converge to Σ ln max(λ, ε); M + εI does converge to Σ ln(λ + ε)', async () => {
+    const clamp = await Promise.all([10, 60].map((m) => run(a, m)));
+    const shift = await Promise.all([10, 60].map((m) => run(shifted, m)));
+    const err = (r: { estimate: number }, exact: number) => Math.abs(r.estimate - exact);
+    // shift at degree 60: within 3 SE + the polynomial bound (the spectrum lies in [ε, ν]).
+    expect(err(shift[1], shiftExact)).toBeLessThan(3 * shift[1].stdError + shift[1].polynomialError);
+    expect(err(shift[1], shiftExact)).toBeLessThan(0.05 * Math.abs(shiftExact));
+    // clamp: far outside its noise at both degrees, and no better at 60 than at 10.
+    for (const r of clamp) expect(err(r, clampExact)).toBeGreaterThan(10 * r.stdError);
+    expect(err(clamp[1], clampExact)).toBeGreaterThan(0.5 * err(clamp[0], clampExact));
+  });
+});
+
+describe('The gradient of Algorithm 1 (chebyshevDerivative, logDetGradientProbes)', () => {
+  it('chebyshevDerivative is the derivative of the series: against central differences of chebyshevEvaluate, and exact on a cubic', () => {
+    const c = chebyshevCoefficients((x) => Math.sin(3 * x) + x * x, -1, 2, 12);
+    const d = chebyshevDerivative(c, -1, 2);
+    for (const x of [-0.9, -0.2, 0.4, 1.1, 1.9]) {
+      const h = 1e-5;
+      const fd = (chebyshevEvaluate(c, -1, 2, x + h) - chebyshevEvaluate(c, -1, 2, x - h)) / (2 * h);
+      expect(Math.abs(chebyshevEvaluate(d, -1, 2, x) - fd)).toBeLessThan(1e-7);
+    }
+    const cubic = chebyshevCoefficients((x) => 2 * x ** 3 - x + 4, 0.5, 3, 3);
+    const dc = chebyshevDerivative(cubic, 0.5, 3);
+    for (const x of [0.5, 1, 2.2, 3]) expect(chebyshevEvaluate(dc, 0.5, 3, x)).toBeCloseTo(6 * x * x - 1, 11);
+  });
+
+  const blockOf = (a: Float64Array, n: number): BlockMatVec => async (rows, k) => {
+    const out = new Float64Array(k * n);
+    for (let j = 0; j < k; j++) out.set(matvec(a, rows.subarray(j * n, (j + 1) * n), n, n), j * n);
+    return out;
+  };
+
+  it('on a diagonal M, u_j = p′(M̄)v_j/(µ+ν) is v_j/λᵢ to 1e-8 at a degree that resolves the interval', async () => {
+    const lambda = [0.5, 1, 2, 3.5, 5];
+    const n = lambda.length;
+    const a = new Float64Array(n * n);
+    lambda.forEach((l, i) => (a[i * n + i] = l));
+    const r = await logDetGradientProbes(blockOf(a, n), n, { lambdaMin: 0.4, lambdaMax: 5, degree: 60, probes: 3, seed: 4 });
+    for (let j = 0; j < 3; j++) for (let i = 0; i < n; i++) {
+      expect(Math.abs(r.applied[j * n + i] - r.probes[j * n + i] / lambda[i])).toBeLessThan(1e-8);
+    }
+  });
+
+  it('estimates d/dt ln det(M₀ + tE) = tr(M₀⁻¹E) (from M₀\'s own eigenbasis) within 4 SE', async () => {
+    const n = 32;
+    const lambda = Array.from({ length: n }, (_, i) => 0.5 * 10 ** (1 - i / (n - 1)));
+    const rng = new Rng(9);
+    const { a, q } = symmetricWithSpectrum(lambda, rng);
+    const e = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) e[i * n + j] = e[j * n + i] = rng.normal();
+    let exact = 0; // Σᵢ qᵢᵀEqᵢ/λᵢ, qᵢ the columns of q
+    for (let i = 0; i < n; i++) {
+      const qi = Float64Array.from({ length: n }, (_, r) => q[r * n + i]);
+      const eq = matvec(e, qi, n, n);
+      exact += qi.reduce((s, x, r) => s + x * eq[r], 0) / lambda[i];
+    }
+    const r = await logDetGradientProbes(blockOf(a, n), n, { lambdaMin: 0.45, degree: 40, probes: 400, seed: 2 });
+    const samples = Array.from({ length: r.p }, (_, j) => {
+      const ev = matvec(e, r.probes.subarray(j * n, (j + 1) * n), n, n);
+      return r.applied.subarray(j * n, (j + 1) * n).reduce((s, u, i) => s + u * ev[i], 0);
+    });
+    const mean = samples.reduce((s, x) => s + x, 0) / r.p;
+    const se = Math.sqrt(samples.reduce((s, x) => s + (x - mean) ** 2, 0) / (r.p - 1) / r.p);
+    expect(Math.abs(mean - exact)).toBeLessThan(4 * se);
+    expect(se).toBeLessThan(0.2 * Math.abs(exact) + 1); // the check has teeth: the SE is not huge
   });
 });

@@ -210,6 +210,78 @@ export async function logDetChebyshev(matvec: MatVec, n: number, opts: LogDetOpt
 export type BlockMatVec = (rows: Float64Array, k: number) => Promise<Float64Array>;
 
 /**
+ * Coefficients of the derivative p′ = dp/dx of p = Σ c_i T_i(ϕ⁻¹(x)), as a series on the same [a, b]
+ * (the standard backward recurrence d_{i−1} = d_{i+1} + 2i·c_i, times dϕ⁻¹/dx = 2/(b − a)).
+ */
+export function chebyshevDerivative(c: Float64Array, a: number, b: number): Float64Array {
+  const m = c.length - 1;
+  const d = new Float64Array(Math.max(m, 1));
+  if (m === 0) return d;
+  const next = new Float64Array(m + 2); // d_{i} for i ≤ m + 1, with d_m = d_{m+1} = 0
+  for (let i = m; i >= 1; i--) next[i - 1] = next[i + 1] + 2 * i * c[i];
+  next[0] /= 2; // this file's series carries c_0 at full weight
+  const scale = 2 / (b - a);
+  for (let i = 0; i < m; i++) d[i] = scale * next[i];
+  return d;
+}
+
+/**
+ * Σ_i c_i T_i(Â) V for a block V of k vectors (k×n, row-major), Â = (2A − (a + b)I)/(b − a): the
+ * recurrence of `chebyshevApply` with one block product per degree.
+ */
+async function chebyshevApplyBlock(c: Float64Array, a: number, b: number, block: BlockMatVec, vectors: Float64Array, k: number,
+  signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<Float64Array> {
+  const degree = c.length - 1;
+  const alpha = 2 / (b - a);
+  const beta = -(a + b) / (b - a);
+  const hat = async (x: Float64Array) => {
+    signal?.throwIfAborted();
+    const y = await block(x, k);
+    for (let i = 0; i < y.length; i++) y[i] = alpha * y[i] + beta * x[i];
+    return y;
+  };
+  const sum = Float64Array.from(vectors, (x) => c[0] * x);
+  if (degree < 1) return sum;
+  let prev: Float64Array = Float64Array.from(vectors);
+  let cur: Float64Array = await hat(vectors);
+  axpy(sum, c[1], cur);
+  onProgress?.(1, degree);
+  for (let i = 2; i <= degree; i++) {
+    const next = await hat(cur);
+    for (let j = 0; j < next.length; j++) next[j] = 2 * next[j] - prev[j];
+    axpy(sum, c[i], next);
+    prev = cur;
+    cur = next;
+    onProgress?.(i, degree);
+  }
+  return sum;
+}
+
+/** λ̂max by the power method on single products (or the caller's value), and the products it took. */
+async function lambdaMaxOf(block: BlockMatVec, n: number, opts: LogDetOptions): Promise<{ lambdaMax: number; matvecs: number }> {
+  if (opts.lambdaMax !== undefined) return { lambdaMax: opts.lambdaMax, matvecs: 0 };
+  const pm = await powerMethod((v) => block(v, 1), n, { tol: 1e-3, maxIter: 100, seed: (opts.seed ?? 0) + 1, signal: opts.signal, ...opts.power });
+  return { lambdaMax: pm.value, matvecs: pm.iterations };
+}
+
+/** The p probe vectors of a seed, p×n row-major (the same ones for the estimate and its gradient). */
+function probeBlock(n: number, opts: LogDetOptions): { probes: Float64Array; p: number } {
+  const p = opts.probes ?? 30;
+  if (!(p >= 1) || !Number.isInteger(p)) throw new Error(`logDetChebyshev: probes must be a positive integer, got ${p}`);
+  const rng = new Rng(opts.seed ?? 0);
+  const probes = new Float64Array(p * n);
+  for (let j = 0; j < p; j++) drawProbe(rng, probes.subarray(j * n, (j + 1) * n), opts.distribution ?? 'rademacher');
+  return { probes, p };
+}
+
+/** M̄ = M/(µ + ν), block-wise. */
+const scaledBlock = (block: BlockMatVec, scale: number): BlockMatVec => async (rows, k) => {
+  const y = await block(rows, k);
+  for (let i = 0; i < y.length; i++) y[i] /= scale;
+  return y;
+};
+
+/**
  * logDetChebyshev with all p probes pushed through the recurrence together, one block product per degree
  * (m block products instead of p·m single ones): the same estimate for the same seed (same probes, same
  * arithmetic per probe). The power method still takes single products.
@@ -217,41 +289,10 @@ export type BlockMatVec = (rows: Float64Array, k: number) => Promise<Float64Arra
 export async function logDetChebyshevBlock(block: BlockMatVec, n: number, opts: LogDetOptions): Promise<LogDetEstimate> {
   checkLogDetOptions(opts);
   const mu = opts.lambdaMin;
-  let matvecs = 0;
-  let lambdaMax = opts.lambdaMax;
-  if (lambdaMax === undefined) {
-    const pm = await powerMethod((v) => block(v, 1), n, { tol: 1e-3, maxIter: 100, seed: (opts.seed ?? 0) + 1, signal: opts.signal, ...opts.power });
-    lambdaMax = pm.value;
-    matvecs += pm.iterations;
-  }
+  const { lambdaMax, matvecs: powerProducts } = await lambdaMaxOf(block, n, opts);
   const { nu, scale, a, b, degree, c, polynomialError } = logDetSetup(n, mu, lambdaMax, opts);
-  const p = opts.probes ?? 30;
-  if (!(p >= 1) || !Number.isInteger(p)) throw new Error(`logDetChebyshev: probes must be a positive integer, got ${p}`);
-  const rng = new Rng(opts.seed ?? 0);
-  const probes = new Float64Array(p * n);
-  for (let j = 0; j < p; j++) drawProbe(rng, probes.subarray(j * n, (j + 1) * n), opts.distribution ?? 'rademacher');
-  // Â = (2M/(µ+ν) − (a + b)I)/(b − a), applied to the block.
-  const alpha = 2 / (b - a) / scale;
-  const beta = -(a + b) / (b - a);
-  const hat = async (x: Float64Array) => {
-    opts.signal?.throwIfAborted();
-    const y = await block(x, p);
-    for (let i = 0; i < y.length; i++) y[i] = alpha * y[i] + beta * x[i];
-    return y;
-  };
-  const sum = Float64Array.from(probes, (x) => c[0] * x);
-  let prev: Float64Array = Float64Array.from(probes);
-  let cur: Float64Array = degree >= 1 ? await hat(probes) : prev;
-  if (degree >= 1) axpy(sum, c[1], cur);
-  opts.onProgress?.(1, degree);
-  for (let i = 2; i <= degree; i++) {
-    const next = await hat(cur);
-    for (let j = 0; j < next.length; j++) next[j] = 2 * next[j] - prev[j];
-    axpy(sum, c[i], next);
-    prev = cur;
-    cur = next;
-    opts.onProgress?.(i, degree);
-  }
+  const { probes, p } = probeBlock(n, opts);
+  const sum = await chebyshevApplyBlock(c, a, b, scaledBlock(block, scale), probes, p, opts.signal, opts.onProgress);
   const samples = new Float64Array(p);
   for (let j = 0; j < p; j++) {
     let d = 0;
@@ -259,6 +300,40 @@ export async function logDetChebyshevBlock(block: BlockMatVec, n: number, opts: 
     samples[j] = d;
   }
   const trace = meanAndStdError(samples);
-  matvecs += p * degree;
-  return { estimate: n * Math.log(scale) + trace.mean, stdError: trace.stdError, polynomialError, degree, probes: p, lambdaMax, interval: [mu, nu], matvecs };
+  return {
+    estimate: n * Math.log(scale) + trace.mean, stdError: trace.stdError, polynomialError, degree, probes: p, lambdaMax,
+    interval: [mu, nu], matvecs: powerProducts + p * degree,
+  };
+}
+
+/** What the gradient of Algorithm 1's estimate needs: probe pairs (u_j, v_j), see `logDetGradientProbes`. */
+export interface LogDetGradientProbes {
+  /** v_j, p×n row-major: the estimate's own probes (same seed, same vectors). */
+  probes: Float64Array;
+  /** u_j = p_m′(M̄) v_j / (µ + ν), p×n row-major. */
+  applied: Float64Array;
+  p: number;
+  degree: number;
+  lambdaMax: number;
+  interval: [number, number];
+  matvecs: number;
+}
+
+/**
+ * The gradient of Algorithm 1, "backpropagation for implicit spectral densities" (the paper's title): for a
+ * matrix M(z), ∂ tr p_m(M̄) = tr(p_m′(M̄) ∂M̄) exactly (trace cyclicity), and Hutchinson with the same probes
+ * gives ∂ ln det M ≈ (1/p) Σ_j u_jᵀ (∂M) v_j with u_j = p_m′(M̄) v_j /(µ + ν): the caller differentiates the
+ * bilinear forms u_jᵀ M(z) v_j at fixed u_j, v_j. p_m′ is the derivative of the same interpolant of ln (so
+ * an approximation of 1/x on [a, b]); [µ, ν] is held fixed (the paper does not differentiate the power
+ * method). Its expectation over probes equals the expectation of the gradient of the estimate itself.
+ */
+export async function logDetGradientProbes(block: BlockMatVec, n: number, opts: LogDetOptions): Promise<LogDetGradientProbes> {
+  checkLogDetOptions(opts);
+  const mu = opts.lambdaMin;
+  const { lambdaMax, matvecs: powerProducts } = await lambdaMaxOf(block, n, opts);
+  const { nu, scale, a, b, degree, c } = logDetSetup(n, mu, lambdaMax, opts);
+  const { probes, p } = probeBlock(n, opts);
+  const applied = await chebyshevApplyBlock(chebyshevDerivative(c, a, b), a, b, scaledBlock(block, scale), probes, p, opts.signal, opts.onProgress);
+  for (let i = 0; i < applied.length; i++) applied[i] /= scale;
+  return { probes, applied, p, degree, lambdaMax, interval: [mu, nu], matvecs: powerProducts + p * Math.max(degree - 1, 0) };
 }

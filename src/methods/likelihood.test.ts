@@ -57,6 +57,7 @@ describe('implicit likelihood', () => {
     expect(logPrior('uniform', [1.5, 0])).toBe(-Infinity);
     expect(() => logPrior('sphere', [1, 0])).toThrow(/no density|sphere/);
     expect(flooredLogdet([1, 1e-9], 1e-4)).toBeCloseTo(Math.log(1e-4), 12);
+    expect(flooredLogdet([1, 1e-9], 1e-4, 'shift')).toBeCloseTo(Math.log(1 + 1e-4) + Math.log(1e-4 + 1e-9), 12);
   });
 
   it('linear generator: exact ln det M from an independent float64 eigh of its kernel, and ∇ ln Q = −z', async () => {
@@ -67,7 +68,7 @@ describe('implicit likelihood', () => {
     expect(Math.abs(at.logdetExact - flooredLogdet(want, 1e-8))).toBeLessThan(1e-4);
     expect(at.logLikelihood).toBeCloseTo(logPrior('normal', z) - 0.5 * at.logdetExact, 10);
     const before = tf.memory().numTensors;
-    const grad = await likelihoodGradient(linear, z, 1e-8);
+    const grad = await likelihoodGradient(linear, z, { eps: 1e-8 });
     expect(tf.memory().numTensors).toBe(before);
     for (let i = 0; i < Z_DIM; i++) expect(Math.abs(grad.gradient[i] + z[i])).toBeLessThan(1e-3 * Math.max(1, Math.abs(z[i])));
   });
@@ -75,7 +76,7 @@ describe('implicit likelihood', () => {
   it('tanh generator: the exact gradient matches central differences of the exact ln Q', async () => {
     const z = [0.3, -0.6, 1.1, -0.2];
     const eps = 1e-8;
-    const at = await likelihoodGradient(curved, z, eps);
+    const at = await likelihoodGradient(curved, z, { eps });
     for (const d of [[1, 0, 0, 0], [0.5, -0.5, 0.5, 0.5]]) {
       const h = 1e-2;
       const plus = await likelihoodExact(curved, z.map((v, i) => v + h * d[i]), eps);
@@ -96,6 +97,47 @@ describe('implicit likelihood', () => {
     expect(r.relativeError).toBeCloseTo(-0.5 * (r.logdetEstimate - r.logdetExact), 10);
     expect(r.interval[0]).toBe(1e-3);
     expect(r.interval[1]).toBeCloseTo(1.2 * r.lambdaMaxPower, 10);
+  });
+
+  it("with ε inside the spectrum, Algorithm 1 estimates the 'shift' floor's ln det(M + εI) (the operator is shifted)", async () => {
+    const z = [0.3, -0.6, 1.1, -0.2];
+    const exact = await likelihoodExact(curved, z, 1e-12);
+    const ev = exact.eigenvalues;
+    const eps = Math.sqrt(ev[ev.length - 1] * ev[ev.length - 2]); // between the two smallest eigenvalues
+    const settings = { degree: 40, probes: 200, power: 50, margin: 1.2, eps, seed: 2 };
+    const shift = await likelihoodAt(curved, z, { ...settings, floor: 'shift' });
+    expect(shift.logdetExact).toBeCloseTo(ev.reduce((s, l) => s + Math.log(l + eps), 0), 8);
+    expect(Math.abs(shift.logdetEstimate - shift.logdetExact)).toBeLessThan(3 * shift.logdetStdError + shift.polynomialError);
+    // Without the shift in the operator the estimate would be near Σ ln λ (−24.9 here), 200 SE away.
+    expect(Math.abs(shift.logdetEstimate - flooredLogdet(ev, 1e-300))).toBeGreaterThan(50 * shift.logdetStdError);
+  });
+
+  it("the estimator's gradient (Algorithm 1 differentiated) agrees with the exact gradient when the estimator is accurate", async () => {
+    const z = [0.3, -0.6, 1.1, -0.2];
+    const before = tf.memory().numTensors;
+    const r = await likelihoodGradient(curved, z, { eps: 1e-3, floor: 'shift', method: 'estimator',
+      estimator: { degree: 40, probes: 400, power: 50, margin: 1.2, eps: 1e-3, seed: 5 } });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.method).toBe('estimator');
+    // Compare the log-det parts (ln p's gradient −z is exact in both).
+    const part = (gr: Float64Array) => gr.map((x, i) => -2 * (x + z[i]));
+    const est = part(r.gradient), exact = part(r.exactGradient);
+    const err = Math.hypot(...est.map((x, i) => x - exact[i])) / Math.hypot(...exact);
+    expect(err).toBeLessThan(0.1);
+    // The exact gradient under 'shift' against central differences of the exact ln Q (its own check).
+    const h = 1e-2, d = [0.5, -0.5, 0.5, 0.5];
+    const plus = await likelihoodExact(curved, z.map((v, i) => v + h * d[i]), 1e-3, undefined, 'shift');
+    const minus = await likelihoodExact(curved, z.map((v, i) => v - h * d[i]), 1e-3, undefined, 'shift');
+    const fd = (plus.logLikelihood - minus.logLikelihood) / (2 * h);
+    const ad = d.reduce((s, di, i) => s + di * r.exactGradient[i], 0);
+    expect(Math.abs(fd - ad)).toBeLessThan(2e-2 * Math.max(1, Math.abs(ad)));
+  });
+
+  it('an ascent with the estimator\'s gradient records its cosine to the exact one', async () => {
+    const r = await likelihoodAscent(curved, [0.3, -0.6, 1.1, -0.2], { steps: 3, lr: 0.05, eps: 1e-3, every: 3, floor: 'shift', gradient: 'estimator',
+      estimator: { degree: 20, probes: 50, power: 20, margin: 1.2, eps: 1e-3, seed: 1 } });
+    for (const s of r.steps) expect(s.gradientCosine).toBeGreaterThan(0.8);
+    await expect(likelihoodAscent(curved, [0, 0, 0, 0], { steps: 3, lr: 0.05, eps: 1e-3, every: 1, floor: 'round' as never })).rejects.toThrow(/clamp.*shift/);
   });
 
   it('likelihood ascent raises ln Q and records the trajectory', async () => {

@@ -9,32 +9,46 @@
  *   φ(x) = x/((hi − lo)·√m), so M is exactly what `computeMetric(…, {distance: 'mse'})` and `atlas metric`
  *   return. In raw pixel units M would be c²·M with c = (hi − lo)·√m, which shifts every ln Q by the same
  *   −n·ln c: differences, gradients and ascents are unchanged, absolute values are in φ-units.
- * - The ε floor is explicit: ln det M := Σᵢ ln max(λᵢ, ε). Below ε the image barely moves, and the paper's
- *   estimator treats ε as the bottom of the spectrum ("the stipulated lower bound on Sp(A)"); flooring the
- *   exact value the same way makes the two comparable. ε is the user's choice.
+ * - The ε floor is explicit, in one of two forms (`LogdetFloor`):
+ *   'clamp' (default, the paper's reading): ln det M := Σᵢ ln max(λᵢ, ε). The paper's estimator takes ε as
+ *     the bottom of the spectrum ("a small, predetermined constant" µ); flooring the exact value the same way
+ *     makes the two comparable. But on a generator most eigenvalues lie far below any useful ε, outside the
+ *     Chebyshev interval, where the polynomial is not ln max(λ, ε): the estimator's error does not fall with
+ *     the degree (docs/likelihood.md).
+ *   'shift': ln det M := ln det(M + εI) = Σᵢ ln(λᵢ + ε). Now ε is a true lower bound of the operator's
+ *     spectrum, Algorithm 1 runs on M + εI and converges as its degree and probes grow. The two differ by
+ *     at most ln 2 per eigenvalue (none where λ ≫ ε or λ ≪ ε).
+ *   ε is the user's choice.
  * - The latent space is Z (with its prior's density). W has no known density, so no likelihood there.
  *
  * Three ways to the log-determinant:
  * - exact: from the eigenvalues of the exact metric (forward-mode Jacobian, float64 eigh);
  * - estimate: the paper's Algorithm 1 (src/linalg/chebyshev.ts, with its printed n·ln(a + b) = 0 shift
  *   corrected to n·ln(µ + ν)) on products v ↦ Jᵀ(Jv) — never forming M — all probes batched per degree;
- * - gradient (likelihood ascent): exact, ∇ ln det M = Σ_{λᵢ>ε} ∇λᵢ/λᵢ with ∇λᵢ = ∇_z ‖J(z) vᵢ‖² at fixed
- *   eigenvectors (tr(M⁻¹ ∂M) in M's eigenbasis), one reverse pass through the forward-mode Jacobian. The
- *   paper differentiates its estimator instead; for our n ≤ 64 the exact gradient is cheap and has no
- *   probe noise, so the ascent follows the true ln Q (the estimator's error is reported beside it).
+ * - gradient (likelihood ascent), two ways:
+ *   exact (default): ∇ ln det M = Σᵢ f′(λᵢ) ∇λᵢ with ∇λᵢ = ∇_z ‖J(z) vᵢ‖² at fixed eigenvectors (tr(f′(M) ∂M)
+ *     in M's eigenbasis; f′ = 1/λ above ε and 0 below for 'clamp', 1/(λ + ε) for 'shift'), one reverse pass
+ *     through the forward-mode Jacobian. For our n ≤ 64 it is cheap and has no probe noise.
+ *   estimator (the paper's way: it backpropagates through Algorithm 1): tr(p_m′(M̄) ∂M) by Hutchinson with
+ *     the estimate's own probes, ∇ ≈ (1/p) Σⱼ ∇_z ⟨J uⱼ, J vⱼ⟩ with uⱼ = p_m′(M̄)vⱼ/(µ+ν)
+ *     (src/linalg/chebyshev.ts, logDetGradientProbes); an ascent with it records its cosine to the exact one.
  */
 import * as tf from '@tensorflow/tfjs';
 import { anchorDistance } from '../distance';
-import { applyRows, hvp } from '../geometry/hvp';
+import { applyRows, hvp, type Linearisation } from '../geometry/hvp';
 import { withLinearisation } from '../geometry/measure';
 import { computeMetric } from '../geometry/metric';
-import { logDetChebyshevBlock } from '../linalg/chebyshev';
+import { logDetChebyshevBlock, logDetGradientProbes } from '../linalg/chebyshev';
 import type { Generator } from '../model/generator';
 import type { ModelManifest } from '../model/manifest';
 import { checkpoint, report, type ComputeContext } from '../util/jobContext';
 import { Rng } from '../util/random';
+import type { LogdetFloor } from '../state/vocabulary';
 
-/** Algorithm 1's settings: degree m, probes p, power iterations t, margin g on λ̂max, floor ε. */
+// How ε enters ln det M (see the module comment): Σ ln max(λ, ε), or ln det(M + εI) = Σ ln(λ + ε).
+export { LOGDET_FLOORS, type LogdetFloor } from '../state/vocabulary';
+
+/** Algorithm 1's settings: degree m, probes p, power iterations t, margin g on λ̂max, floor ε and its form. */
 export interface EstimatorSettings {
   degree: number;
   probes: number;
@@ -42,12 +56,14 @@ export interface EstimatorSettings {
   margin: number;
   eps: number;
   seed: number;
+  /** Default 'clamp' (the paper's). */
+  floor?: LogdetFloor;
 }
 
 /** The paper's defaults (m, p, t, g) = (10, 20, 20, 1.2) for estimating; ε is ours to choose. */
-export const DEFAULT_ESTIMATOR: EstimatorSettings = { degree: 10, probes: 20, power: 20, margin: 1.2, eps: 1e-4, seed: 1 };
+export const DEFAULT_ESTIMATOR: EstimatorSettings = { degree: 10, probes: 20, power: 20, margin: 1.2, eps: 1e-4, seed: 1, floor: 'clamp' };
 /** The paper's settings for the ascent of its Fig. 4 (a): (5, 20, 20, 1.1, 1e-4). */
-export const ASCENT_ESTIMATOR: EstimatorSettings = { degree: 5, probes: 20, power: 20, margin: 1.1, eps: 1e-4, seed: 1 };
+export const ASCENT_ESTIMATOR: EstimatorSettings = { degree: 5, probes: 20, power: 20, margin: 1.1, eps: 1e-4, seed: 1, floor: 'clamp' };
 
 /** ln p(z) of the manifest's prior. A sphere prior has no density on Rⁿ, so no likelihood. */
 export function logPrior(prior: ModelManifest['latent']['prior'], z: ArrayLike<number>): number {
@@ -69,20 +85,36 @@ function logPriorGradient(prior: ModelManifest['latent']['prior'], z: ArrayLike<
   return prior === 'normal' ? Float64Array.from(z, (v) => -v) : new Float64Array(z.length);
 }
 
-/** Σᵢ ln max(λᵢ, ε): the exact, floored log-determinant. */
-export function flooredLogdet(eigenvalues: ArrayLike<number>, eps: number): number {
+/** The exact, floored log-determinant: Σᵢ ln max(λᵢ, ε) ('clamp') or Σᵢ ln(λᵢ + ε) ('shift'). */
+export function flooredLogdet(eigenvalues: ArrayLike<number>, eps: number, floor: LogdetFloor = 'clamp'): number {
   let s = 0;
-  for (let i = 0; i < eigenvalues.length; i++) s += Math.log(Math.max(eigenvalues[i], eps));
+  for (let i = 0; i < eigenvalues.length; i++) s += Math.log(floor === 'shift' ? Math.max(eigenvalues[i], 0) + eps : Math.max(eigenvalues[i], eps));
   return s;
 }
 
+/** d/dλ of one eigenvalue's term of `flooredLogdet` (0 below the clamp, where the term is constant). */
+function floorDerivative(lambda: number, eps: number, floor: LogdetFloor): number {
+  return floor === 'shift' ? 1 / (Math.max(lambda, 0) + eps) : lambda > eps ? 1 / lambda : 0;
+}
+
+function checkFloor(floor: unknown): LogdetFloor {
+  if (floor === undefined) return 'clamp';
+  if (floor !== 'clamp' && floor !== 'shift') throw new Error(`The floor is 'clamp' (Σ ln max(λ, ε)) or 'shift' (ln det(M + εI)), got '${String(floor)}'.`);
+  return floor;
+}
+
 function checkSettings(s: EstimatorSettings): void {
-  const positiveInt = (v: number) => Number.isInteger(v) && v >= 1;
-  if (!positiveInt(s.degree) || s.degree > 256) throw new Error(`The Chebyshev degree must be a whole number from 1 to 256, got ${s.degree}.`);
-  if (!positiveInt(s.probes) || s.probes > 1000) throw new Error(`The number of probes must be a whole number from 1 to 1000, got ${s.probes}.`);
-  if (!positiveInt(s.power) || s.power > 1000) throw new Error(`The power iterations must be a whole number from 1 to 1000, got ${s.power}.`);
-  if (!(s.margin >= 1 && s.margin <= 10)) throw new Error(`The margin g on λmax must be in [1, 10], got ${s.margin}.`);
-  if (!(s.eps > 0 && s.eps < 1)) throw new Error(`The floor ε must be in (0, 1), got ${s.eps}.`);
+  const wholeIn = (v: unknown, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max;
+  if (!wholeIn(s.degree, 256)) throw new Error(`The Chebyshev degree must be a whole number from 1 to 256, got ${s.degree}.`);
+  if (!wholeIn(s.probes, 1000)) throw new Error(`The number of probes must be a whole number from 1 to 1000, got ${s.probes}.`);
+  if (!wholeIn(s.power, 1000)) throw new Error(`The power iterations must be a whole number from 1 to 1000, got ${s.power}.`);
+  if (!(typeof s.margin === 'number' && s.margin >= 1 && s.margin <= 10)) throw new Error(`The margin g on λmax must be in [1, 10], got ${s.margin}.`);
+  checkEps(s.eps);
+  checkFloor(s.floor);
+}
+
+function checkEps(eps: unknown): void {
+  if (!(typeof eps === 'number' && eps > 0 && eps < 1)) throw new Error(`The floor ε must be a number in (0, 1), got ${String(eps)}.`);
 }
 
 function requireZSpaceLikelihood(g: Generator, z: ArrayLike<number>): void {
@@ -93,12 +125,13 @@ function requireZSpaceLikelihood(g: Generator, z: ArrayLike<number>): void {
 export interface LikelihoodPoint {
   n: number;
   logPrior: number;
-  /** Σ ln max(λᵢ, ε) of the exact metric. */
+  /** Σ ln max(λᵢ, ε) (or Σ ln(λᵢ + ε), see `floor`) of the exact metric. */
   logdetExact: number;
   /** ln p − ½ logdetExact. */
   logLikelihood: number;
   eigenvalues: Float64Array;
   eps: number;
+  floor: LogdetFloor;
 }
 
 export interface LikelihoodEstimate extends LikelihoodPoint {
@@ -120,34 +153,54 @@ export interface LikelihoodEstimate extends LikelihoodPoint {
 }
 
 /** ln Q at z with the exact log-determinant only (one exact metric). */
-export async function likelihoodExact(g: Generator, z: ArrayLike<number>, eps: number, ctx?: ComputeContext): Promise<LikelihoodPoint> {
+export async function likelihoodExact(g: Generator, z: ArrayLike<number>, eps: number, ctx?: ComputeContext, floor: LogdetFloor = 'clamp'): Promise<LikelihoodPoint> {
   requireZSpaceLikelihood(g, z);
+  checkEps(eps);
+  checkFloor(floor);
   const m = await computeMetric(g, z, { space: 'z', distance: 'mse', method: 'exact', signal: ctx?.signal,
     onProgress: (p) => report(ctx, `metric: ${p.phase}`, p.done, p.total) });
+  return pointOf(g, z, m.eigenvalues, eps, floor);
+}
+
+function pointOf(g: Generator, z: ArrayLike<number>, eigenvalues: Float64Array, eps: number, floor: LogdetFloor): LikelihoodPoint {
   const lp = logPrior(g.manifest.latent.prior, z);
-  const logdetExact = flooredLogdet(m.eigenvalues, eps);
-  return { n: z.length, logPrior: lp, logdetExact, logLikelihood: lp - 0.5 * logdetExact, eigenvalues: m.eigenvalues, eps };
+  const logdetExact = flooredLogdet(eigenvalues, eps, floor);
+  return { n: z.length, logPrior: lp, logdetExact, logLikelihood: lp - 0.5 * logdetExact, eigenvalues, eps, floor };
+}
+
+/** Algorithm 1's options for these settings: the paper's exactly-t power iterations, Rademacher probes. */
+function algorithm1(settings: EstimatorSettings, ctx?: ComputeContext) {
+  return {
+    lambdaMin: settings.eps, degree: settings.degree, probes: settings.probes, distribution: 'rademacher' as const,
+    lambdaMaxMultiplier: settings.margin, seed: settings.seed, signal: ctx?.signal,
+    // Exactly t iterations, as the paper's POWERMETHOD(A, t): no early stop.
+    power: { maxIter: settings.power, tol: 0 },
+    onProgress: (done: number, total: number) => report(ctx, 'estimator: Chebyshev recurrence', done, total),
+  };
+}
+
+/** Products with the operator the estimator runs on: M, or M + εI for the 'shift' floor. */
+function metricRows(lin: Linearisation, n: number, settings: EstimatorSettings) {
+  const shift = checkFloor(settings.floor) === 'shift' ? settings.eps : 0;
+  return async (rows: Float64Array) => {
+    const y = await applyRows((v) => hvp(lin, v), rows, n);
+    if (shift) for (let i = 0; i < y.length; i++) y[i] += shift * rows[i];
+    return y;
+  };
 }
 
 /** Algorithm 1's estimate of ln det M(z) alone (no exact metric): what the study compares across settings. */
 export async function estimateLogdet(g: Generator, z: ArrayLike<number>, settings: EstimatorSettings, ctx?: ComputeContext) {
   checkSettings(settings);
   const n = z.length;
-  return withLinearisation(g, z, 'z', 'mse', (lin) =>
-    logDetChebyshevBlock((rows) => applyRows((v) => hvp(lin, v), rows, n), n, {
-      lambdaMin: settings.eps, degree: settings.degree, probes: settings.probes, distribution: 'rademacher',
-      lambdaMaxMultiplier: settings.margin, seed: settings.seed, signal: ctx?.signal,
-      // Exactly t iterations, as the paper's POWERMETHOD(A, t): no early stop.
-      power: { maxIter: settings.power, tol: 0 },
-      onProgress: (done, total) => report(ctx, 'estimator: Chebyshev recurrence', done, total),
-    }));
+  return withLinearisation(g, z, 'z', 'mse', (lin) => logDetChebyshevBlock(metricRows(lin, n, settings), n, algorithm1(settings, ctx)));
 }
 
 /** ln Q at z, exact and by Algorithm 1 side by side. */
 export async function likelihoodAt(g: Generator, z: ArrayLike<number>, settings: EstimatorSettings = DEFAULT_ESTIMATOR, ctx?: ComputeContext): Promise<LikelihoodEstimate> {
   checkSettings(settings);
   const t0 = performance.now();
-  const exact = await likelihoodExact(g, z, settings.eps, ctx);
+  const exact = await likelihoodExact(g, z, settings.eps, ctx, settings.floor ?? 'clamp');
   const est = await estimateLogdet(g, z, settings, ctx);
   const logLikelihoodEstimate = exact.logPrior - 0.5 * est.estimate;
   return {
@@ -157,45 +210,91 @@ export async function likelihoodAt(g: Generator, z: ArrayLike<number>, settings:
   };
 }
 
+/** How the ascent gets ∇ ln det M: exactly from the eigen-decomposition, or by differentiating Algorithm 1. */
+export type GradientMethod = 'exact' | 'estimator';
+
+export interface GradientOptions {
+  eps: number;
+  floor?: LogdetFloor;
+  /** Default 'exact'. */
+  method?: GradientMethod;
+  /** Algorithm 1's settings for method 'estimator' (its ε and floor are this object's). Default ASCENT_ESTIMATOR. */
+  estimator?: EstimatorSettings;
+}
+
+export interface LikelihoodGradient extends LikelihoodPoint {
+  /** ∇_z ln Q by `method` (ln p's gradient is exact in both). */
+  gradient: Float64Array;
+  method: GradientMethod;
+  /** The exact gradient, always (the estimator's is compared with it). */
+  exactGradient: Float64Array;
+  eigenvectors: Float64Array;
+}
+
 /**
- * ∇_z ln Q with the exact log-determinant's gradient (see the module comment), and the point's values.
- * Needs forward mode (Generator.pushForward): the gradient runs backwards through the forward-mode pass.
+ * ∇_z Σⱼ wⱼ ⟨J(z)uⱼ, J(z)vⱼ⟩ at fixed uⱼ, vⱼ (k×n rows; v = u when omitted), J the Jacobian of φ∘G under
+ * the mse distance: one reverse pass through the forward-mode push of the 2k (or k) tangents. This is
+ * the one derivative both gradients need: Σ f′(λᵢ)‖J vᵢ‖² (exact) and (1/p) Σ ⟨J uⱼ, J vⱼ⟩ (estimator).
  */
-export async function likelihoodGradient(g: Generator, z: ArrayLike<number>, eps: number, ctx?: ComputeContext): Promise<LikelihoodPoint & { gradient: Float64Array; eigenvectors: Float64Array }> {
-  requireZSpaceLikelihood(g, z);
+async function metricFormGradient(g: Generator, z: ArrayLike<number>, k: number, weights: Float32Array, u: Float32Array, v?: Float32Array): Promise<Float64Array> {
   const push = g.pushForward?.bind(g);
   if (!push) throw new Error(`Model '${g.manifest.id}' cannot push tangents forward, which the likelihood gradient needs.`);
-  const m = await computeMetric(g, z, { space: 'z', distance: 'mse', method: 'exact', signal: ctx?.signal });
-  await checkpoint(ctx);
   const n = z.length;
-  const weights = Float32Array.from(m.eigenvalues, (l) => (l > eps ? 1 / l : 0));
   const z0 = tf.tensor2d(Float32Array.from(z), [1, n]);
   const image0 = tf.tidy(() => g.generate(z0, 'z'));
   const dist = anchorDistance('mse', g, image0);
   const pushFeatures = dist.pushForward!.bind(dist);
   try {
     const grad = tf.tidy(() => {
-      const v = tf.tensor2d(Float32Array.from(m.eigenvectors), [n, n]);
       const w = tf.tensor1d(weights);
-      // Σᵢ wᵢ ‖J(z) vᵢ‖² at fixed vᵢ, wᵢ: its gradient is ∇ ln det M (floored).
-      // (+ 0·Σz keeps z on the tape when J does not depend on it, a linear generator: the gradient is then 0.)
-      const weighted = (zt: tf.Tensor) => tf.add(tf.sum(tf.mul(tf.sum(tf.square(pushFeatures(push(zt, v, 'z').image).tangent), 1), w)), tf.mul(tf.sum(zt), 0));
-      return tf.grad(weighted)(z0);
+      const tangents = tf.tensor2d(v ? Float32Array.from([...u, ...v]) : u, [v ? 2 * k : k, n]);
+      const form = (zt: tf.Tensor) => {
+        const ju = pushFeatures(push(zt, tangents, 'z').image).tangent.reshape([v ? 2 * k : k, -1]);
+        const products = v ? tf.sum(tf.mul(ju.slice([0, 0], [k, -1]), ju.slice([k, 0], [k, -1])), 1) : tf.sum(tf.square(ju), 1);
+        // (+ 0·Σz keeps z on the tape when J does not depend on it, a linear generator: the gradient is then 0.)
+        return tf.add(tf.sum(tf.mul(products, w)), tf.mul(tf.sum(zt), 0));
+      };
+      return tf.grad(form)(z0);
     });
-    const dLogdet = Float64Array.from(await grad.data());
+    const out = Float64Array.from(await grad.data());
     grad.dispose();
-    const prior = g.manifest.latent.prior;
-    const dPrior = logPriorGradient(prior, z);
-    const lp = logPrior(prior, z);
-    const logdetExact = flooredLogdet(m.eigenvalues, eps);
-    return {
-      n, logPrior: lp, logdetExact, logLikelihood: lp - 0.5 * logdetExact, eigenvalues: m.eigenvalues, eps,
-      eigenvectors: m.eigenvectors, gradient: dPrior.map((d, i) => d - 0.5 * dLogdet[i]),
-    };
+    return out;
   } finally {
     dist.dispose();
     tf.dispose([z0, image0]);
   }
+}
+
+/**
+ * ∇_z ln Q and the point's values. Both methods need forward mode (Generator.pushForward): the gradient
+ * runs backwards through the forward-mode pass. The exact metric is computed either way (its values are
+ * the ascent's record, and its gradient the estimator's yardstick).
+ */
+export async function likelihoodGradient(g: Generator, z: ArrayLike<number>, opts: GradientOptions, ctx?: ComputeContext): Promise<LikelihoodGradient> {
+  requireZSpaceLikelihood(g, z);
+  const floor = checkFloor(opts.floor);
+  const method = opts.method ?? 'exact';
+  if (method !== 'exact' && method !== 'estimator') throw new Error(`The gradient method is 'exact' or 'estimator', got '${String(method)}'.`);
+  if (!g.pushForward) throw new Error(`Model '${g.manifest.id}' cannot push tangents forward, which the likelihood gradient needs.`);
+  const m = await computeMetric(g, z, { space: 'z', distance: 'mse', method: 'exact', signal: ctx?.signal });
+  await checkpoint(ctx);
+  const n = z.length;
+  const point = pointOf(g, z, m.eigenvalues, opts.eps, floor);
+  const dPrior = logPriorGradient(g.manifest.latent.prior, z);
+  const withPrior = (dLogdet: Float64Array) => dPrior.map((d, i) => d - 0.5 * dLogdet[i]);
+  const weights = Float32Array.from(m.eigenvalues, (l) => floorDerivative(l, opts.eps, floor));
+  const exactGradient = withPrior(await metricFormGradient(g, z, n, weights, Float32Array.from(m.eigenvectors)));
+  let gradient = exactGradient;
+  if (method === 'estimator') {
+    const settings = { ...(opts.estimator ?? ASCENT_ESTIMATOR), eps: opts.eps, floor };
+    checkSettings(settings);
+    await checkpoint(ctx);
+    const pairs = await withLinearisation(g, z, 'z', 'mse', (lin) => logDetGradientProbes(metricRows(lin, n, settings), n, algorithm1(settings, ctx)));
+    // ∂(M + εI) = ∂M: the shift changes the probes' polynomial, not the form that is differentiated.
+    gradient = withPrior(await metricFormGradient(g, z, pairs.p, new Float32Array(pairs.p).fill(1 / pairs.p),
+      Float32Array.from(pairs.applied), Float32Array.from(pairs.probes)));
+  }
+  return { ...point, gradient, method, exactGradient, eigenvectors: m.eigenvectors };
 }
 
 export interface AscentOptions {
@@ -205,6 +304,11 @@ export interface AscentOptions {
   eps: number;
   /** Keep z for an image every this many steps (and the last). */
   every: number;
+  /** Default 'clamp'. */
+  floor?: LogdetFloor;
+  /** Default 'exact'. With 'estimator', Algorithm 1 at `estimator` (default ASCENT_ESTIMATOR), fresh probes every step. */
+  gradient?: GradientMethod;
+  estimator?: EstimatorSettings;
 }
 
 export const DEFAULT_ASCENT: AscentOptions = { steps: 200, lr: 0.05, eps: 1e-4, every: 20 };
@@ -218,6 +322,8 @@ export interface AscentStep {
   lambdaMax: number;
   /** ‖z‖, to see the walk leave the typical shell (√n for a normal prior). */
   norm: number;
+  /** With the estimator's gradient: its cosine to the exact gradient (1 = same direction). */
+  gradientCosine?: number;
 }
 
 export interface AscentResult {
@@ -228,14 +334,24 @@ export interface AscentResult {
   options: AscentOptions;
 }
 
+function cosine(a: Float64Array, b: Float64Array): number {
+  let ab = 0, aa = 0, bb = 0;
+  for (let i = 0; i < a.length; i++) { ab += a[i] * b[i]; aa += a[i] * a[i]; bb += b[i] * b[i]; }
+  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+}
+
 /**
- * Likelihood ascent (the paper's §4, Fig. 4): Adam on z maximising ln Q with the exact gradient. The
- * paper's finding to check: the images become aberrant while ln Q rises and M grows ill-conditioned.
+ * Likelihood ascent (the paper's §4, Fig. 4): Adam on z maximising ln Q, with the exact gradient or the
+ * estimator's. The paper's finding to check: the images become aberrant while ln Q rises and M grows
+ * ill-conditioned.
  */
 export async function likelihoodAscent(g: Generator, z0: ArrayLike<number>, opts: AscentOptions = DEFAULT_ASCENT, ctx?: ComputeContext & { onStep?: (trajectory: AscentStep[]) => void }): Promise<AscentResult> {
   if (!(Number.isInteger(opts.steps) && opts.steps >= 1 && opts.steps <= 5000)) throw new Error(`The ascent takes 1 to 5000 steps, got ${opts.steps}.`);
   if (!(opts.lr > 0 && opts.lr <= 1)) throw new Error(`The step size must be in (0, 1], got ${opts.lr}.`);
   if (!(Number.isInteger(opts.every) && opts.every >= 1)) throw new Error(`Frames are kept every whole number ≥ 1 of steps, got ${opts.every}.`);
+  checkEps(opts.eps);
+  checkFloor(opts.floor);
+  if (opts.gradient !== undefined && opts.gradient !== 'exact' && opts.gradient !== 'estimator') throw new Error(`The gradient method is 'exact' or 'estimator', got '${String(opts.gradient)}'.`);
   const n = z0.length;
   const z = Float64Array.from(z0);
   const m1 = new Float64Array(n), m2 = new Float64Array(n);
@@ -244,11 +360,14 @@ export async function likelihoodAscent(g: Generator, z0: ArrayLike<number>, opts
   const frames: { step: number; z: Float64Array }[] = [];
   for (let k = 0; k <= opts.steps; k++) {
     await checkpoint(ctx);
-    const at = await likelihoodGradient(g, z, opts.eps, ctx);
+    const estimator = opts.estimator ?? ASCENT_ESTIMATOR;
+    const at = await likelihoodGradient(g, z, { eps: opts.eps, floor: opts.floor, method: opts.gradient,
+      estimator: { ...estimator, seed: estimator.seed + k } }, ctx);
     const ev = at.eigenvalues;
     steps.push({
       step: k, logLikelihood: at.logLikelihood, logPrior: at.logPrior, logdet: at.logdetExact,
       lambdaMin: ev[ev.length - 1], lambdaMax: ev[0], norm: Math.hypot(...z),
+      ...(at.method === 'estimator' ? { gradientCosine: cosine(at.gradient, at.exactGradient) } : {}),
     });
     if (k % opts.every === 0 || k === opts.steps) frames.push({ step: k, z: Float64Array.from(z) });
     report(ctx, 'ascent', k, opts.steps);
@@ -337,11 +456,13 @@ export interface LikelihoodMap {
  * grids): along the top two eigenvectors of M(z), or two random orthonormal directions; `grid` × `grid`
  * points within ±extent. Row by row, reporting each finished row through `onRow` (progressive display).
  */
-export async function likelihoodMap(g: Generator, z: ArrayLike<number>, opts: { axes: 'eigen' | 'random'; extent: number; grid: number; eps: number; seed?: number },
+export async function likelihoodMap(g: Generator, z: ArrayLike<number>, opts: { axes: 'eigen' | 'random'; extent: number; grid: number; eps: number; floor?: LogdetFloor; seed?: number },
   ctx?: ComputeContext & { onRow?: (partial: LikelihoodMap, rowsDone: number) => void }): Promise<LikelihoodMap> {
   requireZSpaceLikelihood(g, z);
   if (!(Number.isInteger(opts.grid) && opts.grid >= 2 && opts.grid <= 41)) throw new Error(`The map takes 2 to 41 points a side, got ${opts.grid}.`);
   if (!(opts.extent > 0 && opts.extent <= 100)) throw new Error(`The map's extent must be in (0, 100], got ${opts.extent}.`);
+  checkEps(opts.eps);
+  const floor = checkFloor(opts.floor);
   const n = z.length;
   let u: Float64Array, v: Float64Array;
   if (opts.axes === 'eigen') {
@@ -367,7 +488,7 @@ export async function likelihoodMap(g: Generator, z: ArrayLike<number>, opts: { 
     for (let c = 0; c < opts.grid; c++) {
       await checkpoint(ctx);
       const p = Float64Array.from(z, (x, i) => x + offsets[c] * u[i] + offsets[r] * v[i]);
-      values[r][c] = (await likelihoodExact(g, p, opts.eps, ctx)).logLikelihood;
+      values[r][c] = (await likelihoodExact(g, p, opts.eps, ctx, floor)).logLikelihood;
     }
     report(ctx, 'likelihood map', r + 1, opts.grid);
     ctx?.onRow?.(map, r + 1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../util/random';
 import { decodeFloats, decodeView, encodeFloats, encodeView, sanitiseView, URL_VERSION, VIEW_FIELDS, type ViewState } from './url';
-import { BASIS_KINDS, DISTANCES, LAYER_RANGES, MAX_DIRECTIONS, PANELS, SPACES } from './vocabulary';
+import { BASIS_KINDS, DISTANCES, LAYER_RANGES, LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_DIRECTIONS, PANELS, SPACES } from './vocabulary';
 
 describe('url codec: round trips', () => {
   const views: ViewState[] = [
@@ -158,6 +158,8 @@ describe('url codec: decoding is total', () => {
       layers: () => pick(LAYER_RANGES),
       spherical: () => rng.next() < 0.5,
       panel: () => pick(PANELS),
+      ascent: () => ({ steps: 1 + rng.int(MAX_ASCENT_STEPS), lr: pick([0.001, 0.05, 0.5, 1]), eps: pick([1e-2, 1e-4, 1e-6, 0.25]),
+        floor: pick(LOGDET_FLOORS), gradient: pick(['exact', 'estimator'] as const) }),
     };
     expect(Object.keys(values).sort()).toEqual(VIEW_FIELDS.map((f) => f.prop).sort());
     const seen = new Set<string>();
@@ -170,6 +172,19 @@ describe('url codec: decoding is total', () => {
       expect(decodeView(encodeView(view as ViewState))).toEqual({ state: view, notices: [] });
     }
     expect([...seen].sort()).toEqual(Object.keys(values).sort());
+  });
+
+  it('an ascent reads back exactly; a malformed one is dropped with a notice', () => {
+    const ascent = { steps: 150, lr: 0.05, eps: 1e-4, floor: 'shift' as const, gradient: 'estimator' as const };
+    const hash = encodeView({ seed: 3, panel: 'likelihood', ascent });
+    expect(hash).toContain('asc=150%2C0.05%2C0.0001%2Cshift%2Cestimator');
+    expect(decodeView(hash).state.ascent).toEqual(ascent);
+    for (const bad of ['150,0.05,0.0001,shift', '0,0.05,0.0001,clamp,exact', '99999,0.05,0.0001,clamp,exact', '10,2,0.0001,clamp,exact',
+      '10,0.05,1,clamp,exact', '10,0.05,0.0001,round,exact', '10,0.05,0.0001,clamp,guess', '10,-0.05,0.0001,clamp,exact', '1e400,1,1,clamp,exact']) {
+      const d = decodeView(`v=1&asc=${encodeURIComponent(bad)}`);
+      expect(d.state.ascent).toBeUndefined();
+      expect(d.notices).toEqual(['Ignored an invalid likelihood ascent.']);
+    }
   });
 
   it('binds every field but the model ones to a store key, with a default the field itself accepts', () => {

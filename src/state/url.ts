@@ -11,8 +11,8 @@
  */
 import { isModelId } from '../util/modelId';
 import {
-  BASIS_KINDS, DISTANCES, LAYER_RANGES, MAX_DIRECTIONS, MAX_SEED, MAX_TRUNCATION, PANELS, SPACES,
-  type BasisKind, type DistanceName, type LatentSpace, type LayerRangeName, type PanelName,
+  BASIS_KINDS, DISTANCES, LAYER_RANGES, LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_DIRECTIONS, MAX_SEED, MAX_TRUNCATION, PANELS, SPACES,
+  type AscentSettings, type BasisKind, type DistanceName, type LatentSpace, type LayerRangeName, type PanelName,
 } from './vocabulary';
 
 export { MAX_TRUNCATION, PANELS, type PanelName };
@@ -40,6 +40,8 @@ export interface ViewState {
   layers?: LayerRangeName;
   spherical?: boolean;
   panel?: PanelName;
+  /** A likelihood ascent from this view's latent, with these settings (the Likelihood panel runs it). */
+  ascent?: AscentSettings;
 }
 
 export interface DecodedView {
@@ -63,7 +65,7 @@ export const DEFAULT_K = 10;
  * no longer apply.
  */
 /** The app store's keys the view binds (app/state/store.ts checks it has each, with the view's type). */
-export type ViewStoreKey = 'seed' | 'z' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical' | 'panel';
+export type ViewStoreKey = 'seed' | 'z' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical' | 'panel' | 'ascent';
 
 export interface FieldBinding<K extends keyof ViewState> {
   store: ViewStoreKey | null;
@@ -148,7 +150,25 @@ export const VIEW_FIELDS = [
     format: (v) => (v ? '1' : '0'),
   }),
   choice('panel', 'panel', 'panel', PANELS, { store: 'panel', fallback: 'spectrum', resetsSliders: false }),
+  field({
+    // steps,lr,ε,floor,gradient: e.g. asc=100,0.05,0.0001,clamp,exact. Written only with the Likelihood panel open.
+    key: 'asc', prop: 'ascent', label: 'likelihood ascent', store: 'ascent', fallback: null, resetsSliders: false,
+    relevant: (v) => v.panel === 'likelihood',
+    parse: parseAscent,
+    format: (v) => [v.steps, v.lr, v.eps, v.floor, v.gradient].map(String).join(','),
+  }),
 ];
+
+function parseAscent(raw: string): AscentSettings | undefined {
+  const parts = raw.split(',');
+  if (parts.length !== 5) return undefined;
+  const [steps, lr, eps] = parts.slice(0, 3).map((p) => (/^(\d+\.?\d*|\.\d+)(e[-+]?\d{1,3})?$/i.test(p) ? Number(p) : NaN));
+  const floor = LOGDET_FLOORS.find((f) => f === parts[3]);
+  const gradient = (['exact', 'estimator'] as const).find((m) => m === parts[4]);
+  if (!(Number.isInteger(steps) && steps >= 1 && steps <= MAX_ASCENT_STEPS)) return undefined;
+  if (!(lr > 0 && lr <= 1) || !(eps > 0 && eps < 1) || !floor || !gradient) return undefined;
+  return { steps, lr, eps, floor, gradient };
+}
 
 function parseNumberList(raw: string): number[] | undefined {
   const parts = raw.split(',');

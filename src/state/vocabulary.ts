@@ -61,5 +61,16 @@ export const MIN_SWEEP_COUNT = 2;
 export const MAX_SWEEP_COUNT = 64;
 /** Likelihood ascent: most steps per run. */
 export const MAX_ASCENT_STEPS = 2000;
+/** How ε enters ln det M (src/methods/likelihood.ts): Σ ln max(λ, ε), or ln det(M + εI). */
+export type LogdetFloor = 'clamp' | 'shift';
+export const LOGDET_FLOORS: readonly LogdetFloor[] = ['clamp', 'shift'];
+/** A likelihood ascent's settings, as a link carries them. */
+export interface AscentSettings {
+  steps: number;
+  lr: number;
+  eps: number;
+  floor: LogdetFloor;
+  gradient: 'exact' | 'estimator';
+}
 /** v_eff: most prior samples (each one exact metric). */
 export const MAX_VEFF_SAMPLES = 64;

@@ -35,6 +35,9 @@ describe('atlas CLI', () => {
     expect(out.outputs.length).toBe(b * h * w * c);
     expect(out.outputs.every((v: number) => Number.isFinite(v) && v >= -1 && v <= 1)).toBe(true);
     expect(fs.readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+    const e = JSON.parse(atlas('ascent', '--model', 'shapes-dcgan', '--seed', '2', '--steps', '1', '--gradient', 'estimator', '--floor', 'shift').stdout);
+    expect(e.options).toMatchObject({ gradient: 'estimator', floor: 'shift' });
+    for (const s of e.steps) expect(Math.abs(s.gradientCosine)).toBeLessThanOrEqual(1);
   });
 
   it('metric: a descending, non-negative spectrum of the right size', () => {
@@ -116,6 +119,9 @@ describe('atlas CLI', () => {
     expect(out.predicted).toBeCloseTo(0.1, 6);
     expect(out.curve.indices).toHaveLength(2);
     expect(fs.readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+    const e = JSON.parse(atlas('ascent', '--model', 'shapes-dcgan', '--seed', '2', '--steps', '1', '--gradient', 'estimator', '--floor', 'shift').stdout);
+    expect(e.options).toMatchObject({ gradient: 'estimator', floor: 'shift' });
+    for (const s of e.steps) expect(Math.abs(s.gradientCosine)).toBeLessThanOrEqual(1);
   });
 
   it('traverse: a spherical move along a SeFa direction of a z-space model', () => {
@@ -187,12 +193,20 @@ describe('atlas CLI', () => {
     expect(out.settings).toMatchObject({ degree: 10, probes: 4, power: 20, margin: 1.2, eps: 1e-4 });
     expect(Number.isFinite(out.logdetEstimate) && Number.isFinite(out.logdetStdError)).toBe(true);
     expect(atlas('likelihood', '--model', 'shapes-style', '--seed', '2', '--space', 'w').code).toBe(2);
+    const shifted = JSON.parse(atlas('likelihood', '--model', 'shapes-dcgan', '--seed', '2', '--eps', '1e-4', '--probes', '4', '--floor', 'shift').stdout);
+    expect(shifted.floor).toBe('shift');
+    const wantShift = m.eigenvalues.reduce((s: number, l: number) => s + Math.log(Math.max(l, 0) + 1e-4), 0);
+    expect(Math.abs(shifted.logdetExact - wantShift)).toBeLessThan(1e-4 * Math.abs(wantShift));
+    expect(atlas('likelihood', '--model', 'shapes-dcgan', '--seed', '2', '--floor', 'round').code).toBe(2);
 
     const png = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-')), 'ascent.png');
     const a = JSON.parse(atlas('ascent', '--model', 'shapes-dcgan', '--seed', '2', '--steps', '3', '--every', '3', '--png', png).stdout);
     expect(a.steps.map((s: { step: number }) => s.step)).toEqual([0, 1, 2, 3]);
     expect(a.frames.map((f: { step: number }) => f.step)).toEqual([0, 3]);
     expect(fs.readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+    const e = JSON.parse(atlas('ascent', '--model', 'shapes-dcgan', '--seed', '2', '--steps', '1', '--gradient', 'estimator', '--floor', 'shift').stdout);
+    expect(e.options).toMatchObject({ gradient: 'estimator', floor: 'shift' });
+    for (const s of e.steps) expect(Math.abs(s.gradientCosine)).toBeLessThanOrEqual(1);
     const v = JSON.parse(atlas('veff', '--model', 'shapes-dcgan', '--samples', '2', '--random', '4').stdout);
     expect(v.veff[0]).toBe(64);
     expect(v.delta.length).toBe(2);
