@@ -16,6 +16,7 @@ import { spectrum } from './atlas/spectrum';
 import { grassmann } from './atlas/grassmann';
 import { traverse } from './atlas/traverse';
 import { score } from './atlas/score';
+import { invert } from './atlas/invert';
 
 interface Command {
   run: (o: Opts) => Promise<unknown>;
@@ -73,6 +74,11 @@ const COMMANDS: Record<string, Command> = {
     run: ascent, options: ['model', 'seed', 'space', 'steps', 'lr', 'eps', 'floor', 'gradient', 'every', 'png'],
     usage: `${MODEL} --seed S [--steps K] [--lr R] [--eps E] [--floor clamp|shift] [--gradient exact|estimator] [--every F] [--png FILE]`,
     summary: 'likelihood ascent in Z (Adam; exact gradient, or Algorithm 1 differentiated): ln Q, ln p, ln det, λmin, λmax per step, images of frames',
+  },
+  invert: {
+    run: invert, options: ['model', 'target-seed', 'image', 'space', 'loss', 'alpha', 'beta', 'init', 'candidates', 'starts', 'steps', 'lr', 'tol', 'precondition', 'average-samples', 'seed', 'png'],
+    usage: `${MODEL} (--target-seed S | --image FILE.png|.jpg) [--space z|w|wplus] [--loss diamond|pixel|perceptual] [--precondition none|hessian]\n  [--starts K] [--steps N] [--init nearest|random] [--candidates N] [--lr R] [--alpha A] [--beta B] [--tol T] [--average-samples M] [--seed S0] [--png FILE]`,
+    summary: 'inversion (Wen et al. loss, Wang & Ponce preconditioning): the latent of a target image; `latents` feeds atlas generate --latents',
   },
   veff: {
     run: veff, options: ['model', 'samples', 'alpha', 'random', 'seed'],

@@ -34,7 +34,7 @@ export function HelpOverlay() {
           <dt>Atlas sweep</dt>
           <dd>Many latents at once: how alike the metric is from place to place (C^H on the log scale, Wang &amp; Ponce Tab. 4), and for style models how far Local Bases are from each other and from GANSpace/SeFa on the Grassmannian (Choi et al. Fig. 8).</dd>
           <dt>Likelihood</dt>
-          <dd>Ramesh &amp; LeCun&apos;s implicit likelihood of the image, ln Q = ln p(z) − ½ ln det M with M the pixel metric (eigenvalues below ε floored): the exact value beside their stochastic estimate (Chebyshev + Hutchinson, Algorithm 1), so you see the estimator&apos;s error; and likelihood ascent from the current z, with ln Q, λmin, λmax and the images along the way. In Z only (W has no known density).</dd>
+          <dd>Ramesh &amp; LeCun&apos;s implicit likelihood of the image, ln Q = ln p(z) − ½ ln det M with M the pixel metric floored at ε — as Σ ln max(λ, ε), the paper&apos;s reading, or as ln det(M + εI), on which the estimator converges: the exact value beside their stochastic estimate (Chebyshev + Hutchinson, Algorithm 1), so you see the estimator&apos;s error; and likelihood ascent from the current z, with ln Q, λmin, λmax and the images along the way, by the exact gradient or by Algorithm 1 differentiated (its agreement with the exact one shown). The link carries the ascent: opening it runs the same ascent again. In Z only (W has no known density).</dd>
           <dt>Sharing</dt>
           <dd>"Copy link" writes the whole view — model, latent, basis, sliders, panel — into the URL; opening it reproduces the same pixels.</dd>
         </dl>

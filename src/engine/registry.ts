@@ -12,12 +12,13 @@ import type { Generator } from '../model/generator';
 import { computeBasis } from './basis';
 import { computeCurveWalk } from './curveWalk';
 import type { JobContext } from './jobContext';
+import { computeInvert } from './invert';
 import { computeAscent, computeLikelihood, computeLikelihoodMap, computeVeff } from './likelihood';
 import { computeMontage } from './montage';
 import { FD_FALLBACK, withDerivatives } from './secondOrder';
 import { computeSweep, computeSweepItem, mergeSweep } from './sweep';
 import type {
-  AscentRequest, Basis, BasisRequest, BackendName, LikelihoodRequest, LikelihoodMapRequest, VeffRequest, EngineInfo, JobProgress, LoadResult,
+  AscentRequest, Basis, BasisRequest, BackendName, InvertRequest, LikelihoodRequest, LikelihoodMapRequest, VeffRequest, EngineInfo, JobProgress, LoadResult,
   MemoryInfo, ModelSource, SweepItemRequest, SweepMergeRequest, SweepRequest,
 } from './types';
 
@@ -84,6 +85,11 @@ export const JOB_REGISTRY = {
     check: fieldsOf<VeffRequest>('v_eff', ['seed', 'samples']),
     run: computeVeff,
     transfer: none,
+  }),
+  invert: spec({
+    check: fieldsOf<InvertRequest>('inversion', ['target', 'space']),
+    run: computeInvert,
+    transfer: (r) => [r.targetRgba.buffer, ...r.runs.map((run) => run.rgba.buffer)],
   }),
   sweep: spec({
     check: fieldsOf<SweepRequest>('sweep', ['seed', 'count', 'space', 'distance']),

@@ -4,6 +4,7 @@
  */
 import type { BasisKind, DistanceName, LatentSpace, LayerRangeName } from '../state/vocabulary';
 import type { AscentStep, EstimatorSettings, GradientMethod, LikelihoodMap, LogdetFloor } from '../methods/likelihood';
+import type { InversionLoss, Precondition } from '../methods/inversion';
 
 export type { BasisKind, DistanceName, LatentSpace, LayerRangeName };
 export { BASIS_KINDS } from '../state/vocabulary';
@@ -430,3 +431,45 @@ export interface Veff {
 }
 
 // What the job worker exposes (JobsApi) lives with the job registry: src/engine/registry.ts.
+
+/** Inversion of a target image (src/engine/invert.ts): another seed's image, or the user's decoded picture. */
+export interface InvertRequest {
+  target: { seed: number } | { rgba: Uint8ClampedArray; width: number; height: number };
+  space: LatentSpace;
+  /** Default 'diamond' (pixel for a model without a discriminator). */
+  loss?: InversionLoss;
+  /** Default 300. */
+  steps?: number;
+  /** Default 1. */
+  starts?: number;
+  /** Run plain Adam and Adam in the averaged metric's eigenbasis on the same starts (default true). */
+  compare?: boolean;
+  /** Seed of the starts. */
+  seed?: number;
+}
+
+export interface InvertRun {
+  precondition: Precondition;
+  /** Loss per step (the best start's). */
+  loss: number[];
+  /** The latent found, flat in the request's space. */
+  latent: number[];
+  pixelMse: number;
+  featureL1: number;
+  steps: number;
+  /** The reconstruction, RGBA. */
+  rgba: Uint8ClampedArray;
+  /** For a seed's image: ‖latent − the seed's latent‖ in the inversion's space. */
+  latentError?: number;
+}
+
+export interface InvertResult {
+  space: LatentSpace;
+  loss: InversionLoss;
+  width: number;
+  height: number;
+  targetRgba: Uint8ClampedArray;
+  runs: InvertRun[];
+  notes: string[];
+  ms: number;
+}

@@ -170,10 +170,7 @@ async function directionsOf(g: Generator, view: BasisView, reference: Float64Arr
     case 'average': {
       const count = view.samples ?? DEFAULT_AVERAGE_SAMPLES;
       if (!(Number.isInteger(count) && count >= 2 && count <= MAX_AVERAGE_SAMPLES)) throw new Error(`The number of samples must be a whole number from 2 to ${MAX_AVERAGE_SAMPLES}.`);
-      const key = `average|${basisSpace}|${distance}|${seed}|${count}|${view.derivatives ?? 'exact'}`;
-      const hit = cache.get(key) as AverageMetric | undefined;
-      const avg = hit ?? await averageMetricOf(g, basisSpace, distance, seed, count, ctx, view.derivatives);
-      cache.set(key, avg);
+      const { avg, hit } = await cachedAverageMetric(g, basisSpace, distance, seed, count, cache, ctx, view.derivatives);
       // H̄ is not the metric of one point of the network, so its α(v) is the literal quadratic form vᵀH̄v/vᵀv.
       return {
         directions: avg.eigenvectors.slice(0, k * n), k, values: avg.eigenvalues.slice(0, k), valueName: 'eigenvalue of the averaged metric',
@@ -223,6 +220,16 @@ function globalOf(cache: Map<string, unknown>, key: string, compute: () => Globa
   const b = compute();
   cache.set(key, b);
   return b;
+}
+
+/** averageMetricOf through a per-model cache (the 'average' basis and the inversion's preconditioner share it). */
+export async function cachedAverageMetric(g: Generator, basisSpace: 'z' | 'w', distance: DistanceName, seed: number, count: number,
+  cache: Map<string, unknown>, ctx?: ComputeContext, derivatives: Derivatives = 'exact'): Promise<{ avg: AverageMetric; hit: boolean }> {
+  const key = `average|${basisSpace}|${distance}|${seed}|${count}|${derivatives}`;
+  const hit = cache.get(key) as AverageMetric | undefined;
+  const avg = hit ?? await averageMetricOf(g, basisSpace, distance, seed, count, ctx, derivatives);
+  cache.set(key, avg);
+  return { avg, hit: hit !== undefined };
 }
 
 /** The averaged exact metric over `count` prior samples from `seed`, with progress and cancellation per sample. */
