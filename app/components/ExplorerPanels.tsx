@@ -4,6 +4,7 @@ import { PANELS } from '../../src/state/url';
 import { useAtlas, useSession } from '../context';
 import { AtlasPanel } from './AtlasPanel';
 import { CurveWalkPanel } from './CurveWalkPanel';
+import { InvertPanel } from './InvertPanel';
 import { LikelihoodPanel } from './LikelihoodPanel';
 import { MontagePanel } from './MontagePanel';
 import { SpectrumPanel } from './SpectrumPanel';
@@ -14,6 +15,7 @@ export const PANEL_LABELS: Record<PanelName, string> = {
   curve: 'Curve walk',
   atlas: 'Atlas sweep',
   likelihood: 'Likelihood',
+  invert: 'Invert',
 };
 
 export function ExplorerPanels() {
@@ -42,6 +44,7 @@ export function ExplorerPanels() {
         {panel === 'curve' && <CurveWalkPanel />}
         {panel === 'atlas' && <AtlasPanel />}
         {panel === 'likelihood' && <LikelihoodPanel />}
+        {panel === 'invert' && <InvertPanel />}
       </div>
     </section>
   );
