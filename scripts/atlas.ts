@@ -17,6 +17,7 @@ import { grassmann } from './atlas/grassmann';
 import { traverse } from './atlas/traverse';
 import { score } from './atlas/score';
 import { invert } from './atlas/invert';
+import { search } from './atlas/search';
 
 interface Command {
   run: (o: Opts) => Promise<unknown>;
@@ -79,6 +80,11 @@ const COMMANDS: Record<string, Command> = {
     run: invert, options: ['model', 'target-seed', 'image', 'space', 'loss', 'alpha', 'beta', 'init', 'candidates', 'starts', 'steps', 'lr', 'tol', 'precondition', 'average-samples', 'seed', 'png'],
     usage: `${MODEL} (--target-seed S | --image FILE.png|.jpg) [--space z|w|wplus] [--loss diamond|pixel|perceptual] [--precondition none|hessian]\n  [--starts K] [--steps N] [--init nearest|random] [--candidates N] [--lr R] [--alpha A] [--beta B] [--tol T] [--average-samples M] [--seed S0] [--png FILE]`,
     summary: 'inversion (Wen et al. loss, Wang & Ponce preconditioning): the latent of a target image; `latents` feeds atlas generate --latents',
+  },
+  search: {
+    run: search, options: ['model', 'objective', 'method', 'seed', 'generations', 'sigma', 'k', 'average-samples', 'png'],
+    usage: `${MODEL} --objective discriminator|class:NAME|factor:NAME|-factor:NAME [--method cmaes|hessian-cmaes] [--seed S] [--generations G]\n  [--sigma 0.2] [--k K] [--average-samples M] [--png FILE]`,
+    summary: 'CMA-ES on a score of the image (probe class or factor, discriminator), full space or Wang & Ponce\'s Hessian CMA-ES: curves per generation',
   },
   veff: {
     run: veff, options: ['model', 'samples', 'alpha', 'random', 'seed'],

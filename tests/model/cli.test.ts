@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { PNG } from 'pngjs';
 import { useBackend } from '../../scripts/lib/tfnode';
 import { loadLayersModelFromDir } from '../../scripts/lib/modelio';
 import { openModelId } from '../../scripts/atlas/common';
@@ -210,6 +211,46 @@ describe('atlas CLI', () => {
     const v = JSON.parse(atlas('veff', '--model', 'shapes-dcgan', '--samples', '2', '--random', '4').stdout);
     expect(v.veff[0]).toBe(64);
     expect(v.delta.length).toBe(2);
+  });
+
+  it('invert: a seed\'s image comes back, `latents` regenerates the reconstruction through generate --latents; pictures are fitted or refused', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-invert-'));
+    const r = atlas('invert', '--model', 'shapes-dcgan', '--target-seed', '4', '--loss', 'pixel', '--init', 'random', '--steps', '60');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.loss.length).toBe(out.steps);
+    expect(out.loss[out.loss.length - 1]).toBeLessThan(out.loss[0]);
+    expect(out.latentError).toBeGreaterThan(0);
+    const file = path.join(dir, 'inverted.json');
+    fs.writeFileSync(file, r.stdout);
+    const again = JSON.parse(atlas('generate', '--model', 'shapes-dcgan', '--latents', file).stdout).outputs as number[];
+    const target = JSON.parse(atlas('generate', '--model', 'shapes-dcgan', '--seed', '4').stdout).outputs as number[];
+    const mse = again.reduce((s, v, i) => s + (v - target[i]) ** 2, 0) / again.length;
+    expect(Math.abs(mse - out.pixelMse)).toBeLessThan(1e-5 + 1e-3 * out.pixelMse);
+
+    const grey = new PNG({ width: 40, height: 20 });
+    grey.data.fill(128);
+    fs.writeFileSync(path.join(dir, 'grey.png'), PNG.sync.write(grey));
+    const g = JSON.parse(atlas('invert', '--model', 'shapes-dcgan', '--image', path.join(dir, 'grey.png'), '--steps', '2', '--init', 'random').stdout);
+    expect(g.notes.join(' ')).toMatch(/cropped to its centre 20×20.*grey is repeated/);
+    fs.writeFileSync(path.join(dir, 'text.png'), 'not a picture');
+    const bad = atlas('invert', '--model', 'shapes-dcgan', '--image', path.join(dir, 'text.png'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.join(' ')).toMatch(/not a PNG or JPEG/);
+    expect(atlas('invert', '--model', 'shapes-dcgan').code).toBe(2);
+    expect(atlas('invert', '--model', 'shapes-dcgan', '--target-seed', '1', '--space', 'w').code).toBe(2);
+  });
+
+  it('search: CMA-ES and Hessian CMA-ES raise a probe objective from the seed\'s image; a bad objective is refused', () => {
+    for (const method of ['cmaes', 'hessian-cmaes']) {
+      const out = JSON.parse(atlas('search', '--model', 'shapes-dcgan', '--objective', 'class:square', '--method', method, '--generations', '4', '--k', '8').stdout);
+      expect(out.curves.length).toBe(4);
+      expect(out.dimensions).toBe(method === 'cmaes' ? 64 : 8);
+      expect(out.bestScore).toBeGreaterThanOrEqual(Math.max(...out.curves.map((c: { best: number }) => c.best)) - 1e-12);
+      expect(out.best.length).toBe(64);
+    }
+    expect(atlas('search', '--model', 'shapes-dcgan', '--objective', 'class:hexagon').code).toBe(2);
+    expect(atlas('search', '--model', 'shapes-dcgan', '--objective', 'banana').code).toBe(2);
   });
 
   it('--model takes a folder or a model.json on disk, with or without manifest.json', () => {
