@@ -264,7 +264,9 @@ function report(r: Results): string {
     for (const m of r.montages) push(`![traversals of ${m.id}: ${m.rows.join(', ')}](${imgRef(`traverse-${m.id}`)})`, '');
   }
   push('## 7. Implicit likelihood (Ramesh & LeCun)', '',
-    'Its own study, [likelihood.md](likelihood.md) (`npm run likelihood-study`): Algorithm 1 against the exact floored log-determinant over ε, degree and probes; likelihood ascent with the probe reading its images; the effective dimension v_eff(τ).', '');
+    'Its own study, [likelihood.md](likelihood.md) (`npm run likelihood-study`): Algorithm 1 against the exact log-determinant over ε, degree, probes and both floors (clamp, shift); its gradient against the exact one; likelihood ascent by both gradients with the probe reading its images; the effective dimension v_eff(τ).', '');
+  push('## 8. Inversion and search (Wang & Ponce §6, Wen et al.)', '',
+    'Its own study, [inversion.md](inversion.md) (`npm run inversion-study`): inversion with plain Adam against Adam in the averaged metric\'s eigenbasis on generated and data targets in every space (the paper\'s Table 5 beside ours); CMA-ES against Hessian CMA-ES in top-k eigen-coordinates on a probe objective.', '');
   push('## Reproduce', '', '```', 'npm run findings', 'npm run atlas -- spectrum --model shapes-style --space w --samples 16', 'npm run atlas -- grassmann --model shapes-style --samples 100', 'npm run atlas -- score --model shapes-style --seeds 8 --top 5', 'npm run atlas -- traverse --model shapes-style --seed 101 --basis local --range 2 --curve 4 --png out.png', '```', '');
   return out.join('\n');
 }

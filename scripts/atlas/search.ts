@@ -26,7 +26,7 @@ function read(f: () => tf.Tensor): Float64Array {
 }
 
 /** The objective as a batch function of z rows (count × n): higher is better. */
-async function objectiveOf(g: Generator, spec: string): Promise<{ score: (z: Float64Array, count: number) => Float64Array; dispose: () => void; label: string }> {
+export async function objectiveOf(g: Generator, spec: string): Promise<{ score: (z: Float64Array, count: number) => Float64Array; dispose: () => void; label: string }> {
   const generate = (z: Float64Array, count: number) => g.generate(tf.tensor2d(Float32Array.from(z), [count, g.zDim]), 'z');
   if (spec === 'discriminator') {
     if (!g.discriminatorScore) throw new UsageError(`--objective discriminator: model ${g.manifest.id} has no discriminator`);
