@@ -239,6 +239,14 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
         gen.set_state(ck["gen"]); state = ck["state"]
         print(f"[{gid}] resumed at step {state['step']} ({state['seconds'] / 60:.1f} min trained)" +
               ("" if exact else " from the committed slim checkpoint: Adam restarts with zero moments"), flush=True)
+    elif r.get("init_from"):
+        # A second stage (`--set init_from=runs/<id>-<run>/best-<step>.pt`): G and its EMA start from a kept
+        # checkpoint's EMA, D from its D, Adam from zero moments; steps count on from that checkpoint's.
+        ck = torch.load(os.path.join(CHECKPOINTS_DIR, r["init_from"]))
+        G.load_state_dict(ck["G_ema"]); G_ema.load_state_dict(ck["G_ema"]); D.load_state_dict(ck["D"])
+        state["step"] = ck["score"]["step"]; state["seconds"] = ck["score"]["seconds"]
+        state["history"] = [ck["score"]]; state["bestStep"] = ck["score"]["step"]
+        print(f"[{gid}] from {r['init_from']} (step {state['step']}): a new stage with Adam restarting", flush=True)
     else:
         # The untrained generator (same seed, same architecture): the ceiling of docs/models.md and the
         # "untrained weights" control of the findings.
