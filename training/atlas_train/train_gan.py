@@ -202,6 +202,25 @@ def write_slim_checkpoint(ckdir: str) -> None:
     save_atomic({k: ck[k] for k in ("G", "D", "G_ema", "gen", "state")}, os.path.join(ckdir, "resume.pt"))
 
 
+def stage_of(r: dict, step: int) -> dict:
+    """The recipe's settings at `step` (1-based): a recipe with `stages` (a list of {until, lr, d_lr, r1_gamma,
+    from_best}, the last without `until`) runs each stage's values up to and including its `until` step."""
+    base = {"lr": r["lr"], "d_lr": r.get("d_lr", r["lr"]), "r1_gamma": r["r1_gamma"], "from_best": False, "index": 0}
+    for i, st in enumerate(r.get("stages", [])):
+        if st.get("until") is None or step <= st["until"]:
+            return {**base, **{k: v for k, v in st.items() if k != "until"}, "index": i}
+    return base
+
+
+def best_kept(ckdir: str, history: list, shapes: bool) -> str:
+    """The best-ranked kept checkpoint file of a run."""
+    kept = {int(os.path.basename(f)[5:-3]) for f in glob.glob(os.path.join(ckdir, "best-*.pt"))}
+    ranked = [h for h in sorted(history, key=lambda h: rank(h, shapes)) if h["step"] in kept]
+    if not ranked:
+        raise SystemExit(f"no kept checkpoint in {ckdir} to start the next stage from")
+    return os.path.join(ckdir, f"best-{ranked[0]['step']}.pt")
+
+
 def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: str = None,
               overrides: dict = None) -> None:
     r = recipe(gid, run, overrides)
@@ -260,11 +279,31 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
                      "d_opt": d_opt.state_dict(), "gen": gen.get_state(), "state": state}, last)
 
     beta = 0.5 ** (1 / r["ema_half_life"])
+    stage = stage_of(r, state["step"] + 1)
+    for group in g_opt.param_groups:
+        group["lr"] = stage["lr"]
+    for group in d_opt.param_groups:
+        group["lr"] = stage["d_lr"]
     deadline = time.time() + minutes * 60
     started, t0, t_prev = time.time(), state["step"], time.time()
     B = r["batch"]
     while state["step"] < max_steps and time.time() < deadline:
         step = state["step"] + 1
+        entering = stage_of(r, step)
+        if entering["index"] != stage["index"]:
+            # A new stage: its learning rates and γ; with from_best, G, its EMA and D restart from the best kept
+            # checkpoint so far (G from its EMA) with Adam's moments at zero.
+            if entering["from_best"]:
+                ck = torch.load(best_kept(ckdir, state["history"], shapes))
+                G.load_state_dict(ck["G_ema"]); G_ema.load_state_dict(ck["G_ema"]); D.load_state_dict(ck["D"])
+                g_opt = torch.optim.Adam(G.parameters(), lr=entering["lr"], betas=(0.0, 0.99), eps=1e-8)
+                d_opt = torch.optim.Adam(D.parameters(), lr=entering["d_lr"], betas=(0.0, 0.99), eps=1e-8)
+                print(f"[{gid}] stage {entering['index'] + 1} from the best kept checkpoint (step {ck['score']['step']})", flush=True)
+            for group in g_opt.param_groups:
+                group["lr"] = entering["lr"]
+            for group in d_opt.param_groups:
+                group["lr"] = entering["d_lr"]
+            stage = entering
         G.train()
         # Discriminator step (with the lazy R1 penalty on real images every r1_every steps).
         real = train.batch(torch.randint(len(train), (B,), generator=gen).numpy())
@@ -282,7 +321,7 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
         if r1_now:
             grad, = torch.autograd.grad(d_real.sum(), real, create_graph=True)
             r1 = grad.pow(2).sum(dim=(1, 2, 3)).mean()
-            d_loss = d_loss + 0.5 * r["r1_gamma"] * r["r1_every"] * r1
+            d_loss = d_loss + 0.5 * stage["r1_gamma"] * r["r1_every"] * r1
         d_opt.zero_grad(set_to_none=True)
         d_loss.backward()
         d_opt.step()
