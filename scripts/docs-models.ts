@@ -28,11 +28,14 @@ interface Recipe {
   kind: 'style' | 'dcgan'; data: DataSource; batch: number; lr: number; r1_gamma: number; r1_every: number;
   ema_half_life: number; mixing?: number; mapping_lr_mul?: number; g_channels: number[]; d_width: number[];
   d_full_res?: boolean; d_lr?: number;
+  stages?: { until?: number; lr: number; d_lr?: number; r1_gamma: number; from_best?: boolean }[];
 }
 
 /** The objective and optimiser settings of a recipe, in one sentence. */
 function recipeSentence(r: Recipe): string {
-  return `Objective: non-saturating GAN loss; lazy R1 γ = ${r.r1_gamma} every ${r.r1_every} steps; Adam lr ${r.lr}${r.d_lr ? ` (D: ${r.d_lr})` : ''}, β = (0, 0.99); ` +
+  const stages = r.stages?.map((st, i) => `${i === 0 ? 'to' : st.until ? `then to` : 'then'}${st.until ? ` step ${st.until}` : ''}${st.from_best ? ' from the best checkpoint so far (fresh Adam)' : ''}: lr ${st.lr}${st.d_lr ? ` (D: ${st.d_lr})` : ''}, R1 γ = ${st.r1_gamma}`).join('; ');
+  const schedule = stages ? `in stages — ${stages} — with lazy R1 every ${r.r1_every} steps; Adam` : `lazy R1 γ = ${r.r1_gamma} every ${r.r1_every} steps; Adam lr ${r.lr}${r.d_lr ? ` (D: ${r.d_lr})` : ''},`;
+  return `Objective: non-saturating GAN loss; ${schedule} β = (0, 0.99); ` +
     `EMA of G with a half-life of ${r.ema_half_life} steps; batch ${r.batch}; G channels ${r.g_channels.join('/')}, D widths ${r.d_width.join('/')}` +
     (r.d_full_res ? ' (with a full-resolution 3×3 conv after fromRGB)' : '') +
     (r.kind === 'style' ? `; style mixing with probability ${r.mixing}; mapping learning-rate multiplier ${r.mapping_lr_mul}` : '') + '.';
