@@ -27,7 +27,9 @@ import type { Generator } from '../src/model/generator';
 
 const QUICK = process.argv.includes('--quick');
 const OUT = QUICK ? path.join(ROOT, 'scratch', 'inversion-quick') : path.join(ROOT, 'docs');
-const TARGETS = QUICK ? 2 : 4;
+/** Generated targets per model and space (the issue's 8 seeds), and data targets (held-out images). */
+const TARGETS = QUICK ? 2 : 8;
+const DATA_TARGETS = QUICK ? 2 : 4;
 const STEPS = QUICK ? 40 : 100;
 const STARTS = 4;
 const GENERATIONS = QUICK ? 10 : 100;
@@ -87,7 +89,7 @@ async function main() {
       for (const kind of kinds) {
         const targets = kind === 'generated'
           ? Array.from({ length: TARGETS }, (_, i) => tf.tidy(() => g.generate(tf.tensor2d(g.samplePrior(500 + i, 1), [1, g.zDim]), 'z')))
-          : dataTargets(g, TARGETS);
+          : dataTargets(g, DATA_TARGETS);
         const images: Float32Array[] = [];
         for (const [i, target] of targets.entries()) {
           images.push(target.dataSync() as Float32Array);
@@ -171,7 +173,7 @@ function text(models: { id: string; weights: string }[], inv: InversionRow[], se
     `Loss: Wen et al.'s (discriminator-feature L1 + 2·pixel L1 + (‖z‖ − √d)² in Z), Adam lr 0.1 with ×0.1 decay every 200 steps, ${STEPS} steps,`,
     `${STARTS} starts (the ${STARTS} of 1,000 prior samples nearest the target in discriminator features), the same starts for both methods;`,
     '"Hessian": Adam on c with z = cU, U the eigenbasis of the mse metric averaged over 12 prior samples (in W for W and W+).',
-    `Targets: ${TARGETS} generated images (seeds 500…) per model and space, and ${TARGETS} data images (held-out shapes renders,`,
+    `Targets: ${TARGETS} generated images (seeds 500…) per model and space, and ${DATA_TARGETS} data images (held-out shapes renders,`,
     'Fashion-MNIST test images). Reported: the final perceptual distance (½·LPIPS-lite on the discriminator\'s features, the',
     'project\'s `perceptual`) and pixel MSE of the best start, mean ± sd over targets, and on how many targets the Hessian run ended lower.',
     '',
