@@ -137,12 +137,20 @@ async function main() {
     g.dispose();
   }
   for (const s of strips) fs.writeFileSync(path.join(OUT, 'img', s.file), s.png);
+  await plotSearches(searches);
+  fs.writeFileSync(path.join(OUT, 'inversion.md'), text(models, inversions, searches, strips.map((s) => s.file)));
+  fs.writeFileSync(path.join(OUT, 'inversion.json'), JSON.stringify({ generated: new Date().toISOString(), quick: QUICK, models, inversions: inversions.map(({ loss, ...r }) => ({ ...r, finalLoss: loss[loss.length - 1], steps: loss.length })), searches }, null, 1) + '\n');
+  log(`wrote ${path.relative(ROOT, OUT)}/inversion.md`);
+}
+
+/** Best score so far per generation, mean over seeds, one panel per model and objective. */
+async function plotSearches(searches: SearchRow[]) {
   const curvePlots = [...new Set(searches.map((s) => `${s.model}|${s.objective}`))].map((mo) => {
     const [m] = mo.split('|');
     const rows = searches.filter((s) => `${s.model}|${s.objective}` === mo);
     const keys = [...new Set(rows.map((s) => `${s.method}|${s.k}`))];
     return linePlot({
-      title: `${m}: ${rows[0].objective}, best so far (mean of ${SEARCH_SEEDS.length} seeds)`, xLabel: 'generation', yLabel: 'score', width: 340, height: 240, legend: 'bottom-right',
+      title: `${m}: ${rows[0].objective}`, xLabel: 'generation', yLabel: `best so far (mean of ${new Set(rows.map((r) => r.seed)).size} seeds)`, width: 340, height: 240, legend: 'bottom-right',
       series: keys.map((key) => {
         const runs = rows.filter((s) => `${s.method}|${s.k}` === key);
         const [method, k] = key.split('|');
@@ -151,9 +159,6 @@ async function main() {
     });
   });
   if (curvePlots.length) await renderSvgs([{ plot: grid(curvePlots, 3), file: path.join(OUT, 'img', 'inversion-search.png') }]);
-  fs.writeFileSync(path.join(OUT, 'inversion.md'), text(models, inversions, searches, strips.map((s) => s.file)));
-  fs.writeFileSync(path.join(OUT, 'inversion.json'), JSON.stringify({ generated: new Date().toISOString(), quick: QUICK, models, inversions: inversions.map(({ loss, ...r }) => ({ ...r, finalLoss: loss[loss.length - 1], steps: loss.length })), searches }, null, 1) + '\n');
-  log(`wrote ${path.relative(ROOT, OUT)}/inversion.md`);
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -210,11 +215,17 @@ function text(models: { id: string; weights: string }[], inv: InversionRow[], se
     const quarter = Math.max(0, Math.floor(rows[0].curve.length / 4) - 1);
     lines.push(`| ${rows[0].model} | ${rows[0].objective} | ${rows[0].method} | ${rows[0].k} | ${f(mean(rows.map((r) => r.start)))} | ${f(mean(rows.map((r) => r.best)))} | ${f(mean(rows.map((r) => r.curve[quarter])))} |`);
   }
-  lines.push('', '![best score per generation](img/inversion-search.png)', '');
+  lines.push('', '![best score per generation](img/inversion-search.png)', '',
+    'The probe\'s targets are standardised to ±1 over the data; a search that pushes −x beyond 1 has found images the probe',
+    'misreads (the shape leaves the frame or turns into something the probe never saw), not a shape further left than the data\'s.', '');
   return lines.join('\n') + '\n';
 }
 
-main().catch((e) => {
+// --replot: redraw the search curves from inversion.json (no recomputation).
+(process.argv.includes('--replot')
+  ? plotSearches((JSON.parse(fs.readFileSync(path.join(OUT, 'inversion.json'), 'utf8')) as { searches: SearchRow[] }).searches)
+  : main()
+).catch((e) => {
   console.error(e);
   process.exit(1);
 });
