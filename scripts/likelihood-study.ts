@@ -212,8 +212,9 @@ function text(estimator: EstimatorRow[], gradients: GradientRow[], ascents: Reco
     lines.push(`| ${a.model as string} | ${a.steps as number} | ${pair('lnQ')} | ${pair('lnP')} | ${pair('lambdaMin')} | ${pair('lambdaMax')} | ${pair('norm')} | ${frames} | ${f(exactAt)} / ${f(e.lnQ[1])}; ${f(e.meanCosine)} / ${f(e.minCosine)} |`);
   }
   lines.push('', 'What carries over and what does not: ln Q rises on every model, partly through ln p (z moves toward the prior\'s mode,',
-    '‖z‖ falls) and partly through −½ ln det M. The paper\'s images became aberrant; ours become *simpler*: the shapes shrink (or a',
-    'dress turns into narrow trousers), images in which a latent step moves few pixels, so det M is small and the density high.',
+    '‖z‖ falls) and partly through −½ ln det M. The paper\'s images became aberrant; ours become *simpler*: smooth, low-detail images',
+    '(one rounded shape in one colour on an even background, or a dress turning into narrow trousers) in which a latent step moves',
+    'little (λmax falls by up to two decades), so det M is small and the density high.',
     'They are not out-of-distribution noise (the probe still reads a class), but they are not typical samples either: the',
     'likelihood prefers the least image per unit of latent volume — the paper\'s conclusion, that the generator\'s likelihood need not',
     'track visual plausibility, holds; its "aberrant" images do not appear in 150 steps on our small models. Fewer steps than the',
