@@ -4,6 +4,7 @@
  * for, and is shown only while that key is still the one asked for.
  */
 import type { Basis, LatentSpace } from '../../src/engine/types';
+import { encodeFloats } from '../../src/state/url';
 import type { AtlasState } from './store';
 
 /** The space the engine will actually use: z-space models have no W. */
@@ -11,10 +12,13 @@ export function effectiveSpace(s: Pick<AtlasState, 'model' | 'space'>): LatentSp
   return s.model && s.model.spaces.includes(s.space) ? s.space : 'z';
 }
 
-/** The key of the reference latent a basis belongs to: model, latent, space, truncation. */
+/**
+ * The key of the reference latent a basis belongs to: model, latent, space, truncation. An explicit latent
+ * is keyed by its exact float32 code (the link's own encoding), so two latents are never one reference.
+ */
 export function referenceKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'space' | 'truncation'>): string | null {
   if (!s.model) return null;
-  return `${s.model.id}|${s.z ? 'z' : s.seed}|${effectiveSpace(s)}|${s.z ? 1 : s.truncation}`;
+  return `${s.model.id}|${s.z ? `z:${encodeFloats(s.z)}` : s.seed}|${effectiveSpace(s)}|${s.z ? 1 : s.truncation}`;
 }
 
 /** The key of the basis the controls ask for at the current reference. */

@@ -51,7 +51,11 @@ describe('requests and keys', () => {
   it('keys the reference by model, latent, effective space and ψ', () => {
     expect(referenceKey(state())).toBe('m|1|w|1');
     expect(referenceKey(state({ truncation: 0.5 }))).toBe('m|1|w|0.5');
-    expect(referenceKey(state({ z: [1, 2], truncation: 0.5 }))).toBe('m|z|w|1');
+    expect(referenceKey(state({ z: [1, 2], truncation: 0.5 }))).toMatch(/^m\|z:[\w-]+\|w\|1$/);
+    // Two link latents are two references: a basis of one is stale for the other (ψ plays no part).
+    expect(referenceKey(state({ z: [1, 2] }))).not.toBe(referenceKey(state({ z: [1, 3] })));
+    expect(referenceKey(state({ z: [1, 2], truncation: 0.5 }))).toBe(referenceKey(state({ z: [1, 2] })));
+    expect(currentBasis({ ...withBasis(state({ z: [1, 2] })), z: [1, 3] })).toBeNull();
     expect(effectiveSpace(state({ model: { ...model, spaces: ['z'] } }))).toBe('z');
     expect(referenceKey({ ...state(), model: null })).toBeNull();
   });

@@ -4,7 +4,6 @@
  */
 import { sliderSteps } from '../../src/engine/edit';
 import type { AscentRequest, VeffRequest, LikelihoodMapRequest, BasisRequest, CurveWalkRequest, DistanceName, LatentEdit, LatentSpec, LikelihoodRequest, MontageRequest, SweepRequest } from '../../src/engine/types';
-import { encodeFloats } from '../../src/state/url';
 import { DEFAULT_SLIDER_RANGE, MAX_DIRECTIONS, type LogdetFloor } from '../../src/state/vocabulary';
 import { currentBasis, effectiveSpace, referenceKey } from './keys';
 import type { AtlasState } from './store';
@@ -122,7 +121,7 @@ export interface LikelihoodOptions { eps: number; floor: LogdetFloor; degree: nu
 export function likelihoodJob(s: AtlasState, opts: LikelihoodOptions): { key: string; request: LikelihoodRequest } | null {
   const ref = referenceKey(s);
   if (!ref) return null;
-  return { key: `${ref}|${s.z ? encodeFloats(s.z) : ''}|${opts.eps}|${opts.floor}|${opts.degree}|${opts.probes}`, request: { latent: latentOf(s), ...opts } };
+  return { key: `${ref}|${opts.eps}|${opts.floor}|${opts.degree}|${opts.probes}`, request: { latent: latentOf(s), ...opts } };
 }
 
 /** The view's likelihood ascent (its settings in the store) from the current latent, and its key; null without one. */
@@ -132,8 +131,7 @@ export function ascentJob(s: AtlasState): { key: string; request: AscentRequest 
   if (!ref || !a) return null;
   const every = Math.max(1, Math.round(a.steps / 8));
   return {
-    // The reference key names a link's latent only as 'z': the ascent's start must be in its key.
-    key: `${ref}|${s.z ? encodeFloats(s.z) : ''}|${a.steps}|${a.lr}|${a.eps}|${a.floor}|${a.gradient}`,
+    key: `${ref}|${a.steps}|${a.lr}|${a.eps}|${a.floor}|${a.gradient}`,
     request: { latent: latentOf(s), steps: a.steps, lr: a.lr, eps: a.eps, floor: a.floor, gradient: a.gradient, every },
   };
 }
@@ -146,7 +144,7 @@ export function ascentJob(s: AtlasState): { key: string; request: AscentRequest 
 export function ascentAfter(s: AtlasState, prev: AtlasState): AtlasState['ascent'] {
   if (!s.ascent || s.ascent !== prev.ascent) return s.ascent;
   const before = referenceKey(prev);
-  return before !== null && (referenceKey(s) !== before || s.z !== prev.z) ? null : s.ascent;
+  return before !== null && referenceKey(s) !== before ? null : s.ascent;
 }
 
 /** v_eff over `samples` prior samples from the current seed, and its key (a property of the model, not of the image). */
@@ -159,5 +157,5 @@ export function veffJob(s: AtlasState, opts: { samples: number }): { key: string
 export function likelihoodMapJob(s: AtlasState, opts: { axes: 'eigen' | 'random'; extent: number; grid: number; eps: number; floor: LogdetFloor }): { key: string; request: LikelihoodMapRequest } | null {
   const ref = referenceKey(s);
   if (!ref) return null;
-  return { key: `${ref}|${s.z ? encodeFloats(s.z) : ''}|${opts.axes}|${opts.extent}|${opts.grid}|${opts.eps}|${opts.floor}`, request: { latent: latentOf(s), ...opts } };
+  return { key: `${ref}|${opts.axes}|${opts.extent}|${opts.grid}|${opts.eps}|${opts.floor}`, request: { latent: latentOf(s), ...opts } };
 }
