@@ -5,18 +5,16 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { Engine } from './engine';
-import { Jobs } from './jobs';
+import type { Jobs } from './jobs';
 import { isCancelled } from './jobContext';
-import { styleModelFolder, pickedFiles, SIZE } from '../model/testing/fixtures';
+import { cpuJobsWith } from './testing';
+import { styleModelFolder, SIZE } from '../model/testing/fixtures';
 
 let jobs: Jobs;
 let nextId = 1;
 
 beforeAll(async () => {
-  await new Engine({ backends: ['cpu'] }).init();
-  jobs = new Jobs({ backends: ['cpu'] });
-  expect(await jobs.load({ kind: 'files', files: pickedFiles(await styleModelFolder()) })).toMatchObject({ ok: true });
+  jobs = await cpuJobsWith(() => styleModelFolder());
 });
 
 describe('inversion job', () => {

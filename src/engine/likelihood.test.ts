@@ -5,23 +5,21 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { Engine } from './engine';
-import { Jobs } from './jobs';
+import type { Jobs } from './jobs';
 import { isCancelled } from './jobContext';
+import { cpuJobsWith, withJobsGenerator } from './testing';
 import { likelihoodExact } from '../methods/likelihood';
-import { styleModelFolder, pickedFiles } from '../model/testing/fixtures';
+import { styleModelFolder } from '../model/testing/fixtures';
 import type { Generator } from '../model/generator';
 
 let jobs: Jobs;
 let nextId = 1;
 
 beforeAll(async () => {
-  await new Engine({ backends: ['cpu'] }).init();
-  jobs = new Jobs({ backends: ['cpu'] });
-  expect(await jobs.load({ kind: 'files', files: pickedFiles(await styleModelFolder()) })).toMatchObject({ ok: true });
+  jobs = await cpuJobsWith(() => styleModelFolder());
 });
 
-const peek = <T>(f: (g: Generator) => Promise<T>) => (jobs as unknown as { engine: Engine }).engine.withGenerator(f);
+const peek = <T>(f: (g: Generator) => Promise<T>) => withJobsGenerator(jobs, f);
 
 describe('likelihood jobs', () => {
   it('ln Q at a seed: exact as the method computes it, the estimate beside it', async () => {

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { Engine } from './engine';
 import { Jobs } from './jobs';
+import { cpuJobsWith, engineOf } from './testing';
 import { FD_FALLBACK, hasSecondOrderGradients, plainDerivativeError, withDerivatives } from './secondOrder';
 import { computeMetric } from '../geometry/metric';
 import type { Generator } from '../model/generator';
@@ -20,14 +21,12 @@ let jobs: Jobs;
 let nextId = 1;
 
 beforeAll(async () => {
-  await new Engine({ backends: ['cpu'] }).init();
-  jobs = new Jobs({ backends: ['cpu'] });
-  expect(await jobs.load({ kind: 'files', files: pickedFiles(await upsamplingModelFolder()) })).toMatchObject({ ok: true });
+  jobs = await cpuJobsWith(() => upsamplingModelFolder());
 });
 
 describe('models without second-order gradients', () => {
   it('are detected, and models with them are not', async () => {
-    const engine = (jobs as unknown as { engine: Engine }).engine;
+    const engine = engineOf(jobs);
     expect(await engine.withGenerator(async (g) => hasSecondOrderGradients(g))).toBe(false);
     const other = new Engine({ backends: ['cpu'] });
     await other.load({ kind: 'files', files: pickedFiles(await zModelFolder()) });
@@ -69,7 +68,7 @@ describe('models without second-order gradients', () => {
 describe('a generator that can neither push forward nor differentiate twice', () => {
   /** The upsampling model with its forward mode hidden: JVPs must go by the double-VJP trick, which fails. */
   async function withoutForwardMode<T>(body: (g: Generator) => Promise<T>): Promise<T> {
-    const engine = (jobs as unknown as { engine: Engine }).engine;
+    const engine = engineOf(jobs);
     return engine.withGenerator(async (g) => {
       const hidden = new Proxy(g, { get: (t, p) => (p === 'pushForward' ? undefined : Reflect.get(t, p, t)) });
       return body(hidden as Generator);

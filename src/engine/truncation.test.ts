@@ -9,7 +9,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { Engine } from './engine';
-import { Jobs } from './jobs';
+import { cpuJobsWith, engineOf } from './testing';
 import { styleModelFolder, zModelFolder, type FileMap, pickedFiles } from '../model/testing/fixtures';
 import type { Generator } from '../model/generator';
 import { truncatedGenerator, W_MEAN_SAMPLES, W_MEAN_SEED } from './truncation';
@@ -97,8 +97,7 @@ describe('truncation ψ', () => {
   });
 
   it('jobs compute at the truncated reference, and leave no tensor behind', async () => {
-    const jobs = new Jobs({ backends: ['cpu'] });
-    expect(await jobs.load({ kind: 'files', files: pickedFiles(await styleModelFolder()) })).toMatchObject({ ok: true });
+    const jobs = await cpuJobsWith(() => styleModelFolder());
     const at = (truncation: number) => jobs.run('basis', 1 + truncation * 10, { latent: { seed: 5, truncation }, space: 'w', kind: 'random', distance: 'mse', k: 2 });
     const half = await at(0.5);
     const before = tf.memory().numTensors;
@@ -108,7 +107,7 @@ describe('truncation ψ', () => {
     // Random directions are the same at both; the reference is pulled halfway to w̄.
     expect(half.directions).toEqual(full.directions);
     expect(again.reference).toEqual(half.reference);
-    const engine = (jobs as unknown as { engine: Engine }).engine;
+    const engine = engineOf(jobs);
     const wbar = await peek(engine, async (g) => {
       const m = tf.tidy(() => tf.mean(g.mapZ(tf.tensor2d(g.samplePrior(W_MEAN_SEED, W_MEAN_SAMPLES), [W_MEAN_SAMPLES, g.zDim])), 0));
       try {

@@ -15,9 +15,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Engine } from '../../src/engine/engine';
-import { Jobs } from '../../src/engine/jobs';
-import { foreignModelFolder, pickedFiles, type ForeignGenerator } from '../../src/model/testing/fixtures';
+import { cpuJobsWith } from '../../src/engine/testing';
+import { foreignModelFolder, type ForeignGenerator } from '../../src/model/testing/fixtures';
 
 const KINDS: ForeignGenerator[] = ['upsampling-bn-sigmoid', 'transpose-elu'];
 const TOP = 4; // all of them: the fixtures have a 4-d latent
@@ -62,10 +61,7 @@ describe.each(KINDS)('a user\'s Keras generator (%s)', (kind) => {
   });
 
   it('engine (the app\'s job registry): an exact metric basis with no warning, matching an fd basis', async () => {
-    await new Engine({ backends: ['cpu'] }).init();
-    const jobs = new Jobs({ backends: ['cpu'] });
-    const files = pickedFiles(await foreignModelFolder(kind), 'm');
-    expect(await jobs.load({ kind: 'files', files })).toMatchObject({ ok: true });
+    const jobs = await cpuJobsWith(() => foreignModelFolder(kind), 'm');
     const exact = await jobs.run('basis', 1, { latent: { seed: 3 }, space: 'z', kind: 'metric', distance: 'mse', k: TOP });
     const fd = await jobs.run('basis', 2, { latent: { seed: 3 }, space: 'z', kind: 'metric', distance: 'mse', k: TOP, derivatives: 'fd' });
     expect(exact.warning).toBeUndefined();
