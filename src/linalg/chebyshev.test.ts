@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chebyshevApply, chebyshevCoefficients, chebyshevDegreeFor, chebyshevDerivative, chebyshevEvaluate, chebyshevMaxError, logDetChebyshev, logDetChebyshevBlock, logDetGradientProbes, type BlockMatVec } from './chebyshev';
+import { chebyshevApply, chebyshevCoefficients, chebyshevDegreeFor, chebyshevDerivative, chebyshevEvaluate, chebyshevMaxError, logDetChebyshev, logDetChebyshevBlock, logDetGradientProbes } from './chebyshev';
 import { matvec } from './dense';
-import { denseOperator } from './operator';
+import { denseOperator, rowwise } from './operator';
 import { symmetricWithSpectrum } from './testing';
 import { Rng } from '../util/random';
 
@@ -84,11 +84,7 @@ describe('logDetChebyshev (Ramesh & LeCun Algorithm 1)', () => {
 
   it.each(cases)('cond $cond: the block driver (all probes per product) gives the serial estimate for the same seed', async ({ a }) => {
     const op = denseOperator(a, n);
-    const block = async (rows: Float64Array, k: number) => {
-      const out = new Float64Array(rows.length);
-      for (let j = 0; j < k; j++) out.set(await op(rows.subarray(j * n, (j + 1) * n)), j * n);
-      return out;
-    };
+    const block = rowwise(op, n);
     const opts = { lambdaMin: 0.45, probes: 12, seed: 3, degree: 20 };
     const serial = await logDetChebyshev(op, n, opts);
     const blocked = await logDetChebyshevBlock(block, n, opts);
@@ -151,11 +147,7 @@ describe('The gradient of Algorithm 1 (chebyshevDerivative, logDetGradientProbes
     for (const x of [0.5, 1, 2.2, 3]) expect(chebyshevEvaluate(dc, 0.5, 3, x)).toBeCloseTo(6 * x * x - 1, 11);
   });
 
-  const blockOf = (a: Float64Array, n: number): BlockMatVec => async (rows, k) => {
-    const out = new Float64Array(k * n);
-    for (let j = 0; j < k; j++) out.set(matvec(a, rows.subarray(j * n, (j + 1) * n), n, n), j * n);
-    return out;
-  };
+  const blockOf = (a: Float64Array, n: number) => rowwise(denseOperator(a, n), n);
 
   it('on a diagonal M, u_j = p′(M̄)v_j/(µ+ν) is v_j/λᵢ to 1e-8 at a degree that resolves the interval', async () => {
     const lambda = [0.5, 1, 2, 3.5, 5];

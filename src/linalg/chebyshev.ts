@@ -14,7 +14,7 @@
 import { axpy } from './dense';
 import { drawProbe, hutchinson, meanAndStdError, type ProbeDistribution } from './hutchinson';
 import { Rng } from '../util/random';
-import { applyOperator, type Cancellable, type MatVec } from './operator';
+import { applyOperator, rowwise, type Cancellable, type MatVec } from './operator';
 import { powerMethod, type PowerOptions } from './power';
 
 /** Coefficients c_0…c_m of the degree-m Chebyshev interpolant of f on [a, b]. */
@@ -172,13 +172,8 @@ function checkLogDetOptions(opts: LogDetOptions): void {
 export async function logDetChebyshev(matvec: MatVec, n: number, opts: LogDetOptions): Promise<LogDetEstimate> {
   checkLogDetOptions(opts);
   const mu = opts.lambdaMin;
-  let matvecs = 0;
-  let lambdaMax = opts.lambdaMax;
-  if (lambdaMax === undefined) {
-    const pm = await powerMethod(matvec, n, { tol: 1e-3, maxIter: 100, seed: (opts.seed ?? 0) + 1, signal: opts.signal, ...opts.power });
-    lambdaMax = pm.value;
-    matvecs += pm.iterations;
-  }
+  const { lambdaMax, matvecs: powerProducts } = await lambdaMaxOf(rowwise(matvec, n), n, opts);
+  let matvecs = powerProducts;
   const { nu, scale, a, b, degree, c, polynomialError } = logDetSetup(n, mu, lambdaMax, opts);
   const scaled: MatVec = async (v) => {
     const w = await applyOperator(matvec, v, opts.signal);

@@ -19,6 +19,15 @@ export function denseOperator(a: Float64Array, n: number): MatVec {
   return (v) => denseMatvec(a, v, n, n);
 }
 
+/** `op` applied to each of k vectors (k×n, row-major) in turn: the block form the batched drivers take. */
+export function rowwise(op: MatVec, n: number): (rows: Float64Array, k: number) => Promise<Float64Array> {
+  return async (rows, k) => {
+    const out = new Float64Array(k * n);
+    for (let j = 0; j < k; j++) out.set(await op(rows.subarray(j * n, (j + 1) * n)), j * n);
+    return out;
+  };
+}
+
 /**
  * Applies the operator to a private copy of `v` and returns a fresh array we may overwrite: callers'
  * matvecs are free to reuse or mutate buffers, and a wrong length or a NaN is reported here, at the
