@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { snapshotFiles } from '../lib/fsFiles';
+import { writeGridPng } from '../lib/png';
 import { loadGenerator } from '../../src/model/load';
 import type { Generator, LatentSpace } from '../../src/model/generator';
 import { latentIn } from '../../src/engine/latent';
@@ -207,4 +208,15 @@ export function meanSd(xs: ArrayLike<number>): { mean: number; sd: number } {
 /** Default space of the directions a basis lives in: W for style models, Z otherwise. */
 export function defaultSpace(g: Generator): 'z' | 'w' {
   return g.isStyleBased ? 'w' : 'z';
+}
+
+/** Images [B, H, W, C] of the model side by side in one PNG row (a before / after pair), freed afterwards. */
+export function writeRowPng(g: Generator, images: tf.Tensor4D, file: string): string {
+  const [b, h, w, c] = images.shape;
+  try {
+    writeGridPng(file, images.dataSync() as Float32Array, b, h, w, c, { cols: b, scale: 4, range: g.manifest.output.range });
+  } finally {
+    images.dispose();
+  }
+  return file;
 }

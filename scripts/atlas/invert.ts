@@ -15,8 +15,7 @@ import { averageMetricOf } from '../../src/geometry/bases';
 import { DIAMOND_INVERSION, INVERSION_LOSSES, invert as invertLatent, type InversionOptions } from '../../src/methods/inversion';
 import { targetFromRgba } from '../../src/methods/targetImage';
 import type { Generator } from '../../src/model/generator';
-import { writeGridPng } from '../lib/png';
-import { latentFor, openModel, UsageError, type Opts } from './common';
+import { latentFor, openModel, UsageError, writeRowPng, type Opts } from './common';
 
 /** Decoded RGBA of a PNG or JPEG file, or a usage error in one sentence. */
 export function readPicture(file: string): { rgba: Uint8Array; width: number; height: number } {
@@ -111,9 +110,5 @@ export async function invert(opts: Opts) {
 /** Target | reconstruction, side by side. */
 function writeComparison(g: Generator, target: tf.Tensor4D, latent: Float64Array, space: 'z' | 'w' | 'wplus', file: string): string {
   const shape = space === 'z' ? [1, g.zDim] : space === 'w' ? [1, g.wDim!] : [1, g.styleLayers!, g.wDim!];
-  const both = tf.tidy(() => tf.concat([target, g.generate(tf.tensor(Float32Array.from(latent), shape), space)], 0));
-  const [, h, w, c] = both.shape;
-  writeGridPng(file, both.dataSync() as Float32Array, 2, h, w, c, { cols: 2, scale: 4, range: g.manifest.output.range });
-  both.dispose();
-  return file;
+  return writeRowPng(g, tf.tidy(() => tf.concat([target, g.generate(tf.tensor(Float32Array.from(latent), shape), space)], 0)), file);
 }

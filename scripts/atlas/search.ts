@@ -12,8 +12,7 @@ import { averageMetricOf } from '../../src/geometry/bases';
 import { cmaes, hessianCoordinates } from '../../src/methods/cmaes';
 import type { Generator } from '../../src/model/generator';
 import { loadLayersModelFromDir } from '../lib/modelio';
-import { writeGridPng } from '../lib/png';
-import { MODELS_DIR, openModel, UsageError, type Opts } from './common';
+import { MODELS_DIR, openModel, UsageError, writeRowPng, type Opts } from './common';
 
 /** The values of a tensor computed in a tidy scope, as float64. */
 function read(f: () => tf.Tensor): Float64Array {
@@ -86,11 +85,7 @@ export async function search(opts: Opts) {
     const bestZ = toLatent(r.best);
     let png: string | undefined;
     if (opts.has('png')) {
-      png = path.resolve(opts.required('png'));
-      const both = tf.tidy(() => g.generate(tf.tensor2d(Float32Array.from([...z0, ...bestZ]), [2, n]), 'z'));
-      const [, h, w, c] = both.shape;
-      writeGridPng(png, both.dataSync() as Float32Array, 2, h, w, c, { cols: 2, scale: 4, range: g.manifest.output.range });
-      both.dispose();
+      png = writeRowPng(g, tf.tidy(() => g.generate(tf.tensor2d(Float32Array.from([...z0, ...bestZ]), [2, n]), 'z')), path.resolve(opts.required('png')));
     }
     return {
       model: g.manifest.id, objective: objective.label, method, seed, generations, sigma, dimensions: k,
