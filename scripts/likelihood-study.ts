@@ -21,7 +21,8 @@ import { readProbe } from './lib/probeQuality';
 import { gridPng } from './lib/png';
 import { linePlot, renderSvgs, row } from './lib/plot';
 import { loadGenerator } from '../src/model/load';
-import { ASCENT_ESTIMATOR, DEFAULT_ESTIMATOR, effectiveDimension, estimateLogdet, flooredLogdet, likelihoodAscent, likelihoodExact, likelihoodGradient, type EstimatorSettings, type LogdetFloor } from '../src/methods/likelihood';
+import { effectiveDimension } from '../src/methods/effectiveDimension';
+import { ASCENT_ESTIMATOR, DEFAULT_ESTIMATOR, estimateLogdet, flooredLogdet, likelihoodAscent, likelihoodExact, likelihoodGradient, type EstimatorSettings, type LogdetFloor } from '../src/methods/likelihood';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const QUICK = process.argv.includes('--quick');

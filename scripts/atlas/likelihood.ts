@@ -10,7 +10,8 @@
  */
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { ASCENT_ESTIMATOR, DEFAULT_ASCENT, DEFAULT_ESTIMATOR, effectiveDimension, likelihoodAscent, likelihoodAt, LOGDET_FLOORS, type EstimatorSettings } from '../../src/methods/likelihood';
+import { effectiveDimension } from '../../src/methods/effectiveDimension';
+import { ASCENT_ESTIMATOR, DEFAULT_ASCENT, DEFAULT_ESTIMATOR, likelihoodAscent, likelihoodAt, LOGDET_FLOORS, type EstimatorSettings } from '../../src/methods/likelihood';
 import { writeGridPng } from '../lib/png';
 import { openModel, UsageError, type Opts } from './common';
 

@@ -4,7 +4,8 @@
  * frames rendered here (the UI never runs the generator), and the model's effective dimension v_eff(τ).
  */
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_ASCENT, DEFAULT_ESTIMATOR, effectiveDimension, likelihoodAscent, likelihoodAt, likelihoodMap, type EstimatorSettings } from '../methods/likelihood';
+import { effectiveDimension } from '../methods/effectiveDimension';
+import { DEFAULT_ASCENT, DEFAULT_ESTIMATOR, likelihoodAscent, likelihoodAt, likelihoodMap, type EstimatorSettings } from '../methods/likelihood';
 import type { Generator } from '../model/generator';
 import { MAX_ASCENT_STEPS } from '../state/vocabulary';
 import type { JobContext } from './jobContext';

@@ -8,7 +8,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { effectiveDimension, flooredLogdet, likelihoodAscent, likelihoodAt, likelihoodExact, likelihoodGradient, likelihoodMap, logPrior } from './likelihood';
+import { effectiveDimension } from './effectiveDimension';
+import { flooredLogdet, likelihoodAscent, likelihoodAt, likelihoodExact, likelihoodGradient, likelihoodMap, logPrior } from './likelihood';
 import { loadGenerator } from '../model/load';
 import { memoryFiles } from '../model/files';
 import { denseGenerator, manifestFor, serialise, SIZE, Z_DIM } from '../model/testing/fixtures';
