@@ -40,6 +40,7 @@ const relDiff = ({ autodiff, fd }: { autodiff: number; fd: number }) => Math.abs
 describe('second derivatives of the custom layers', () => {
   const layers: [string, tf.layers.Layer, number[]][] = [
     ['LeakyReLU2', new LeakyReLU2({ alpha: 0.2 }), [2, 4, 4, 3]],
+    ['LeakyReLU2 gain √2', new LeakyReLU2({ alpha: 0.2, gain: Math.SQRT2 }), [2, 4, 4, 3]],
     ['SoftClip', new SoftClip(), [2, 4, 4, 3]],
     ['PixelNorm', new PixelNorm(), [2, 4, 4, 3]],
     ['Upsample2x', new Upsample2x(), [2, 3, 3, 2]],
@@ -56,6 +57,17 @@ describe('second derivatives of the custom layers', () => {
     const x = tf.tensor1d([-2, -0.5, 0, 0.5, 2]);
     const y = new LeakyReLU2({ alpha: 0.2 }).apply(x) as tf.Tensor;
     expect(Array.from(y.dataSync())).toEqual(Array.from(tf.leakyRelu(x, 0.2).dataSync()));
+  });
+
+  it('LeakyReLU2 with a gain scales leaky ReLU, and writes the gain only when it is not 1', () => {
+    const x = tf.tensor1d([-2, -0.5, 0, 0.5, 2]);
+    const layer = new LeakyReLU2({ alpha: 0.2, gain: Math.SQRT2 });
+    const y = layer.apply(x) as tf.Tensor;
+    const expected = [-2, -0.5, 0, 0.5, 2].map((v) => Math.SQRT2 * (v > 0 ? v : 0.2 * v));
+    Array.from(y.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 6));
+    expect(layer.getConfig().gain).toBe(Math.SQRT2);
+    expect(new LeakyReLU2({ alpha: 0.2 }).getConfig()).not.toHaveProperty('gain');
+    tf.dispose([x, y]);
   });
 
   it('tfjs tanh still has wrong second derivatives (why SoftClip exists)', () => {

@@ -46,20 +46,28 @@ const seedConfig = (seed: number | undefined): tf.serialization.ConfigDict => (s
 export class LeakyReLU2 extends tf.layers.Layer {
   static className = 'LeakyReLU2';
   readonly alpha: number;
-  constructor(args: { alpha?: number; name?: string } = {}) {
+  /**
+   * Output scale (default 1). StyleGAN's √2 keeps unit variance through a leaky ReLU, which a network without
+   * normalisation layers (the style synthesis and mapping) needs: without it every layer shrinks the signal by
+   * ~0.7 and a 64-px generator's image and W barely vary with z.
+   */
+  readonly gain: number;
+  constructor(args: { alpha?: number; gain?: number; name?: string } = {}) {
     super(args);
     this.alpha = args.alpha ?? 0.2;
+    this.gain = args.gain ?? 1;
   }
   call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = first(inputs);
-    return tf.tidy(() => tf.add(tf.mul(x, this.alpha), tf.mul(tf.relu(x), 1 - this.alpha)));
+    const [a, b] = [this.alpha * this.gain, (1 - this.alpha) * this.gain];
+    return tf.tidy(() => tf.add(tf.mul(x, a), tf.mul(tf.relu(x), b)));
   }
-  /** Slope 1 above zero, alpha at and below (relu′(0) = 0 in tfjs): tf.step(x, α), which, unlike a comparison, has a gradient. */
+  /** Slope gain above zero, gain·alpha at and below (relu′(0) = 0 in tfjs): tf.step(x, α), which, unlike a comparison, has a gradient. */
   jvp([x]: Dual[]): Dual {
-    return pointwise(x.tangent, this.call(x.primal), () => tf.step(x.primal, this.alpha));
+    return pointwise(x.tangent, this.call(x.primal), () => (this.gain === 1 ? tf.step(x.primal, this.alpha) : tf.mul(tf.step(x.primal, this.alpha), this.gain)));
   }
   getConfig() {
-    return { ...super.getConfig(), alpha: this.alpha };
+    return { ...super.getConfig(), alpha: this.alpha, ...(this.gain === 1 ? {} : { gain: this.gain }) };
   }
 }
 

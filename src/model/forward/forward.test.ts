@@ -15,7 +15,7 @@ import { pushForward } from './interpret';
 import type { ForwardFallback } from './dual';
 import { jacobianExact, jacobianFD } from '../../geometry/jacobian';
 import { discriminator, styleMapping, styleSynthesis, FEATURE_LAYERS } from '../testing/fixtures';
-import { MinibatchStd, PixelNorm, SoftClip, Upsample2x } from '../layers';
+import { LeakyReLU2, MinibatchStd, PixelNorm, SoftClip, Upsample2x } from '../layers';
 
 type Sym = tf.SymbolicTensor;
 
@@ -226,6 +226,17 @@ describe('layers without a rule', () => {
   it('forward mode refuses a batch of primals (rules differentiate at one point)', () => {
     const m = sequentialModel([3], [tf.layers.dense({ units: 2 })]);
     expect(() => pushForward(m, [{ primal: tf.zeros([2, 3]), tangent: tf.eye(3) }])).toThrow(/batch 1/);
+    m.dispose();
+  });
+
+  it('LeakyReLU2 with a gain (the faces model\'s √2) scales the tangent by the same gain', () => {
+    const m = sequentialModel([5], [
+      tf.layers.dense({ units: 6, kernelInitializer: init(24), biasInitializer: tf.initializers.randomNormal({ seed: 25 }) }),
+      new LeakyReLU2({ alpha: 0.2, gain: Math.SQRT2 }),
+      tf.layers.dense({ units: 4, kernelInitializer: init(26) }),
+    ]);
+    const fwd = check(m, latent([5], 27), { exact: true, fd: false });
+    expect(fwd.fallbacks).toEqual([]);
     m.dispose();
   });
 

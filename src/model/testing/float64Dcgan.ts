@@ -234,8 +234,9 @@ export function float64Generator(modelJson: unknown, shards: Record<string, Arra
       }
       case 'LeakyReLU2': {
         const a = (cfg.alpha as number | undefined) ?? 0.2;
-        // a·x + (1−a)·relu(x); tfjs' relu gradient is 0 at x = 0, so the slope there is a.
-        pipeline.push(elementwise((x) => (x > 0 ? x : a * x), (x) => (x > 0 ? 1 : a)));
+        const gain = (cfg.gain as number | undefined) ?? 1;
+        // gain·(a·x + (1−a)·relu(x)); tfjs' relu gradient is 0 at x = 0, so the slope there is gain·a.
+        pipeline.push(elementwise((x) => gain * (x > 0 ? x : a * x), (x) => gain * (x > 0 ? 1 : a)));
         return;
       }
       case 'SoftClip':
