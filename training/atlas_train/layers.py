@@ -84,17 +84,20 @@ def _channels_last(f, x: torch.Tensor) -> torch.Tensor:
 # ---- the project's custom layers (src/model/layers.ts) -------------------------------------------
 
 class LeakyReLU2(TfLayer):
+    """Leaky ReLU times `gain`: StyleGAN's √2 keeps unit variance in networks without normalisation layers
+    (the style mapping and synthesis); the DCGAN's pixel norms make it unnecessary there (gain 1)."""
     class_name = "LeakyReLU2"
 
-    def __init__(self, name: str, alpha: float = 0.2):
+    def __init__(self, name: str, alpha: float = 0.2, gain: float = 1.0):
         super().__init__(name)
-        self.alpha = alpha
+        self.alpha, self.gain = alpha, gain
 
     def forward(self, x):
-        return F.leaky_relu(x, self.alpha)
+        y = F.leaky_relu(x, self.alpha)
+        return y if self.gain == 1.0 else y * self.gain
 
     def tf_config(self):
-        return {**super().tf_config(), "alpha": self.alpha}
+        return {**super().tf_config(), "alpha": self.alpha, **({} if self.gain == 1.0 else {"gain": self.gain})}
 
 
 class SoftClip(TfLayer):
@@ -328,6 +331,17 @@ class Reshape(TfLayer):
         return {**super().tf_config(), "target_shape": self.target_shape}
 
 
+class Add(TfLayer):
+    """Keras Add: the sum of its inputs (the skip generator sums each resolution's RGB)."""
+    class_name = "Add"
+
+    def forward(self, *xs):
+        out = xs[0]
+        for x in xs[1:]:
+            out = out + x
+        return out
+
+
 LAYER_CLASSES: Dict[str, type] = {c.class_name: c for c in [
     LeakyReLU2, SoftClip, PixelNorm, EqDense, EqConv2D, ModConv2D, ConstInput, Upsample2x, StyleSlice,
-    MinibatchStd, Dense, Conv2D, Flatten, Reshape]}
+    MinibatchStd, Dense, Conv2D, Flatten, Reshape, Add]}

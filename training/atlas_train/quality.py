@@ -37,19 +37,35 @@ def probe_outputs(probe: Graph, images: torch.Tensor, chunk: int = 500):
     return torch.cat(feats).numpy(), torch.cat(heads).numpy()
 
 
-def reading(head: np.ndarray, classes: int, shapes: bool) -> Dict[str, object]:
-    """What the probe reads in a set of images."""
-    logits = head[:, :classes]
+def _softmax(logits: np.ndarray) -> np.ndarray:
     p = np.exp(logits - logits.max(axis=1, keepdims=True))
-    p /= p.sum(axis=1, keepdims=True)
-    share = np.bincount(p.argmax(axis=1), minlength=classes) / len(p)
-    out: Dict[str, object] = {"classShare": share.tolist(), "rarestClass": float(share.min()),
-                              "commonestClass": float(share.max()), "confident": float((p.max(axis=1) >= 0.9).mean())}
-    if shapes:
-        t = head[:, classes:]
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def reading(head: np.ndarray, src, real_target_sd: np.ndarray = None) -> Dict[str, object]:
+    """What the probe reads in a set of images: each categorical factor's class shares, the share of images
+    read with confidence (every factor's top class at p ≥ 0.9), and per source the spread of the targets
+    (shapes: hue coverage and background sd; faces: each target's sd over the probe's sd on real images)."""
+    out: Dict[str, object] = {}
+    at, confident, rarest, commonest = 0, np.ones(len(head), bool), 1.0, 0.0
+    for name, classes in src.categoricals:
+        p = _softmax(head[:, at:at + len(classes)])
+        at += len(classes)
+        share = np.bincount(p.argmax(axis=1), minlength=len(classes)) / len(p)
+        out["classShare" if len(src.categoricals) == 1 else f"share_{name}"] = share.tolist()
+        rarest, commonest = min(rarest, float(share.min())), max(commonest, float(share.max()))
+        confident &= p.max(axis=1) >= 0.9
+    out.update({"rarestClass": rarest, "commonestClass": commonest, "confident": float(confident.mean())})
+    t = head[:, at:]
+    if src.name == "shapes":
         hue = (np.arctan2(t[:, 6], t[:, 5]) / (2 * math.pi)) % 1.0
         bins = np.bincount(np.minimum((hue * 12).astype(int), 11), minlength=12) / len(hue)
         # The background target is standardised (uniform data: sd 0.577); the bar is sd ≥ 0.5.
         out.update({"hueBins": bins.tolist(), "rarestHueBin": float(bins.min()),
                     "backgroundSd": float(t[:, 7].std())})
+    elif src.targets and real_target_sd is not None:
+        # The bar of the faces model: every target's spread ≥ 70 % of the data's (both as the probe reads them).
+        ratio = t.std(axis=0) / np.maximum(real_target_sd, 1e-9)
+        out.update({"sdRatio": ratio.tolist(), "minSdRatio": float(ratio.min()),
+                    "minSdTarget": src.targets[int(ratio.argmin())]})
     return out

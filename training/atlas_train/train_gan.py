@@ -36,8 +36,9 @@ class Generator(torch.nn.Module):
         super().__init__()
         self.r = r
         if r["kind"] == "style":
-            self.mapping = nets.mapping(r["z_dim"], r["w_dim"], r["mapping_layers"], r["mapping_lr_mul"], r["seed"])
-            self.synthesis = nets.synthesis(r["w_dim"], r["g_channels"], r["channels"], r["seed"])
+            gain = r.get("act_gain", 1.0)
+            self.mapping = nets.mapping(r["z_dim"], r["w_dim"], r["mapping_layers"], r["mapping_lr_mul"], r["seed"], gain)
+            self.synthesis = nets.synthesis(r["w_dim"], r["g_channels"], r["channels"], r["seed"], r.get("skips", False), gain)
             self.layers = nets.style_layer_count(r["g_channels"])
         else:
             self.generator = nets.dcgan_generator(r["z_dim"], r["base"], r["g_channels"], r["channels"], r["seed"])
@@ -56,22 +57,20 @@ class Generator(torch.nn.Module):
             else {"generator": self.generator}
 
 
-def rank(entry: dict, shapes: bool) -> float:
+def rank(entry: dict, src: data.Source) -> float:
     """Lower is better: the Fréchet distance, after every checkpoint that covers the classes if it does not
-    (shapes: rarest class ≥ 15 %, fashion: ≥ 4 %)."""
-    floor = 0.15 if shapes else 0.04
-    return entry["fd"] + (1e6 if entry["rarestClass"] < floor else 0)
+    (the source's floor on the rarest class: shapes and faces 15 %, fashion 4 %)."""
+    return entry["fd"] + (1e6 if entry["rarestClass"] < src.class_floor else 0)
 
 
 @torch.no_grad()
-def evaluate(G: Generator, probe, real_stats, r: dict, gen: torch.Generator) -> dict:
+def evaluate(G: Generator, scorer: dict, r: dict, gen: torch.Generator) -> dict:
     G.eval()
     z = torch.randn(EVAL_COUNT, r["z_dim"], generator=gen)
     imgs = torch.cat([G(z[i:i + 500]) for i in range(0, EVAL_COUNT, 500)])
-    feats, head = quality.probe_outputs(probe, imgs)
-    shapes = r["data"] == "shapes"
-    out = {"fd": quality.frechet_distance(quality.gaussian(feats), real_stats),
-           **quality.reading(head, 4 if shapes else 10, shapes)}
+    feats, head = quality.probe_outputs(scorer["probe"], imgs)
+    out = {"fd": quality.frechet_distance(quality.gaussian(feats), scorer["real"]),
+           **quality.reading(head, data.SOURCES[r["data"]], scorer["realTargetSd"])}
     return out, imgs
 
 
@@ -82,6 +81,15 @@ def discriminator_auc(D, real: torch.Tensor, fake: torch.Tensor) -> float:
     AUC 0.63 after 13k steps) gives G no signal about shape."""
     dr, df = D(real).flatten(), D(fake).flatten()
     return float((dr[:, None] > df[None, :]).float().mean())
+
+
+def spread_text(score: dict) -> str:
+    """The eval line's spread figures, where the source has them."""
+    if "rarestHueBin" in score:
+        return f", rarest hue bin {score['rarestHueBin']:.3f}, bg sd {score['backgroundSd']:.3f}"
+    if "minSdRatio" in score:
+        return f", min sd ratio {score['minSdRatio']:.2f} ({score['minSdTarget']})"
+    return ""
 
 
 def build(r: dict):
@@ -131,6 +139,7 @@ def recipe(gid: str, run: str = None, overrides: dict = None) -> dict:
 
 def export(r: dict, gid: str, G: Generator, D, state: dict, motion: dict, run: str = None) -> None:
     ckdir, out_dir = run_dirs(gid, run)
+    src = data.SOURCES[r["data"]]
     total = 0
     for part, g in G.graphs().items():
         total += export_graph(g, os.path.join(out_dir, part))
@@ -140,11 +149,10 @@ def export(r: dict, gid: str, G: Generator, D, state: dict, motion: dict, run: s
         "id": gid, "name": r["name"], "description": r["description"],
         "discriminator": {"path": "discriminator/model.json", "featureLayers": nets.DISCRIMINATOR_FEATURES},
         "output": {"height": r["size"], "width": r["size"], "channels": r["channels"], "range": [-1, 1]},
-        **({"factors": ["shape", "x", "y", "scale", "rotation", "hue", "background"]} if r["data"] == "shapes" else {}),
+        **({"factors": src.factors} if src.factors else {}),
         "probe": r["probe"],
         "training": {
-            "data": "shapes (procedural, src/data/shapes.ts via scripts/dump-shapes.ts), 150,000 images"
-            if r["data"] == "shapes" else "Fashion-MNIST train split (Debian dataset-fashion-mnist)",
+            "data": src.description + (f", {r['train_count']:,} images" if src.factors else ""),
             "script": f"npm run train -- {gid}", "trainer": "PyTorch (training/)",
             "steps": state["bestStep"], "seconds": round(best["seconds"]), "batch": r["batch"],
             "trainingScore": {k: best[k] for k in ("fd", "rarestClass", "confident")},
@@ -182,7 +190,7 @@ def export_best(gid: str, step: int = 0, run: str = None) -> None:
     ck = torch.load(os.path.join(ckdir, "last.pt"))
     state = ck["state"]
     kept = {int(os.path.basename(f)[5:-3]) for f in glob.glob(os.path.join(ckdir, "best-*.pt"))}
-    ranked = [h for h in sorted(state["history"], key=lambda h: rank(h, r["data"] == "shapes")) if h["step"] in kept]
+    ranked = [h for h in sorted(state["history"], key=lambda h: rank(h, data.SOURCES[r["data"]])) if h["step"] in kept]
     if not ranked:
         raise SystemExit(f"{gid}: no kept checkpoint (best-*.pt) in {ckdir}")
     chosen = next((h for h in ranked if h["step"] == step), None) if step else ranked[0]
@@ -212,10 +220,10 @@ def stage_of(r: dict, step: int) -> dict:
     return base
 
 
-def best_kept(ckdir: str, history: list, shapes: bool) -> str:
+def best_kept(ckdir: str, history: list, src: data.Source) -> str:
     """The best-ranked kept checkpoint file of a run."""
     kept = {int(os.path.basename(f)[5:-3]) for f in glob.glob(os.path.join(ckdir, "best-*.pt"))}
-    ranked = [h for h in sorted(history, key=lambda h: rank(h, shapes)) if h["step"] in kept]
+    ranked = [h for h in sorted(history, key=lambda h: rank(h, src)) if h["step"] in kept]
     if not ranked:
         raise SystemExit(f"no kept checkpoint in {ckdir} to start the next stage from")
     return os.path.join(ckdir, f"best-{ranked[0]['step']}.pt")
@@ -224,7 +232,7 @@ def best_kept(ckdir: str, history: list, shapes: bool) -> str:
 def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: str = None,
               overrides: dict = None) -> None:
     r = recipe(gid, run, overrides)
-    shapes = r["data"] == "shapes"
+    src = data.SOURCES[r["data"]]
     seed_everything(r["seed"])
     ckdir = run_dirs(gid, run)[0]
     train = data.load(r["data"], "train", SHAPES_DATA_SEED, r["train_count"], r["size"])
@@ -236,7 +244,9 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
         until then evaluations are skipped and nothing is exported)."""
         if not scorer and os.path.exists(os.path.join(CHECKPOINTS_DIR, r["probe"], "probe.pt")):
             scorer["probe"] = load_probe(r["probe"])
-            scorer["real"] = quality.gaussian(quality.probe_outputs(scorer["probe"], held.batch(np.arange(EVAL_COUNT)))[0])
+            feats, head = quality.probe_outputs(scorer["probe"], held.batch(np.arange(EVAL_COUNT)))
+            scorer["real"] = quality.gaussian(feats)
+            scorer["realTargetSd"] = head[:, src.logits:].std(axis=0)
         return scorer
 
     G, D, start_weights = build(r)
@@ -294,7 +304,7 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
             # A new stage: its learning rates and γ; with from_best, G, its EMA and D restart from the best kept
             # checkpoint so far (G from its EMA) with Adam's moments at zero.
             if entering["from_best"]:
-                ck = torch.load(best_kept(ckdir, state["history"], shapes))
+                ck = torch.load(best_kept(ckdir, state["history"], src))
                 G.load_state_dict(ck["G_ema"]); G_ema.load_state_dict(ck["G_ema"]); D.load_state_dict(ck["D"])
                 g_opt = torch.optim.Adam(G.parameters(), lr=entering["lr"], betas=(0.0, 0.99), eps=1e-8)
                 d_opt = torch.optim.Adam(D.parameters(), lr=entering["d_lr"], betas=(0.0, 0.99), eps=1e-8)
@@ -341,14 +351,14 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
         if step % 200 == 0:
             progress(gid, step, max_steps, started, step - t0, d=d_loss.item(), g=g_loss.item(), r1=r1.item())
         if step % eval_every == 0 and get_scorer():
-            score, imgs = evaluate(G_ema, scorer["probe"], scorer["real"], r, torch.Generator().manual_seed(step))
+            score, imgs = evaluate(G_ema, scorer, r, torch.Generator().manual_seed(step))
             score = {"step": step, "seconds": state["seconds"], **score,
                      "dAuc": discriminator_auc(D, held.batch(np.arange(500)), imgs[:500])}
             write_grid_png(os.path.join(ckdir, "samples-last.png"), imgs[:64], cols=8, scale=3)
             state["history"].append(score)
             print(f"[{gid}] eval @ {step}: FD {score['fd']:.2f}, rarest class {score['rarestClass']:.3f}, "
-                  f"confident {score['confident']:.3f}, D AUC {score['dAuc']:.2f}" + (f", rarest hue bin {score['rarestHueBin']:.3f}, bg sd {score['backgroundSd']:.3f}" if shapes else ""), flush=True)
-            ranked = sorted(state["history"], key=lambda h: rank(h, shapes))
+                  f"confident {score['confident']:.3f}, D AUC {score['dAuc']:.2f}" + spread_text(score), flush=True)
+            ranked = sorted(state["history"], key=lambda h: rank(h, src))
             keep = {h["step"] for h in ranked[:KEEP_BEST]}
             if step in keep:
                 save_atomic({"G_ema": G_ema.state_dict(), "D": D.state_dict(), "score": score}, os.path.join(ckdir, f"best-{step}.pt"))

@@ -29,7 +29,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from atlas_train import nets  # noqa: E402
 from atlas_train.export import export_graph  # noqa: E402
 from atlas_train.graph import Graph  # noqa: E402
-from atlas_train.layers import (ConstInput, Conv2D, Dense, EqConv2D, EqDense, Flatten, LeakyReLU2,  # noqa: E402
+from atlas_train.layers import (Add, ConstInput, Conv2D, Dense, EqConv2D, EqDense, Flatten, LeakyReLU2,  # noqa: E402
                                 MinibatchStd, ModConv2D, PixelNorm, Reshape, SoftClip, StyleSlice, Upsample2x, _np)
 
 BATCH = 16
@@ -166,6 +166,14 @@ def build(cases: Cases) -> None:
     cases.add("nets/probe", nets.probe(16, 1, 5, next(s)), seed=104)
     # (a fixed seed, so the seeds of the cases after it do not shift)
     cases.add("nets/discriminator-full-res", nets.discriminator(16, 3, [4, 8, 8, 8], 1107, full_res=True), seed=107)
+    # The 64-px faces architectures: the skip synthesis (a toRGB per resolution, summed by Add), a
+    # discriminator with four downsampling stages, a probe with four stages. Fixed seeds, as above.
+    cases.add("Add/three-inputs", single("m", Add("add"), [3, 4, 2], [3, 4, 2], [3, 4, 2]), seed=108)
+    cases.add("nets/synthesis-skips", nets.synthesis(8, [8, 8, 4, 4], 3, 1109, skips=True), seed=109)
+    cases.add("nets/discriminator-4-stages", nets.discriminator(32, 3, [4, 8, 8, 8, 8], 1110, full_res=True), seed=110)
+    cases.add("nets/probe-4-stages", nets.probe(32, 3, 9, 1111, widths=[8, 8, 8, 8]), seed=111)
+    cases.add("LeakyReLU2/gain-sqrt2", single("m", LeakyReLU2("act", gain=2 ** 0.5), [5, 6, 3]), scale=2, seed=112)
+    cases.add("nets/mapping-gain-sqrt2", nets.mapping(8, 8, 3, 0.1, 1113, gain=2 ** 0.5), seed=113)
 
     # -- float16 export
     cases.add("float16/dcgan_generator", nets.dcgan_generator(8, 4, [8, 4], 3, next(s)), kind="float16", seed=105)
