@@ -18,7 +18,7 @@ import { loadGenerator } from '../src/model/load';
 import { loadLayersModelFromDir } from './lib/modelio';
 import { frechetDistance, gaussianOf, probeFeatures, readProbe, realImages, type DataSource, type ProbeReading } from './lib/probeQuality';
 import { writeGridPng } from './lib/png';
-import { FACTOR_TARGET_NAMES } from '../src/data/shapes';
+import { probeLayout, type ProbeLayout } from '../src/model/probeLayout';
 
 const root = path.resolve(import.meta.dirname, '..');
 const N = Number(process.env.DOCS_SAMPLES ?? 2000);
@@ -59,16 +59,37 @@ async function generated(dir: string, count: number, seed: number): Promise<{ im
 
 const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
 
-/** The bars of the models issue, as a table: what the probe reads in generated vs real samples. */
-function barLines(shapes: boolean, gen: ProbeReading, real: ProbeReading, classNames: string[]): string[] {
-  const lines = ['| class (probe\'s reading) | generated | real |', '|---|---|---|',
-    ...classNames.map((c, i) => `| ${c} | ${pct(gen.classShare[i])} | ${pct(real.classShare[i])} |`), '',
-    `Read with confidence ≥ 0.9: ${pct(gen.confident)} of generated samples (real: ${pct(real.confident)}).`, ''];
-  if (shapes) {
+/** The model's data source: its recipe's, or (older manifests) its probe's. */
+function sourceOf(manifest: { probe: string; training: { recipe?: Recipe } }): DataSource {
+  return manifest.training.recipe?.data ?? (manifest.probe === 'shapes-probe' ? 'shapes' : 'fashion');
+}
+
+/** The smallest sd ratio (generated / real, as the probe reads them) over the targets, and which target it is. */
+function minSpread(gen: ProbeReading, real: ProbeReading, layout: ProbeLayout): { ratio: number; target: string } {
+  const ratios = layout.targets.map((_, j) => gen.factorStds[j] / Math.max(real.factorStds[j], 1e-9));
+  const j = ratios.indexOf(Math.min(...ratios));
+  return { ratio: ratios[j], target: layout.targets[j] };
+}
+
+/** The bars of the models issues, as tables: what the probe reads in generated vs real samples. */
+function barLines(gen: ProbeReading, real: ProbeReading, layout: ProbeLayout): string[] {
+  const lines: string[] = [];
+  layout.categorical.forEach((g, k) => {
+    const title = layout.categorical.length > 1 ? g.name : 'class';
+    lines.push(`| ${title} (probe's reading) | generated | real |`, '|---|---|---|',
+      ...g.classes.map((c, i) => `| ${c} | ${pct(gen.shares[k][i])} | ${pct(real.shares[k][i])} |`), '');
+  });
+  lines.push(`Read with confidence (${layout.categorical.length > 1 ? 'every categorical factor\'s top class at' : 'top class at'} p ≥ 0.9): ${pct(gen.confident)} of generated samples (real: ${pct(real.confident)}).`, '');
+  if (gen.hueBins.length > 0) {
+    const bg = layout.targets.indexOf('background');
     lines.push(`Hue coverage (12 bins of the circle, probe's reading): rarest bin ${pct(Math.min(...gen.hueBins))} (real ${pct(Math.min(...real.hueBins))}); ` +
-      `background sd ${gen.factorStds[7].toFixed(2)} (real ${real.factorStds[7].toFixed(2)}).`, '',
-    '| factor target (probe\'s reading) | generated mean ± sd | real mean ± sd |', '|---|---|---|',
-    ...FACTOR_TARGET_NAMES.map((f, j) => `| ${f} | ${gen.factorMeans[j].toFixed(2)} ± ${gen.factorStds[j].toFixed(2)} | ${real.factorMeans[j].toFixed(2)} ± ${real.factorStds[j].toFixed(2)} |`), '');
+      `background sd ${gen.factorStds[bg].toFixed(2)} (real ${real.factorStds[bg].toFixed(2)}).`, '');
+  }
+  if (layout.targets.length > 0) {
+    const spread = minSpread(gen, real, layout);
+    lines.push(`Spread: the smallest ratio of generated to real sd over the targets is ${spread.ratio.toFixed(2)} (${spread.target}).`, '',
+      '| factor target (probe\'s reading) | generated mean ± sd | real mean ± sd | sd ratio |', '|---|---|---|---|',
+      ...layout.targets.map((f, j) => `| ${f} | ${gen.factorMeans[j].toFixed(2)} ± ${gen.factorStds[j].toFixed(2)} | ${real.factorMeans[j].toFixed(2)} ± ${real.factorStds[j].toFixed(2)} | ${(gen.factorStds[j] / Math.max(real.factorStds[j], 1e-9)).toFixed(2)} |`), '');
   }
   return lines;
 }
@@ -85,13 +106,14 @@ async function main() {
     const manifest = readJson(manifestFile);
     // Models from the earlier tfjs-wasm trainer (removed) carry no recipe in their manifest.
     const recipe = manifest.training.recipe as Recipe | undefined;
-    const shapes = manifest.probe === 'shapes-probe';
+    const source = sourceOf(manifest);
+    const classFloor = source === 'fashion' ? 0.04 : 0.15;
     const [size, channels] = [manifest.output.height, manifest.output.channels];
     probeIds.add(manifest.probe);
     const probeDir = path.join(root, 'public', 'models', 'probes', manifest.probe);
     const probe = await loadLayersModelFromDir(path.join(probeDir, 'model'));
-    const classNames: string[] = readJson(path.join(probeDir, 'manifest.json')).outputs.classes;
-    const real = realImages(shapes ? 'shapes' : 'fashion', 77, 2 * N, size);
+    const layout = probeLayout(readJson(path.join(probeDir, 'manifest.json')).outputs);
+    const real = realImages(source, 77, 2 * N, size);
     const per = size * size * channels;
     const [realA, realB] = [real.images.subarray(0, N * per), real.images.subarray(N * per)];
     const feats = (imgs: Float32Array) => gaussianOf(probeFeatures(probe, imgs, N), N);
@@ -108,13 +130,15 @@ async function main() {
     writeGridPng(path.join(root, 'docs', 'img', `${id}-real.png`), realA, 32, size, size, channels, { cols: 8, scale: 2 });
     // The model picker's sample strip: the first 8 samples, native size, shipped beside the model.
     writeGridPng(path.join(dir, 'samples.png'), gen, 8, size, size, channels, { cols: 8, scale: 1 });
-    const readGen = readProbe(probe, gen, N, classNames.length, shapes);
-    const readReal = readProbe(probe, realA, N, classNames.length, shapes);
+    const readGen = readProbe(probe, gen, N, layout);
+    const readReal = readProbe(probe, realA, N, layout);
     summary[id] = { fd, msPerImageBatched: msPerImage, probeOnGenerated: readGen, probeOnReal: readReal, training: manifest.training };
     manifest.training.probeFrechetDistance = fd.generatedVsReal;
     manifest.training.quality = {
       samples: N, floor: fd.realVsReal, untrained: fd.untrainedVsReal, classShare: readGen.classShare, confident: readGen.confident,
-      ...(shapes ? { rarestHueBin: Math.min(...readGen.hueBins), backgroundSd: readGen.factorStds[7] } : {}),
+      ...(layout.categorical.length > 1 ? { shares: Object.fromEntries(layout.categorical.map((g, k) => [g.name, readGen.shares[k]])) } : {}),
+      ...(source === 'shapes' ? { rarestHueBin: Math.min(...readGen.hueBins), backgroundSd: readGen.factorStds[layout.targets.indexOf('background')] } : {}),
+      ...(source === 'faces' ? { minSdRatio: minSpread(readGen, readReal, layout).ratio } : {}),
     };
     fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2) + '\n');
     const t = manifest.training;
@@ -124,7 +148,7 @@ async function main() {
       ...(recipe
         ? [`Trained ${t.steps} steps (batch ${t.batch}) in ${(t.seconds / 60).toFixed(0)} min with PyTorch on the CPU (\`training/\`); ` +
           'shipped: the EMA checkpoint with the lowest probe FD during training (2,000 samples each) among those whose rarest class ' +
-          `clears ${shapes ? '15' : '4'} %` + (t.trainingScore.rarestClass >= (shapes ? 0.15 : 0.04) ? '.'
+          `clears ${100 * classFloor} %` + (t.trainingScore.rarestClass >= classFloor ? '.'
             : ` — **none did** (the shipped one's rarest class read ${pct(t.trainingScore.rarestClass)} while training), so simply the lowest FD.`),
           '', recipeSentence(recipe), '']
         : [`Trained ${t.steps} steps (batch ${t.batch}) in ${(t.seconds / 60).toFixed(0)} min by the earlier tfjs-wasm trainer, since removed ` +
@@ -147,21 +171,22 @@ async function main() {
       const motion = Object.entries(t.weightMotion as Record<string, number>);
       lines.push(`How far training moved each kernel from its initial value (‖W − W₀‖ / ‖W₀‖): ${motion.map(([k, v]) => `${k.replace(/\.(kernel|weight)$/, '')} ${v.toFixed(2)}`).join(', ')}.`, '');
     }
-    lines.push(...barLines(shapes, readGen, readReal, classNames));
+    lines.push(...barLines(readGen, readReal, layout));
     console.log(id, JSON.stringify(fd), `${msPerImage.toFixed(2)} ms/image batched`);
   }
   const probeLines = [...probeIds].map((pid) => {
     const m = readJson(path.join(root, 'public', 'models', 'probes', pid, 'manifest.json'));
     const held = m.training.heldOut;
     const r2 = Object.entries(held).filter(([k]) => k.startsWith('r2_')).map(([k, v]) => `${k.slice(3)} ${(v as number).toFixed(3)}`).join(', ');
-    return `| \`${pid}\` | ${m.description} | accuracy ${pct(held.accuracy)}${r2 ? `; R²: ${r2}` : ''} | ${m.training.steps} steps, ${Math.round(m.training.seconds / 60)} min |`;
+    const accuracy = Object.entries(held).filter(([k]) => k.startsWith('accuracy')).map(([k, v]) => `accuracy${k.slice(8).replace('_', ' ')} ${pct(v as number)}`).join(', ');
+    return `| \`${pid}\` | ${m.description} | ${accuracy}${r2 ? `; R²: ${r2}` : ''} | ${m.training.steps} steps, ${Math.round(m.training.seconds / 60)} min |`;
   });
   const doc = ['# Bundled models', '',
     'Every model here was trained by this project\'s own scripts (`npm run train -- <id>`: PyTorch on the CPU, `training/`,',
     'seeded and resumable) on a 2-core machine without a GPU, and exported to the TF.js layers format the app loads.',
     'This page is generated by `npx tsx scripts/docs-models.ts`; the numbers below are what that script measured on the',
     'committed weights, with the app\'s own loader on the wasm backend.', '',
-    '## Probes', '', 'Small CNNs that give the quality figures (Fréchet distances in their 64-d `features` layer) and, for shapes, the',
+    '## Probes', '', 'Small CNNs that give the quality figures (Fréchet distances in their 64-d `features` layer) and, for shapes and faces, the',
     'ground-truth reading of generated images. Held-out figures on 2,000 fresh images:', '',
     '| probe | what it predicts | held-out | training |', '|---|---|---|---|', ...probeLines, '', ...lines].join('\n');
   fs.writeFileSync(path.join(root, 'docs', 'models.md'), doc + '\n');

@@ -18,6 +18,7 @@ import { useBackend } from './lib/tfnode';
 import { dirFiles } from './lib/fsFiles';
 import { loadLayersModelFromDir } from './lib/modelio';
 import { readProbe } from './lib/probeQuality';
+import { probeLayout } from '../src/model/probeLayout';
 import { gridPng } from './lib/png';
 import { linePlot, renderSvgs, row } from './lib/plot';
 import { loadGenerator } from '../src/model/load';
@@ -104,10 +105,11 @@ async function main() {
     const [h, w, c] = g.outputShape;
     strips.push({ file: `likelihood-ascent-${id}.png`, png: gridPng(pixels, asc.frames.length, h, w, c, { cols: asc.frames.length, scale: 3, range: manifest.output.range }).data });
     const probe = await loadLayersModelFromDir(path.join(ROOT, 'public', 'models', 'probes', manifest.probe, 'model'));
-    const classes = JSON.parse(fs.readFileSync(path.join(ROOT, 'public', 'models', 'probes', manifest.probe, 'manifest.json'), 'utf8')).outputs.classes as string[];
+    const layout = probeLayout(JSON.parse(fs.readFileSync(path.join(ROOT, 'public', 'models', 'probes', manifest.probe, 'manifest.json'), 'utf8')).outputs);
+    const classes = layout.categorical[0].classes;
     const readings = asc.frames.map((_, i) => {
       const one = pixels.subarray(i * h * w * c, (i + 1) * h * w * c);
-      const r = readProbe(probe, Float32Array.from(one), 1, classes.length, 'factors' in manifest);
+      const r = readProbe(probe, Float32Array.from(one), 1, layout);
       return { class: classes[r.classShare.indexOf(1)], confident: r.confident === 1 };
     });
     probe.dispose();

@@ -1,14 +1,15 @@
 /**
- * score: the factor alignment table (src/geometry/factorScore.ts) of the shapes models — for each basis,
- * its top K directions at S positions, read through the shapes probe: how much x, y, scale, rotation, hue
- * and background move per unit of RMS image change, and how purely.
+ * score: the factor alignment table (src/geometry/factorScore.ts) of the shapes and faces models — for each
+ * basis, its top K directions at S positions, read through the model's probe: how much each factor (shapes:
+ * x, y, scale, rotation, hue, background; faces: roll, width, skin, …, smile, light) moves per unit of RMS
+ * image change, and how purely.
  */
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadLayersModelFromDir } from '../lib/modelio';
 import { anchorDistance } from '../../src/distance';
-import { directionalRates, factorRates, scoreDirections, SHAPES_FACTOR_GROUPS, type FactorScore } from '../../src/geometry/factorScore';
+import { directionalRates, factorGroupsOf, factorRates, scoreDirections, SHAPES_FACTOR_GROUPS, FACES_FACTOR_GROUPS, type FactorGroup, type FactorScore } from '../../src/geometry/factorScore';
 import type { Generator } from '../../src/model/generator';
 import { BASES, basesFor, checkBasis, directionsAt, LOCAL_BASES, maxDirections, type BasisName } from './bases';
 import { defaultSpace, latentFor, MODELS_DIR, openModel, seedRange, UsageError, weightsHash, type Opts } from './common';
@@ -50,19 +51,26 @@ export interface ScoreStudy {
 interface Probe {
   id: string;
   model: tf.LayersModel;
+  /** Columns before the targets: the class logits of every categorical factor. */
   classes: number;
   targets: string[];
+  groups: readonly FactorGroup[];
 }
 
 async function openProbe(g: Generator): Promise<Probe> {
   const id = g.manifest.probe;
   const dir = id ? path.join(MODELS_DIR, 'probes', id) : '';
   if (!id || !fs.existsSync(path.join(dir, 'manifest.json'))) throw new UsageError(`score needs a model with a factor probe; ${g.manifest.id} has none`);
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { outputs?: { classes?: string[]; targets?: string[] } };
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { outputs?: { classes?: string[]; categorical?: { classes: string[] }[]; targets?: string[] } };
   const targets = manifest.outputs?.targets ?? [];
-  const missing = SHAPES_FACTOR_GROUPS.flatMap((f) => f.targets).filter((t) => !targets.includes(t));
-  if (missing.length > 0) throw new UsageError(`score needs the shapes factors; probe ${id} of ${g.manifest.id} does not read ${missing.join(', ')}`);
-  return { id, model: await loadLayersModelFromDir(path.join(dir, 'model')), classes: manifest.outputs?.classes?.length ?? 0, targets };
+  const groups = factorGroupsOf(targets);
+  if (!groups) {
+    const known = [SHAPES_FACTOR_GROUPS, FACES_FACTOR_GROUPS].map((gs) => gs.flatMap((f) => f.targets).join(', '));
+    throw new UsageError(`score needs a probe that reads the shapes factors (${known[0]}) or the faces factors (${known[1]}); probe ${id} of ${g.manifest.id} reads ${targets.join(', ') || 'none'}`);
+  }
+  const categorical = manifest.outputs?.categorical ?? [{ classes: manifest.outputs?.classes ?? [] }];
+  const classes = categorical.reduce((a, c) => a + c.classes.length, 0);
+  return { id, model: await loadLayersModelFromDir(path.join(dir, 'model')), classes, targets, groups };
 }
 
 export async function scoreStudy(g: Generator, o: ScoreOptions): Promise<ScoreStudy> {
@@ -92,7 +100,7 @@ export async function scoreStudy(g: Generator, o: ScoreOptions): Promise<ScoreSt
           const d = await directionsAt(ctx, b, seed, cache);
           if (!notes.has(b)) notes.set(b, d.notes);
           const rates = directionalRates(maps, x0, d.directions.subarray(0, o.top * d.n), { method: o.method });
-          perSeed.get(b)!.push(factorRates(rates, probe.targets));
+          perSeed.get(b)!.push(factorRates(rates, probe.targets, probe.groups));
         }
       } finally {
         dist.dispose();
@@ -103,7 +111,7 @@ export async function scoreStudy(g: Generator, o: ScoreOptions): Promise<ScoreSt
   } finally {
     probe.model.dispose();
   }
-  const factors = SHAPES_FACTOR_GROUPS.map((f) => f.name);
+  const factors = probe.groups.map((f) => f.name);
   const methods: MethodScore[] = bases.map((b) => ({ basis: b, notes: LOCAL_BASES.includes(b) ? [`computed at each seed`] : notes.get(b)!, ...scoreDirections(perSeed.get(b)!, o.top, factors) }));
   const best: ScoreStudy['best'] = {};
   factors.forEach((f, j) => {

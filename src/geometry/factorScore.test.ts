@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { directionalRates, factorRates, purity, scoreDirections, SHAPES_FACTOR_GROUPS, type DirectionalRates, type ResponseMaps } from './factorScore';
+import { directionalRates, factorGroupsOf, factorRates, FACES_FACTOR_GROUPS, purity, scoreDirections, SHAPES_FACTOR_GROUPS, type DirectionalRates, type ResponseMaps } from './factorScore';
+import { FACE_TARGET_NAMES } from '../data/faces';
+import { FACTOR_TARGET_NAMES } from '../data/shapes';
 import { randomOrthogonal } from '../linalg/testing';
 import { Rng } from '../util/random';
 
@@ -175,5 +177,24 @@ describe('scoreDirections', () => {
     expect(score.directions[0].response[1]).toBeCloseTo(2, 12); // RMS over the seeds where it is defined
     expect(() => scoreDirections([Float64Array.of(1)], 1, ['a', 'b'])).toThrow(/expected 1×2/);
     expect(() => scoreDirections([], 1, ['a'])).toThrow(/no seeds/);
+  });
+});
+
+describe('factor groups of a probe', () => {
+  it('the faces groups read every faces target exactly once, angles as (cos, sin) pairs over a full turn', () => {
+    const read = FACES_FACTOR_GROUPS.flatMap((g) => g.targets);
+    expect([...read].sort()).toEqual([...FACE_TARGET_NAMES].sort());
+    expect(new Set(read).size).toBe(read.length);
+    const hue = FACES_FACTOR_GROUPS.find((g) => g.name === 'hairHue')!;
+    expect(hue.targets).toEqual(['hair_hue_cos', 'hair_hue_sin']);
+    expect(hue.range).toBeCloseTo(2 * Math.PI, 12);
+    expect(FACES_FACTOR_GROUPS.find((g) => g.name === 'mouthOpen')).toEqual({ name: 'mouthOpen', targets: ['mouth_open'], range: 2 });
+  });
+
+  it('chooses the shapes or faces groups by the targets a probe reads, and none for a classifier or a partial probe', () => {
+    expect(factorGroupsOf(FACTOR_TARGET_NAMES)).toBe(SHAPES_FACTOR_GROUPS);
+    expect(factorGroupsOf(FACE_TARGET_NAMES)).toBe(FACES_FACTOR_GROUPS);
+    expect(factorGroupsOf([])).toBeNull();
+    expect(factorGroupsOf(FACE_TARGET_NAMES.filter((t) => t !== 'smile'))).toBeNull();
   });
 });
