@@ -35,9 +35,9 @@ GANS = {
     "faces-style": dict(
         kind="style", name="Faces, style-based",
         description="StyleGAN-lite on procedurally rendered cartoon faces (64×64): 4-layer mapping z(64)→w(128), "
-                    "modulated convolutions at 4–64 px with a toRGB at every resolution (output skips), 10 style "
-                    "inputs: coarse 0–2 (4–8 px), middle 3–6 (16–32 px), fine 7–9 (64 px).",
-        data="faces", size=64, channels=3, z_dim=64, w_dim=128, mapping_layers=4, skips=True,
+                    "modulated convolutions at 4–64 px with leaky ReLU gain √2, 10 style inputs: coarse 0–2 (4–8 px), "
+                    "middle 3–6 (16–32 px), fine 7–9 (64 px).",
+        data="faces", size=64, channels=3, z_dim=64, w_dim=128, mapping_layers=4,
         # StyleGAN's √2 after every leaky ReLU: without it the signal shrinks ~0.7× per layer (the shapes-style
         # synthesis drew images of sd 0.04 and w varied by 0.16 across z at initialisation; training/README).
         act_gain=1.4142135623730951,
