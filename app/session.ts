@@ -7,14 +7,14 @@
  * cache keys and requests are pure functions in app/state/.
  */
 import type { JobKind, JobRequest, JobResult } from '../src/engine/registry';
-import type { LoadResult, ModelSource, PickedFile } from '../src/engine/types';
+import type { LatentSpace, LoadResult, ModelSource, PickedFile } from '../src/engine/types';
 import type { ViewState, ViewStoreKey } from '../src/state/url';
 import { isCancelled } from '../src/util/jobContext';
 import type { EngineClient } from './engine/client';
 import type { JobsClient } from './engine/jobsClient';
 import { basisKey, referenceKey, wantedFrameKey } from './state/keys';
 import { IDLE_JOB, type AtlasState, type AtlasStore, type JobState, type ModelRef } from './state/store';
-import { ascentAfter, ascentJob, basisRequest, editOf, latentOf, withDistance, withK, withSeed, withSliderRange, withSliders } from './state/transitions';
+import { ascentAfter, ascentJob, basisRequest, editOf, latentOf, withDistance, withK, withLatent, withSeed, withSliderRange, withSliders } from './state/transitions';
 import { settingPatch, viewPatch } from './state/view';
 
 type Running = { cancel(): void; key: string };
@@ -137,6 +137,11 @@ export class Session {
 
   setSeed(seed: number): void {
     this.store.setState(withSeed(seed));
+  }
+
+  /** Make an explicit latent the current one ("Explore from here"): a z, or a W / W+ code shown in its own space. */
+  explore(space: LatentSpace, values: number[]): void {
+    this.store.setState(withLatent({ space, values }));
   }
 
   randomSeed(): void {

@@ -22,6 +22,7 @@ import { traverseStudy } from './atlas/traverse';
 import { basesFor, type BasisName } from './atlas/bases';
 import type { DistanceName } from '../src/distance';
 import type { Generator } from '../src/model/generator';
+import { findingsSection8, readInversionJson } from './inversionSummary';
 import { anisotropyText, f2, f3, grassmannText, homogeneityText, isotropyText, label, pct, scoreText, table, WANG_TAB2, WANG_TAB4, type ModelInfo } from './findingsText';
 
 const QUICK = process.argv.includes('--quick');
@@ -265,8 +266,8 @@ function report(r: Results): string {
   }
   push('## 7. Implicit likelihood (Ramesh & LeCun)', '',
     'Its own study, [likelihood.md](likelihood.md) (`npm run likelihood-study`): Algorithm 1 against the exact log-determinant over ε, degree, probes and both floors (clamp, shift); its gradient against the exact one; likelihood ascent by both gradients with the probe reading its images; the effective dimension v_eff(τ).', '');
-  push('## 8. Inversion and search (Wang & Ponce §6, Wen et al.)', '',
-    'Its own study, [inversion.md](inversion.md) (`npm run inversion-study`): inversion with plain Adam against Adam in the averaged metric\'s eigenbasis on generated and data targets in every space (the paper\'s Table 5 beside ours); CMA-ES against Hessian CMA-ES in top-k eigen-coordinates on a probe objective.', '');
+  // The inversion study's own numbers (docs/inversion.json) beside the papers'; the study refreshes this section too.
+  push(...findingsSection8(readInversionJson(path.join(ROOT, 'docs'))));
   push('## Reproduce', '', '```', 'npm run findings', 'npm run atlas -- spectrum --model shapes-style --space w --samples 16', 'npm run atlas -- grassmann --model shapes-style --samples 100', 'npm run atlas -- score --model shapes-style --seeds 8 --top 5', 'npm run atlas -- traverse --model shapes-style --seed 101 --basis local --range 2 --curve 4 --png out.png', '```', '');
   return out.join('\n');
 }

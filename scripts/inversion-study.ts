@@ -5,9 +5,13 @@
  *    loss), on generated targets (other seeds: the answer is in the model) and on data (held-out shapes
  *    renders, Fashion-MNIST test images), per space; min over starts of the perceptual distance and the
  *    pixel MSE, as the paper's Table 5 reports min LPIPS over 4 starts.
- * 2. CMA-ES in the full latent space against Hessian CMA-ES in the top-k eigen-coordinates, on a probe
- *    objective, several seeds, best score per generation.
- * `--quick` runs fewer targets, steps and generations into scratch/inversion-quick/.
+ * 2. CMA-ES in the full latent space against Hessian CMA-ES in the top-k eigen-coordinates, on the
+ *    discriminator's score and a probe objective, several seeds: per generation the best and mean score of the
+ *    population and the code norm; and whether the top-k subspace loses the optimum (the full search's best,
+ *    projected onto the top-k eigenvectors, scored again).
+ * It also rewrites §8 of docs/findings.md (the papers' numbers beside ours) from these numbers.
+ * `--quick` runs fewer targets, steps and generations into scratch/inversion-quick/; `--cmaes` reruns part 2 only
+ * (a few minutes), keeping part 1 from docs/inversion.json; `--replot` redraws the search curves from it.
  */
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
@@ -18,14 +22,16 @@ import { grid, linePlot, renderSvgs } from './lib/plot';
 import { loadFashion } from './lib/fashion';
 import { bundledModels, openModelId, ROOT, weightsHash } from './atlas/common';
 import { objectiveOf } from './atlas/search';
+import { findingsSection8 } from './inversionSummary';
 import { anchorDistance } from '../src/distance';
 import { shapesBatch } from '../src/data/shapes';
 import { averageMetricOf } from '../src/geometry/bases';
-import { cmaes, hessianCoordinates } from '../src/methods/cmaes';
+import { latentSearch, type SearchRun } from '../src/methods/search';
 import { invert, type InversionSpace, type Precondition } from '../src/methods/inversion';
 import type { Generator } from '../src/model/generator';
 
 const QUICK = process.argv.includes('--quick');
+const CMAES_ONLY = process.argv.includes('--cmaes');
 const OUT = QUICK ? path.join(ROOT, 'scratch', 'inversion-quick') : path.join(ROOT, 'docs');
 /** Generated targets per model and space (the issue's 8 seeds), and data targets (held-out images). */
 const TARGETS = QUICK ? 2 : 8;
@@ -39,8 +45,11 @@ const METHODS: Precondition[] = ['none', 'hessian'];
 const t0 = performance.now();
 const log = (msg: string) => process.stderr.write(`[inversion ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${msg}\n`);
 
-interface InversionRow { model: string; space: InversionSpace; targets: 'generated' | 'data'; index: number; method: Precondition; perceptual: number; pixelMse: number; loss: number[] }
-interface SearchRow { model: string; objective: string; method: string; k: number; seed: number; start: number; best: number; curve: number[] }
+export interface InversionRow { model: string; space: InversionSpace; targets: 'generated' | 'data'; index: number; method: Precondition; perceptual: number; pixelMse: number; loss?: number[]; finalLoss?: number; steps?: number }
+/** One search run: `curve` the best score so far per generation, `mean` the population's mean score, `norm` ‖z‖ of the distribution's mean. */
+export interface SearchRow { model: string; objective: string; method: string; k: number; seed: number; start: number; best: number; curve: number[]; mean?: number[]; norm?: number[]; startNorm?: number; bestNorm?: number }
+/** The full search's best z, its offset from the start projected onto the top-k eigenvectors, scored again. */
+export interface ProjectionRow { model: string; objective: string; seed: number; k: number; start: number; full: number; projected: number; energy: number }
 
 /** ½·LPIPS-lite (the project's perceptual distance) between two images [1, H, W, C]. */
 function perceptual(g: Generator, a: tf.Tensor4D, b: tf.Tensor4D): number {
@@ -73,105 +82,188 @@ function dataTargets(g: Generator, count: number): tf.Tensor4D[] {
 async function main() {
   await useBackend('wasm');
   fs.mkdirSync(path.join(OUT, 'img'), { recursive: true });
-  const inversions: InversionRow[] = [];
+  const previous = CMAES_ONLY ? readPrevious() : null;
+  const inversions: InversionRow[] = previous?.inversions ?? [];
   const searches: SearchRow[] = [];
+  const projections: ProjectionRow[] = [];
   const models: { id: string; weights: string }[] = [];
   const strips: { file: string; png: Buffer }[] = [];
   for (const id of bundledModels()) {
     const g = await openModelId(id);
     models.push({ id, weights: weightsHash(g) });
-    const spaces: InversionSpace[] = g.isStyleBased ? ['z', 'w', 'wplus'] : ['z'];
-    const bases: Record<'z' | 'w', Float64Array | undefined> = { z: undefined, w: undefined };
-    for (const space of spaces) {
-      const basisSpace = space === 'z' ? 'z' : 'w';
-      bases[basisSpace] ??= (await averageMetricOf(g, basisSpace, 'mse', 0, 12)).eigenvectors;
-      const kinds: ('generated' | 'data')[] = space === 'wplus' ? ['generated'] : ['generated', 'data'];
-      for (const kind of kinds) {
-        const targets = kind === 'generated'
-          ? Array.from({ length: TARGETS }, (_, i) => tf.tidy(() => g.generate(tf.tensor2d(g.samplePrior(500 + i, 1), [1, g.zDim]), 'z')))
-          : dataTargets(g, DATA_TARGETS);
-        const images: Float32Array[] = [];
-        for (const [i, target] of targets.entries()) {
-          images.push(target.dataSync() as Float32Array);
-          for (const method of METHODS) {
-            const r = await invert(g, target, { space, loss: g.discriminatorFeatures ? 'diamond' : 'pixel', init: 'nearest', starts: STARTS, steps: STEPS, precondition: method, basis: bases[basisSpace], seed: i });
-            const shape = space === 'z' ? [1, g.zDim] : space === 'w' ? [1, g.wDim!] : [1, g.styleLayers!, g.wDim!];
-            const recon = tf.tidy(() => g.generate(tf.tensor(Float32Array.from(r.latent), shape), space));
-            inversions.push({ model: id, space, targets: kind, index: i, method, perceptual: perceptual(g, recon, target), pixelMse: r.pixelMse, loss: r.loss });
-            if (i < 4) images.push(recon.dataSync() as Float32Array);
-            recon.dispose();
-          }
-          target.dispose();
-        }
-        // Target | plain | Hessian for the first four targets.
-        const [h, w, c] = g.outputShape;
-        const shown = images.filter((_, k) => k < 12);
-        if (shown.length) {
-          const flat = new Float32Array(shown.length * h * w * c);
-          shown.forEach((im, k) => flat.set(im, k * h * w * c));
-          strips.push({ file: `inversion-${id}-${space}-${kind}.png`, png: gridPng(flat, shown.length, h, w, c, { cols: 3, scale: 3, range: g.manifest.output.range }).data });
-        }
-        log(`${id} ${space} ${kind}: ${targets.length} targets`);
-      }
-    }
-    // CMA-ES vs Hessian CMA-ES: the discriminator's score (unbounded, like the paper's unit activations) and, for
-    // shapes, "move it left" (−x from the probe). A class probability saturates at 1 within a few generations.
-    const objectives = [...(g.discriminatorScore ? ['discriminator'] : []), ...(g.manifest.factors?.includes('shape') ? ['-factor:x'] : [])];
-    const avg = objectives.length ? await averageMetricOf(g, 'z', 'mse', 0, 12) : null;
-    for (const spec of objectives) {
-      const objective = await objectiveOf(g, spec);
-      for (const seed of SEARCH_SEEDS) {
-        const z0 = Float64Array.from(g.samplePrior(seed, 1));
-        const start = objective.score(z0, 1)[0];
-        const full = await cmaes(async (p, n) => objective.score(p, n), { mean: z0, sigma: 0.2, generations: GENERATIONS, seed });
-        searches.push({ model: id, objective: objective.label, method: 'CMA-ES', k: g.zDim, seed, start, best: full.bestScore, curve: runningMax(full.history.map((h) => h.best)) });
-        for (const k of SUBSPACES.filter((s) => s <= g.zDim)) {
-          const coords = hessianCoordinates(avg!.eigenvalues, avg!.eigenvectors, g.zDim, k, z0);
-          const r = await cmaes(async (p, n) => objective.score(coords.toLatent(p, n), n), { mean: new Float64Array(k), sigma: 0.2, generations: GENERATIONS, seed });
-          searches.push({ model: id, objective: objective.label, method: 'Hessian CMA-ES', k, seed, start, best: r.bestScore, curve: runningMax(r.history.map((h) => h.best)) });
-        }
-      }
-      objective.dispose();
-      log(`${id}: search on ${spec} done`);
-    }
+    if (!CMAES_ONLY) await inversionStudy(g, id, inversions, strips);
+    await searchStudy(g, id, searches, projections);
     g.dispose();
   }
+  if (previous && previous.models.map((m) => `${m.id}:${m.weights}`).join() !== models.map((m) => `${m.id}:${m.weights}`).join()) {
+    log('warning: the models changed since part 1 was run; rerun without --cmaes to refresh it');
+  }
   for (const s of strips) fs.writeFileSync(path.join(OUT, 'img', s.file), s.png);
+  const stripFiles = previous?.strips ?? strips.map((s) => s.file);
   await plotSearches(searches);
-  fs.writeFileSync(path.join(OUT, 'inversion.md'), text(models, inversions, searches, strips.map((s) => s.file)));
-  fs.writeFileSync(path.join(OUT, 'inversion.json'), JSON.stringify({ generated: new Date().toISOString(), quick: QUICK, models, inversions: inversions.map(({ loss, ...r }) => ({ ...r, finalLoss: loss[loss.length - 1], steps: loss.length })), searches }, null, 1) + '\n');
+  const generated = new Date().toISOString();
+  const json = {
+    generated, quick: QUICK, models, strips: stripFiles, part1: previous?.part1 ?? generated,
+    inversions: inversions.map(({ loss, ...r }) => (loss ? { ...r, finalLoss: loss[loss.length - 1], steps: loss.length } : r)),
+    searches, projections,
+  };
+  fs.writeFileSync(path.join(OUT, 'inversion.md'), text(models, json.part1, inversions, searches, projections, stripFiles));
+  fs.writeFileSync(path.join(OUT, 'inversion.json'), JSON.stringify(json, null, 1) + '\n');
   log(`wrote ${path.relative(ROOT, OUT)}/inversion.md`);
+  if (!QUICK) {
+    // §8 of the findings quotes these numbers beside the papers': refresh it in place (npm run findings writes the same text).
+    const file = path.join(OUT, 'findings.md');
+    const doc = fs.readFileSync(file, 'utf8');
+    const a = doc.indexOf('## 8. '), b = doc.indexOf('## Reproduce');
+    if (a >= 0 && b > a) {
+      fs.writeFileSync(file, doc.slice(0, a) + findingsSection8(json).join('\n') + '\n' + doc.slice(b));
+      log('refreshed §8 of docs/findings.md');
+    }
+  }
 }
 
-/** Best score so far per generation, mean over seeds, one panel per model and objective. */
+/** Part 1 of an earlier run (docs/inversion.json), for --cmaes. */
+function readPrevious(): { models: { id: string; weights: string }[]; inversions: InversionRow[]; strips: string[]; part1: string } {
+  const file = path.join(OUT, 'inversion.json');
+  if (!fs.existsSync(file)) throw new Error(`--cmaes keeps part 1 from ${path.relative(ROOT, file)}, which does not exist: run the whole study first.`);
+  const j = JSON.parse(fs.readFileSync(file, 'utf8')) as { models: { id: string; weights: string }[]; inversions: InversionRow[]; strips?: string[]; part1?: string; generated: string };
+  const strips = j.strips ?? fs.readdirSync(path.join(OUT, 'img')).filter((f) => /^inversion-.*-(generated|data)\.png$/.test(f));
+  return { models: j.models, inversions: j.inversions, strips, part1: j.part1 ?? j.generated };
+}
+
+async function inversionStudy(g: Generator, id: string, inversions: InversionRow[], strips: { file: string; png: Buffer }[]) {
+  const spaces: InversionSpace[] = g.isStyleBased ? ['z', 'w', 'wplus'] : ['z'];
+  const bases: Record<'z' | 'w', Float64Array | undefined> = { z: undefined, w: undefined };
+  for (const space of spaces) {
+    const basisSpace = space === 'z' ? 'z' : 'w';
+    bases[basisSpace] ??= (await averageMetricOf(g, basisSpace, 'mse', 0, 12)).eigenvectors;
+    const kinds: ('generated' | 'data')[] = space === 'wplus' ? ['generated'] : ['generated', 'data'];
+    for (const kind of kinds) {
+      const targets = kind === 'generated'
+        ? Array.from({ length: TARGETS }, (_, i) => tf.tidy(() => g.generate(tf.tensor2d(g.samplePrior(500 + i, 1), [1, g.zDim]), 'z')))
+        : dataTargets(g, DATA_TARGETS);
+      const images: Float32Array[] = [];
+      for (const [i, target] of targets.entries()) {
+        images.push(target.dataSync() as Float32Array);
+        for (const method of METHODS) {
+          const r = await invert(g, target, { space, loss: g.discriminatorFeatures ? 'diamond' : 'pixel', init: 'nearest', starts: STARTS, steps: STEPS, precondition: method, basis: bases[basisSpace], seed: i });
+          const shape = space === 'z' ? [1, g.zDim] : space === 'w' ? [1, g.wDim!] : [1, g.styleLayers!, g.wDim!];
+          const recon = tf.tidy(() => g.generate(tf.tensor(Float32Array.from(r.latent), shape), space));
+          inversions.push({ model: id, space, targets: kind, index: i, method, perceptual: perceptual(g, recon, target), pixelMse: r.pixelMse, loss: r.loss });
+          if (i < 4) images.push(recon.dataSync() as Float32Array);
+          recon.dispose();
+        }
+        target.dispose();
+      }
+      // Target | plain | Hessian for the first four targets.
+      const [h, w, c] = g.outputShape;
+      const shown = images.filter((_, k) => k < 12);
+      if (shown.length) {
+        const flat = new Float32Array(shown.length * h * w * c);
+        shown.forEach((im, k) => flat.set(im, k * h * w * c));
+        strips.push({ file: `inversion-${id}-${space}-${kind}.png`, png: gridPng(flat, shown.length, h, w, c, { cols: 3, scale: 3, range: g.manifest.output.range }).data });
+      }
+      log(`${id} ${space} ${kind}: ${targets.length} targets`);
+    }
+  }
+}
+
+/**
+ * CMA-ES vs Hessian CMA-ES: the discriminator's score (unbounded, like the paper's unit activations) and, for
+ * shapes, "move it left" (−x from the probe). A class probability saturates at 1 within a few generations.
+ * Every run records the best and mean score and the code norm per generation; the full run's best is also
+ * projected onto each top-k subspace (does restricting the search lose the optimum?).
+ */
+async function searchStudy(g: Generator, id: string, searches: SearchRow[], projections: ProjectionRow[]) {
+  const specs = [...(g.discriminatorScore ? ['discriminator'] : []), ...(g.manifest.factors?.includes('shape') ? ['-factor:x'] : [])];
+  if (!specs.length) return;
+  const avg = await averageMetricOf(g, 'z', 'mse', 0, 12);
+  const n = g.zDim;
+  for (const spec of specs) {
+    const { objective, probe } = await objectiveOf(g, spec);
+    try {
+      for (const seed of SEARCH_SEEDS) {
+        const z0 = Float64Array.from(g.samplePrior(seed, 1));
+        const start = (await objective.score(z0, 1))[0];
+        const row = (r: SearchRun): SearchRow => ({
+          model: id, objective: objective.label, method: r.method === 'cmaes' ? 'CMA-ES' : 'Hessian CMA-ES', k: r.dimensions, seed, start, best: r.bestScore,
+          curve: r.history.map((h) => h.bestSoFar), mean: r.history.map((h) => h.mean), norm: r.history.map((h) => h.latentNorm),
+          startNorm: Math.hypot(...z0), bestNorm: Math.hypot(...r.best),
+        });
+        const full = await latentSearch(g, objective, { method: 'cmaes', start: z0, generations: GENERATIONS, sigma: 0.2, seed });
+        searches.push(row(full));
+        const offset = full.best.map((v, i) => v - z0[i]);
+        for (const k of SUBSPACES.filter((s) => s <= n)) {
+          searches.push(row(await latentSearch(g, objective, { method: 'hessian-cmaes', start: z0, generations: GENERATIONS, sigma: 0.2, seed, k, basis: avg })));
+          const projected = Float64Array.from(z0);
+          let inside = 0;
+          for (let e = 0; e < k; e++) {
+            const u = avg.eigenvectors.subarray(e * n, (e + 1) * n);
+            const c = offset.reduce((a, v, i) => a + v * u[i], 0);
+            inside += c * c;
+            for (let i = 0; i < n; i++) projected[i] += c * u[i];
+          }
+          projections.push({ model: id, objective: objective.label, seed, k, start, full: full.bestScore, projected: (await objective.score(projected, 1))[0], energy: inside / offset.reduce((a, v) => a + v * v, 0) });
+        }
+      }
+    } finally {
+      probe?.dispose();
+    }
+    log(`${id}: search on ${spec} done`);
+  }
+}
+
+/**
+ * Per model and objective, mean over seeds: the best score so far (solid) and the population's mean score
+ * (dashed) per generation for the full search and Hessian CMA-ES at each k; beside it the code norm ‖z‖ of the
+ * distribution's mean per generation.
+ */
 async function plotSearches(searches: SearchRow[]) {
-  const curvePlots = [...new Set(searches.map((s) => `${s.model}|${s.objective}`))].map((mo) => {
+  const plots = [...new Set(searches.map((s) => `${s.model}|${s.objective}`))].flatMap((mo) => {
     const [m] = mo.split('|');
     const rows = searches.filter((s) => `${s.model}|${s.objective}` === mo);
     const keys = [...new Set(rows.map((s) => `${s.method}|${s.k}`))];
-    return linePlot({
-      title: `${m}: ${rows[0].objective}`, xLabel: 'generation', yLabel: `best so far (mean of ${new Set(rows.map((r) => r.seed)).size} seeds)`, width: 340, height: 240, legend: 'bottom-right',
-      series: keys.map((key) => {
-        const runs = rows.filter((s) => `${s.method}|${s.k}` === key);
-        const [method, k] = key.split('|');
-        return { name: method === 'CMA-ES' ? `full (${k})` : `Hessian k=${k}`, x: runs[0].curve.map((_, i) => i + 1), y: runs[0].curve.map((_, i) => mean(runs.map((r) => r.curve[i]))) };
+    const seeds = new Set(rows.map((r) => r.seed)).size;
+    const colors = ['#d62728', '#1f77b4', '#2ca02c', '#9467bd'];
+    const across = (key: string, pick: (r: SearchRow) => number[]) => {
+      const runs = rows.filter((s) => `${s.method}|${s.k}` === key);
+      const first = pick(runs[0]);
+      return { x: first.map((_, i) => i + 1), y: first.map((_, i) => mean(runs.map((r) => pick(r)[i] ?? NaN))) };
+    };
+    const name = (key: string) => { const [method, k] = key.split('|'); return method === 'CMA-ES' ? `full (${k})` : `Hessian k=${k}`; };
+    // The score panel shows the full search and Hessian CMA-ES at k = 16 (the table has every k): best solid, mean dashed.
+    const shown = keys.filter((key) => key.startsWith('CMA-ES') || key.endsWith('|16'));
+    return [
+      linePlot({
+        title: `${m}: ${rows[0].objective}`, xLabel: 'generation', yLabel: `score (mean of ${seeds} seeds)`, width: 380, height: 260, legend: 'bottom-right',
+        series: shown.flatMap((key) => {
+          const color = colors[keys.indexOf(key) % colors.length];
+          return [
+            { name: `${name(key)}: best so far`, color, ...across(key, (r) => r.curve) },
+            ...(r0(rows).mean ? [{ name: `${name(key)}: mean`, color, dash: true, ...across(key, (r) => r.mean ?? []) }] : []),
+          ];
+        }),
       }),
-    });
+      ...(r0(rows).norm ? [linePlot({
+        title: `${m}: ${rows[0].objective}, code norm`, xLabel: 'generation', yLabel: '‖z‖ of the mean', width: 300, height: 260, legend: 'top-left',
+        series: keys.map((key, i) => ({ name: name(key), color: colors[i % colors.length], ...across(key, (r) => r.norm ?? []) })),
+      })] : []),
+    ];
   });
-  if (curvePlots.length) await renderSvgs([{ plot: grid(curvePlots, 3), file: path.join(OUT, 'img', 'inversion-search.png') }]);
+  if (plots.length) await renderSvgs([{ plot: grid(plots, 2), file: path.join(OUT, 'img', 'inversion-search.png') }]);
 }
 
+const r0 = (rows: SearchRow[]) => rows[0];
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
-const runningMax = (xs: number[]) => xs.map((_, i) => Math.max(...xs.slice(0, i + 1)));
 const f = (v: number, d = 3) => (Number.isFinite(v) ? (Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(1) : v.toFixed(d)) : '–');
 
-function text(models: { id: string; weights: string }[], inv: InversionRow[], search: SearchRow[], images: string[]): string {
+function text(models: { id: string; weights: string }[], part1: string, inv: InversionRow[], search: SearchRow[], projections: ProjectionRow[], images: string[]): string {
   const lines = [
     '# Inversion and search in latent space (Wang & Ponce §6, Wen et al.)',
     '',
-    `Generated by \`npm run inversion-study\` (${new Date().toISOString().slice(0, 10)}${QUICK ? ', QUICK run' : ''}) on ${models.map((m) => `\`${m.id}\` (\`${m.weights}\`)`).join(', ')}.`,
-    'Methods: src/methods/inversion.ts, src/methods/cmaes.ts; the app\'s Invert panel and `atlas invert` / `atlas search` run the same code.',
+    `Generated by \`npm run inversion-study\` (part 1 ${part1.slice(0, 10)}, part 2 ${new Date().toISOString().slice(0, 10)}${QUICK ? ', QUICK run' : ''}) on ${models.map((m) => `\`${m.id}\` (\`${m.weights}\`)`).join(', ')}.`,
+    'Methods: src/methods/inversion.ts, src/methods/cmaes.ts, src/methods/search.ts; the app\'s Invert and Search panels and `atlas invert` / `atlas search` run the same code.',
     '',
     '## 1. Inversion: plain Adam vs Adam in the Hessian eigenbasis',
     '',
@@ -202,23 +294,65 @@ function text(models: { id: string; weights: string }[], inv: InversionRow[], se
   lines.push('', `Over all ${total} target × space pairs the Hessian basis ended lower on ${better} (${f((100 * better) / Math.max(1, total), 0)} %).`, '',
     'Target | plain | Hessian, first four targets of each row:', '');
   for (const file of images) lines.push(`![${file}](img/${file})`, '');
-  lines.push('## 2. Search: CMA-ES vs Hessian CMA-ES', '',
-    `CMA-ES (Hansen's defaults, λ = 4 + ⌊3 ln N⌋, σ₀ 0.2) from the seed's z, ${GENERATIONS} generations, maximising the discriminator's score`,
+  lines.push(...searchText(search, projections));
+  return lines.join('\n') + '\n';
+}
+
+/** Part 2: the runs, the top-k projection of the full optimum, and what they say against the paper. */
+function searchText(search: SearchRow[], projections: ProjectionRow[]): string[] {
+  const seeds = [...new Set(search.map((s) => s.seed))];
+  const lines = ['## 2. Search: CMA-ES vs Hessian CMA-ES', '',
+    `CMA-ES (Hansen's defaults, λ = 4 + ⌊3 ln N⌋, σ₀ 0.2) from the seed's z (seeds ${seeds.join(', ')}), ${GENERATIONS} generations, maximising the discriminator's score`,
     '(an unbounded unit, as the paper\'s AlexNet units) and, on shapes, −x from the probe ("move it left");',
-    'full latent space against the top-k eigen-coordinates of the averaged metric with steps ∝ λ^(−1/2.5) (RMS 1).',
-    'Paper: FC6GAN\'s search space cut from 4096 to 500 dimensions "without impairing maximal activation values"; in BigGAN,',
-    'Hessian CMA-ES reached higher activations than CMA-ES.', '',
-    '| model | objective | method | dimensions | start | best (mean over seeds) | best after 25 % of the generations |', '|---|---|---|---|---|---|---|');
+    'full latent space against the top-k eigen-coordinates of the averaged mse metric (12 prior samples) with steps ∝ λ^(−1/2.5) (RMS 1).',
+    'Paper (§6, Fig. 5; no table): FC6GAN\'s search space cut from 4096 to 500 dimensions (12 %) "without impairing maximal activation',
+    'values"; in BigGAN, Hessian CMA-ES reached higher activations than CMA-ES.', '',
+    '| model | objective | method | dimensions | start | best, mean ± sd over seeds | population mean, last generation | best after 25 % of the generations | ‖z‖: start → mean, last generation |',
+    '|---|---|---|---|---|---|---|---|---|'];
   const keys = [...new Set(search.map((s) => `${s.model}|${s.objective}|${s.method}|${s.k}`))];
   for (const key of keys) {
     const rows = search.filter((s) => `${s.model}|${s.objective}|${s.method}|${s.k}` === key);
     const quarter = Math.max(0, Math.floor(rows[0].curve.length / 4) - 1);
-    lines.push(`| ${rows[0].model} | ${rows[0].objective} | ${rows[0].method} | ${rows[0].k} | ${f(mean(rows.map((r) => r.start)))} | ${f(mean(rows.map((r) => r.best)))} | ${f(mean(rows.map((r) => r.curve[quarter])))} |`);
+    const last = (xs?: number[]) => (xs && xs.length ? xs[xs.length - 1] : NaN);
+    lines.push(`| ${rows[0].model} | ${rows[0].objective} | ${rows[0].method} | ${rows[0].k} | ${f(mean(rows.map((r) => r.start)))} | ${f(mean(rows.map((r) => r.best)))} ± ${f(sd(rows.map((r) => r.best)))} | ${f(mean(rows.map((r) => last(r.mean))))} | ${f(mean(rows.map((r) => r.curve[quarter])))} | ${f(mean(rows.map((r) => r.startNorm ?? NaN)), 2)} → ${f(mean(rows.map((r) => last(r.norm))), 2)} |`);
   }
-  lines.push('', '![best score per generation](img/inversion-search.png)', '',
+  lines.push('', '![best and mean score, and code norm, per generation](img/inversion-search.png)', '');
+  if (projections.length) {
+    lines.push('**Does the top-k subspace lose the optimum?** The full search\'s best z, its offset from the start projected onto the top-k',
+      'eigenvectors of the averaged metric and scored again; beside it the best Hessian CMA-ES found in those k coordinates (mean over seeds).', '',
+      '| model | objective | k of n | offset inside the top k (energy) | full search\'s best | its top-k projection | Hessian CMA-ES best in k |', '|---|---|---|---|---|---|---|');
+    for (const key of [...new Set(projections.map((p) => `${p.model}|${p.objective}|${p.k}`))]) {
+      const rows = projections.filter((p) => `${p.model}|${p.objective}|${p.k}` === key);
+      const hess = search.filter((s) => s.model === rows[0].model && s.objective === rows[0].objective && s.method === 'Hessian CMA-ES' && s.k === rows[0].k);
+      const n = search.find((s) => s.model === rows[0].model && s.method === 'CMA-ES')?.k ?? NaN;
+      lines.push(`| ${rows[0].model} | ${rows[0].objective} | ${rows[0].k} of ${n} | ${f(100 * mean(rows.map((r) => r.energy)), 0)} % | ${f(mean(rows.map((r) => r.full)))} | ${f(mean(rows.map((r) => r.projected)))} | ${f(mean(hess.map((r) => r.best)))} |`);
+    }
+    lines.push('');
+  }
+  lines.push(...searchVerdicts(search, projections), '',
     'The probe\'s targets are standardised to ±1 over the data; a search that pushes −x beyond 1 has found images the probe',
     'misreads (the shape leaves the frame or turns into something the probe never saw), not a shape further left than the data\'s.', '');
-  return lines.join('\n') + '\n';
+  return lines;
+}
+
+/** One sentence per model and objective, computed from the runs: which search got higher, and what the top-k projection kept. */
+export function searchVerdicts(search: SearchRow[], projections: ProjectionRow[]): string[] {
+  const out: string[] = [];
+  for (const mo of [...new Set(search.map((s) => `${s.model}|${s.objective}`))]) {
+    const rows = search.filter((s) => `${s.model}|${s.objective}` === mo);
+    const full = rows.filter((r) => r.method === 'CMA-ES');
+    const best = (k: number) => mean(rows.filter((r) => r.method === 'Hessian CMA-ES' && r.k === k).map((r) => r.best));
+    const ks = [...new Set(rows.filter((r) => r.method === 'Hessian CMA-ES').map((r) => r.k))].sort((a, b) => a - b);
+    const fullBest = mean(full.map((r) => r.best));
+    const higher = ks.filter((k) => best(k) > fullBest);
+    const proj = projections.filter((p) => `${p.model}|${p.objective}` === mo);
+    const kept = (k: number) => { const ps = proj.filter((p) => p.k === k); return mean(ps.map((p) => (p.projected - p.start) / Math.max(1e-12, p.full - p.start))); };
+    const smallest = ks[0];
+    out.push(`- ${full[0].model}, ${full[0].objective}: full CMA-ES ${f(fullBest)}; Hessian CMA-ES ${ks.map((k) => `k=${k} ${f(best(k))}`).join(', ')} — ` +
+      (higher.length ? `higher than the full search at k = ${higher.join(', ')}` : 'lower than the full search at every k') +
+      (proj.length ? `; the full optimum projected onto the top ${smallest} keeps ${f(100 * kept(smallest), 0)} % of its gain over the start (top ${ks[ks.length - 1]}: ${f(100 * kept(ks[ks.length - 1]), 0)} %).` : '.'));
+  }
+  return out;
 }
 
 // --replot: redraw the search curves from inversion.json (no recomputation).

@@ -77,6 +77,7 @@ function CurvePlayer({ walk }: { walk: CurveWalk }) {
           onChange={(e) => { setPlaying(false); setFrame(Number(e.target.value)); }} />
         <span className="slider-value">{frame}/{frames - 1}</span>
       </div>
+      {walk.notes?.map((n) => <p key={n} className="hint" data-testid="curve-note">{n}</p>)}
     </div>
   );
 }

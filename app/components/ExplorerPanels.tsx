@@ -7,6 +7,7 @@ import { CurveWalkPanel } from './CurveWalkPanel';
 import { InvertPanel } from './InvertPanel';
 import { LikelihoodPanel } from './LikelihoodPanel';
 import { MontagePanel } from './MontagePanel';
+import { SearchPanel } from './SearchPanel';
 import { SpectrumPanel } from './SpectrumPanel';
 
 export const PANEL_LABELS: Record<PanelName, string> = {
@@ -16,6 +17,7 @@ export const PANEL_LABELS: Record<PanelName, string> = {
   atlas: 'Atlas sweep',
   likelihood: 'Likelihood',
   invert: 'Invert',
+  search: 'Search',
 };
 
 export function ExplorerPanels() {
@@ -45,6 +47,7 @@ export function ExplorerPanels() {
         {panel === 'atlas' && <AtlasPanel />}
         {panel === 'likelihood' && <LikelihoodPanel />}
         {panel === 'invert' && <InvertPanel />}
+        {panel === 'search' && <SearchPanel />}
       </div>
     </section>
   );

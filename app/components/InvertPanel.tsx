@@ -1,14 +1,15 @@
 /**
- * Inversion: put an image into the model — another seed's image (the answer is known) or the reader's own
- * picture, dropped or picked — with plain Adam and with Adam in the averaged metric's eigenbasis side by
+ * Inversion: put an image into the model — another seed's image (the answer is known), a data-set render (shapes)
+ * or the reader's own picture, dropped or picked — with plain Adam and with Adam in the averaged metric's eigenbasis side by
  * side (Wang & Ponce §6; the loss is Wen et al.'s). Both loss curves grow as the job streams them; then the
- * target and the two reconstructions. "Explore from here" makes a Z result the current latent, so every
- * slider, montage and walk works on it (and the link carries that latent, not the picture).
+ * target and the two reconstructions. "Explore from here" makes the result — a z, or a W / W+ code — the current
+ * latent, so every slider, montage and walk works on it (and the link carries that latent, not the picture).
  * The browser decodes the picture; the job worker fits it to the model and inverts (src/engine/invert.ts).
  */
 import * as d3 from 'd3';
 import { useState, type DragEvent } from 'react';
 import type { InvertRequest, InvertResult } from '../../src/engine/types';
+import { datasetLabel, RENDERED_DATASETS, type RenderedDataset } from '../../src/methods/datasetTargets';
 import type { LatentSpace } from '../../src/state/vocabulary';
 import { isRunning, resultOf } from '../state/jobs';
 import { Axis, MARGIN, fmt, inner } from '../plots/Axis';
@@ -56,8 +57,10 @@ export function InvertPanel() {
   const result = useAtlas((s) => resultOf(s, 'invert'));
   const live = useAtlas((s) => s.live.invert as { runs: { precondition: 'none' | 'hessian'; loss: number[] }[] } | undefined);
   const running = useAtlas((s) => isRunning(s, 'invert'));
-  const [source, setSource] = useState<'seed' | 'picture'>('seed');
+  const [source, setSource] = useState<'seed' | 'dataset' | 'picture'>('seed');
   const [targetSeed, setTargetSeed] = useState(seed + 1);
+  const [dataset, setDataset] = useState<RenderedDataset>(RENDERED_DATASETS[0]);
+  const [datasetSeed, setDatasetSeed] = useState(1);
   const [picture, setPicture] = useState<Picture | null>(null);
   const [pictureError, setPictureError] = useState<string | null>(null);
   const [space, setSpace] = useState<LatentSpace>('z');
@@ -73,9 +76,11 @@ export function InvertPanel() {
   };
   const onDrop = (e: DragEvent) => { e.preventDefault(); setOver(false); take(e.dataTransfer.files[0]); };
   const run = () => {
-    const target: InvertRequest['target'] | null = source === 'seed' ? { seed: targetSeed } : picture ? { rgba: picture.rgba, width: picture.width, height: picture.height } : null;
+    const target: InvertRequest['target'] | null = source === 'seed' ? { seed: targetSeed } : source === 'dataset' ? { dataset, seed: datasetSeed }
+      : picture ? { rgba: picture.rgba, width: picture.width, height: picture.height } : null;
     if (!target) return;
-    const key = `${model.id}|${source === 'seed' ? `seed ${targetSeed}` : `picture ${picture!.name} ${picture!.width}×${picture!.height}`}|${space}|${loss}|${steps}`;
+    const what = source === 'seed' ? `seed ${targetSeed}` : source === 'dataset' ? `${dataset} ${datasetSeed}` : `picture ${picture!.name} ${picture!.width}×${picture!.height}`;
+    const key = `${model.id}|${what}|${space}|${loss}|${steps}`;
     void session.runJob('invert', key, { target, space, loss, steps, compare: true });
   };
   const curves = live?.runs ?? result?.runs ?? null;
@@ -92,6 +97,15 @@ export function InvertPanel() {
             onChange={(e) => { setTargetSeed(Math.max(0, Math.floor(Number(e.target.value) || 0))); setSource('seed'); }} />
         </label>
         <label className="field-inline">
+          <input type="radio" name="invert-source" checked={source === 'dataset'} onChange={() => setSource('dataset')} /> a data-set image:
+          <select className="select small" value={dataset} aria-label="Data set" onChange={(e) => { setDataset(e.target.value as RenderedDataset); setSource('dataset'); }}>
+            {RENDERED_DATASETS.map((d) => <option key={d} value={d}>{datasetLabel(d)}</option>)}
+          </select>
+          seed
+          <input className="number-input" type="number" min={0} value={datasetSeed} aria-label="Data-set seed"
+            onChange={(e) => { setDatasetSeed(Math.max(0, Math.floor(Number(e.target.value) || 0))); setSource('dataset'); }} />
+        </label>
+        <label className="field-inline">
           <input type="radio" name="invert-source" checked={source === 'picture'} disabled={!picture} onChange={() => setSource('picture')} /> a picture
         </label>
         <label className={`button subtle small${over ? ' over' : ''}`}>
@@ -100,6 +114,10 @@ export function InvertPanel() {
         </label>
       </div>
       {pictureError && <p className="error-text" role="alert" data-testid="picture-error">{pictureError}</p>}
+      {source === 'dataset' && (
+        <p className="hint">Fashion-MNIST test images are not shipped with the app (they come from Debian&apos;s dataset-fashion-mnist on disk); invert one with the CLI:
+          {' '}<code>npm run atlas -- invert --model fashion-dcgan --dataset-image fashion:INDEX</code>.</p>
+      )}
       <div className="controls-row">
         <label className="field-inline">Space
           <select className="select small" value={space} onChange={(e) => setSpace(e.target.value as LatentSpace)} aria-label="Inversion space">
@@ -120,7 +138,7 @@ export function InvertPanel() {
         <JobStatus kind="invert" label="inversion" onRetry={run} />
       </div>
       {curves && curves.length > 0 && <LossPlot runs={curves} />}
-      {result && !live && <Reconstructions r={result} onExplore={(z) => session.set('z', z)} />}
+      {result && !live && <Reconstructions r={result} onExplore={(latent) => session.explore(result.space, latent)} />}
     </div>
   );
 }
@@ -146,7 +164,7 @@ function LossPlot({ runs }: { runs: { precondition: 'none' | 'hessian'; loss: nu
   );
 }
 
-function Reconstructions({ r, onExplore }: { r: InvertResult; onExplore: (z: number[]) => void }) {
+function Reconstructions({ r, onExplore }: { r: InvertResult; onExplore: (latent: number[]) => void }) {
   return (
     <div data-testid="invert-result">
       <div className="frame-strip">
@@ -169,9 +187,8 @@ function Reconstructions({ r, onExplore }: { r: InvertResult; onExplore: (z: num
       </table>
       {r.notes.length > 0 && <ul className="notes">{r.notes.map((n) => <li key={n}>{n}</li>)}</ul>}
       <div className="controls-row">
-        {r.space === 'z'
-          ? r.runs.map((run) => <button key={run.precondition} type="button" className="button small" onClick={() => onExplore(run.latent)}>Explore from here ({LABELS[run.precondition]})</button>)
-          : <p className="hint">Exploring from a W or W+ result needs its z, which an inversion in {r.space === 'w' ? 'W' : 'W+'} does not give; invert in Z to explore.</p>}
+        {r.runs.map((run) => <button key={run.precondition} type="button" className="button small" onClick={() => onExplore(run.latent)}>Explore from here ({LABELS[run.precondition]})</button>)}
+        {r.space !== 'z' && <p className="hint">A {r.space === 'w' ? 'W' : 'W+'} result is explored in {r.space === 'w' ? 'W and W+' : 'W+ (and W, moving every layer)'}: it has no z of the model&apos;s own.</p>}
       </div>
     </div>
   );

@@ -7,22 +7,24 @@ import type { Basis, LatentSpace } from '../../src/engine/types';
 import { encodeFloats } from '../../src/state/url';
 import type { AtlasState } from './store';
 
-/** The space the engine will actually use: z-space models have no W. */
-export function effectiveSpace(s: Pick<AtlasState, 'model' | 'space'>): LatentSpace {
-  return s.model && s.model.spaces.includes(s.space) ? s.space : 'z';
+/** The space the engine will actually use: z-space models have no W; a W or W+ code has no Z and is shown in W. */
+export function effectiveSpace(s: Pick<AtlasState, 'model' | 'space'> & Partial<Pick<AtlasState, 'z' | 'w'>>): LatentSpace {
+  const space = s.model && s.model.spaces.includes(s.space) ? s.space : 'z';
+  return space === 'z' && !s.z && s.w && s.model?.spaces.includes('w') ? 'w' : space;
 }
 
 /**
  * The key of the reference latent a basis belongs to: model, latent, space, truncation. An explicit latent
  * is keyed by its exact float32 code (the link's own encoding), so two latents are never one reference.
  */
-export function referenceKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'space' | 'truncation'>): string | null {
+export function referenceKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'w' | 'space' | 'truncation'>): string | null {
   if (!s.model) return null;
-  return `${s.model.id}|${s.z ? `z:${encodeFloats(s.z)}` : s.seed}|${effectiveSpace(s)}|${s.z ? 1 : s.truncation}`;
+  const latent = s.z ? `z:${encodeFloats(s.z)}` : s.w ? `w:${encodeFloats(s.w)}` : s.seed;
+  return `${s.model.id}|${latent}|${effectiveSpace(s)}|${s.z || s.w ? 1 : s.truncation}`;
 }
 
 /** The key of the basis the controls ask for at the current reference. */
-export function basisKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k'>): string | null {
+export function basisKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k'>): string | null {
   const ref = referenceKey(s);
   return ref && `${ref}|${s.basisKind}|${s.distance}|${s.k}`;
 }
@@ -32,13 +34,13 @@ export function basisKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'space' | 
  * A basis for an earlier reference is stale (its directions belong to another latent), so it is null
  * while the new one is computed.
  */
-export function currentBasis(s: Pick<AtlasState, 'results' | 'model' | 'seed' | 'z' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k'>): Basis | null {
+export function currentBasis(s: Pick<AtlasState, 'results' | 'model' | 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k'>): Basis | null {
   const r = s.results.basis;
   return r && r.key === basisKey(s) ? r.value : null;
 }
 
 /** The key of the frame the current state asks for (null while no model is loaded). */
-export function wantedFrameKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'space' | 'truncation' | 'results' | 'basisKind' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical'>): string | null {
+export function wantedFrameKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'results' | 'basisKind' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical'>): string | null {
   if (!s.model) return null;
   const basis = currentBasis(s);
   const edit = basis && s.sliders.some((v) => v !== 0) ? `|${basis.kind}:${s.sliders.join(',')}|${s.layers}|${s.spherical ? 'sph' : 'lin'}` : '';

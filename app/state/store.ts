@@ -38,6 +38,8 @@ export interface ViewSettings {
   seed: number;
   /** An explicit latent from a link; overrides the seed until the seed is changed. */
   z: number[] | null;
+  /** An explicit W or W+ code (an inversion's result); z overrides it, a new seed clears it. */
+  w: number[] | null;
   space: LatentSpace;
   /** Truncation ψ of the seed's prior sample (1 = none). */
   truncation: number;

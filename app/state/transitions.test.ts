@@ -6,7 +6,7 @@ import { basisKey, currentBasis, effectiveSpace, referenceKey, wantedFrameKey } 
 import { resultOf, jobOf, isRunning } from './jobs';
 import { createAtlasStore, type AtlasState } from './store';
 import {
-  basisRequest, clampPosition, curveJob, editOf, latentOf, montageJob, sweepJob, withDistance, withK, withSeed, withSliderRange, withSliders,
+  basisRequest, clampPosition, curveJob, editOf, latentOf, montageJob, sweepJob, withDistance, withK, withLatent, withSeed, withSliderRange, withSliders,
 } from './transitions';
 
 const model: ModelSummary = {
@@ -36,15 +36,19 @@ describe('slider transitions', () => {
     expect(withK(0).k).toBe(1);
     expect(withK(99).k).toBe(MAX_DIRECTIONS);
     expect(withK(3.6).k).toBe(4);
-    expect(withSeed(4)).toEqual({ seed: 4, z: null, sliders: [] });
+    expect(withSeed(4)).toEqual({ seed: 4, z: null, w: null, sliders: [] });
+    // Exploring a W or W+ code drops any z and shows it in its own space; a z drops any code.
+    expect(withLatent({ space: 'wplus', values: [1, 2] })).toEqual({ w: [1, 2], z: null, space: 'wplus', sliders: [] });
+    expect(withLatent({ space: 'z', values: [3] })).toEqual({ z: [3], w: null, sliders: [] });
   });
 });
 
 describe('requests and keys', () => {
   it('asks for ψ only when it truncates, and the link latent over the seed', () => {
-    expect(latentOf({ seed: 3, z: null, truncation: 1 })).toEqual({ seed: 3 });
-    expect(latentOf({ seed: 3, z: null, truncation: 0.5 })).toEqual({ seed: 3, truncation: 0.5 });
-    expect(latentOf({ seed: 3, z: [1, 2], truncation: 0.5 })).toEqual({ z: [1, 2] });
+    expect(latentOf({ seed: 3, z: null, w: null, truncation: 1 })).toEqual({ seed: 3 });
+    expect(latentOf({ seed: 3, z: null, w: null, truncation: 0.5 })).toEqual({ seed: 3, truncation: 0.5 });
+    expect(latentOf({ seed: 3, z: [1, 2], w: [4], truncation: 0.5 })).toEqual({ z: [1, 2] });
+    expect(latentOf({ seed: 3, z: null, w: [4], truncation: 0.5 })).toEqual({ w: [4] });
     expect(basisRequest(state({ truncation: 0.5 }))).toEqual({ latent: { seed: 1, truncation: 0.5 }, space: 'w', kind: 'metric', distance: 'mse', k: 10, seed: 0 });
   });
 
@@ -57,6 +61,10 @@ describe('requests and keys', () => {
     expect(referenceKey(state({ z: [1, 2], truncation: 0.5 }))).toBe(referenceKey(state({ z: [1, 2] })));
     expect(currentBasis({ ...withBasis(state({ z: [1, 2] })), z: [1, 3] })).toBeNull();
     expect(effectiveSpace(state({ model: { ...model, spaces: ['z'] } }))).toBe('z');
+    // A W code has no Z: asked for Z, it is shown (and keyed) in W; its key is its own, without ψ.
+    expect(effectiveSpace(state({ space: 'z', w: [1, 2] }))).toBe('w');
+    expect(referenceKey(state({ space: 'z', w: [1, 2], truncation: 0.5 }))).toMatch(/^m\|w:[\w-]+\|w\|1$/);
+    expect(referenceKey(state({ w: [1, 2] }))).not.toBe(referenceKey(state({ w: [1, 3] })));
     expect(referenceKey({ ...state(), model: null })).toBeNull();
   });
 

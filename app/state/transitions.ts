@@ -3,7 +3,7 @@
  * and returns a store patch or a request, so the session only applies them and talks to the workers.
  */
 import { sliderSteps } from '../../src/engine/edit';
-import type { AscentRequest, VeffRequest, LikelihoodMapRequest, BasisRequest, CurveWalkRequest, DistanceName, LatentEdit, LatentSpec, LikelihoodRequest, MontageRequest, SweepRequest } from '../../src/engine/types';
+import type { AscentRequest, VeffRequest, LikelihoodMapRequest, BasisRequest, CurveWalkRequest, DistanceName, LatentEdit, LatentSpace, LatentSpec, LikelihoodRequest, MontageRequest, SearchRequest, SweepRequest } from '../../src/engine/types';
 import { DEFAULT_SLIDER_RANGE, MAX_DIRECTIONS, type LogdetFloor } from '../../src/state/vocabulary';
 import { currentBasis, effectiveSpace, referenceKey } from './keys';
 import type { AtlasState } from './store';
@@ -45,12 +45,23 @@ export function withK(k: number): Partial<AtlasState> {
 
 /** A new seed replaces a link's explicit latent. */
 export function withSeed(seed: number): Partial<AtlasState> {
-  return { ...settingPatch('seed', seed), z: null };
+  return { ...settingPatch('seed', seed), z: null, w: null };
 }
 
-/** The latent the engine is asked for: the link's z, or the seed with its truncation. */
-export function latentOf(s: Pick<AtlasState, 'z' | 'seed' | 'truncation'>): LatentSpec {
-  return s.z ? { z: s.z } : s.truncation === 1 ? { seed: s.seed } : { seed: s.seed, truncation: s.truncation };
+/**
+ * Explore an explicit latent from here (an inversion's, search's or ascent's result): a z, or a W / W+ code,
+ * which replaces any other explicit latent and is shown in its own space (a code has no Z).
+ */
+export function withLatent(latent: { space: LatentSpace; values: number[] }): Partial<AtlasState> {
+  if (latent.space === 'z') return { ...settingPatch('z', latent.values), w: null };
+  return { ...settingPatch('w', latent.values), z: null, space: latent.space };
+}
+
+/** The latent the engine is asked for: the link's z, its W code, or the seed with its truncation. */
+export function latentOf(s: Pick<AtlasState, 'z' | 'w' | 'seed' | 'truncation'>): LatentSpec {
+  if (s.z) return { z: s.z };
+  if (s.w) return { w: s.w };
+  return s.truncation === 1 ? { seed: s.seed } : { seed: s.seed, truncation: s.truncation };
 }
 
 /** The slider edit of the current basis (undefined when no slider is moved or no current basis). */
@@ -158,4 +169,17 @@ export function likelihoodMapJob(s: AtlasState, opts: { axes: 'eigen' | 'random'
   const ref = referenceKey(s);
   if (!ref) return null;
   return { key: `${ref}|${opts.axes}|${opts.extent}|${opts.grid}|${opts.eps}|${opts.floor}`, request: { latent: latentOf(s), ...opts } };
+}
+
+/** The Search panel's settings: the objective (src/methods/search.ts) and CMA-ES's budget. */
+export interface SearchOptions { objective: string; generations: number; sigma: number; k: number; seed: number }
+
+/** CMA-ES beside Hessian CMA-ES from the current latent, and its key. */
+export function searchJob(s: AtlasState, opts: SearchOptions): { key: string; request: SearchRequest } | null {
+  const ref = referenceKey(s);
+  if (!ref) return null;
+  return {
+    key: `${ref}|${opts.objective}|${opts.generations}|${opts.sigma}|${opts.k}|${opts.seed}`,
+    request: { latent: latentOf(s), objective: opts.objective, generations: opts.generations, sigma: opts.sigma, k: opts.k, seed: opts.seed },
+  };
 }

@@ -82,7 +82,7 @@ describe('view from the URL table', () => {
   it('resets the sliders exactly for the settings the basis depends on', () => {
     const s = shown({ sliders: [0.1] });
     const other: Record<string, unknown> = {
-      seed: 9, z: [1, 1, 1, 1], space: 'w', truncation: 0.5, basisKind: 'sefa', distance: 'ssim', k: 3,
+      seed: 9, z: [1, 1, 1, 1], w: [2, 2, 2, 2, 2, 2], space: 'w', truncation: 0.5, basisKind: 'sefa', distance: 'ssim', k: 3,
       sliders: [0.2], layers: 'fine', spherical: true, panel: 'montage',
     };
     for (const f of VIEW_FIELDS) {

@@ -1,7 +1,8 @@
 /**
  * invert: a target image into the model's latent space (src/methods/inversion.ts), on the same code as the
  * app. The target is another seed's image (the ground truth is then known: the latent error is reported)
- * or a PNG / JPEG file (src/methods/targetImage.ts fits it to the model). The output's `latents` is the
+ * or a PNG / JPEG file (src/methods/targetImage.ts fits it to the model), or a data-set image: a shapes render
+ * (`shapes:SEED`, as the app renders it) or a Fashion-MNIST test image (`fashion:INDEX`, from Debian's package). The output's `latents` is the
  * {"latents": [[…]]} that `atlas generate --latents FILE --space S` reads, so the reconstruction can be
  * regenerated from the returned JSON itself.
  */
@@ -13,7 +14,9 @@ import { PNG } from 'pngjs';
 import { formatOf } from '../../src/distance';
 import { averageMetricOf } from '../../src/geometry/bases';
 import { DIAMOND_INVERSION, INVERSION_LOSSES, invert as invertLatent, type InversionOptions } from '../../src/methods/inversion';
+import { datasetLabel, parseDatasetImage, renderDatasetImage, rgbaOf, type DatasetImage } from '../../src/methods/datasetTargets';
 import { targetFromRgba } from '../../src/methods/targetImage';
+import { loadFashion } from '../lib/fashion';
 import type { Generator } from '../../src/model/generator';
 import { latentFor, openModel, UsageError, writeRowPng, type Opts } from './common';
 
@@ -47,7 +50,9 @@ export async function invert(opts: Opts) {
   try {
     const space = opts.choice('space', ['z', 'w', 'wplus'] as const, 'z');
     if (space !== 'z' && !g.isStyleBased) throw new UsageError(`model ${g.manifest.id} has no ${space} space (it is a z-space generator)`);
-    if (opts.has('target-seed') === opts.has('image')) throw new UsageError('give exactly one target: --target-seed S or --image FILE');
+    if ([opts.has('target-seed'), opts.has('image'), opts.has('dataset-image')].filter(Boolean).length !== 1) {
+      throw new UsageError('give exactly one target: --target-seed S, --image FILE or --dataset-image shapes:SEED|fashion:INDEX');
+    }
     const d = DIAMOND_INVERSION;
     const options: Partial<InversionOptions> = {
       space,
@@ -70,6 +75,10 @@ export async function invert(opts: Opts) {
       truth = Array.from(latent.dataSync());
       target = tf.tidy(() => g.generate(latent, space));
       latent.dispose();
+    } else if (opts.has('dataset-image')) {
+      const fitted = fitted0(g, datasetImage(opts.required('dataset-image'), Math.max(g.outputShape[0], g.outputShape[1])), '--dataset-image');
+      notes.push(...fitted.notes);
+      target = tf.tensor4d(fitted.pixels, [1, ...g.outputShape]);
     } else {
       const file = opts.required('image');
       const pic = readPicture(file);
@@ -96,7 +105,8 @@ export async function invert(opts: Opts) {
     target.dispose();
     const latentError = truth ? Math.hypot(...truth.map((v, i) => v - r.latent[i])) : undefined;
     return {
-      model: g.manifest.id, space, target: truth ? { seed: opts.int('target-seed') } : { image: opts.str('image') },
+      model: g.manifest.id, space,
+      target: truth ? { seed: opts.int('target-seed') } : opts.has('dataset-image') ? { datasetImage: opts.str('dataset-image') } : { image: opts.str('image') },
       options: { ...options, basis: undefined }, latent: Array.from(r.latent), latents: [Array.from(r.latent)],
       loss: r.loss, steps: r.steps, starts: r.history[0]?.losses.length ?? 0, best: r.best,
       pixelMse: r.pixelMse, featureL1: r.featureL1, ...(latentError !== undefined ? { latentError, latentNorm: Math.hypot(...truth!) } : {}),
@@ -104,6 +114,41 @@ export async function invert(opts: Opts) {
     };
   } finally {
     g.dispose();
+  }
+}
+
+/**
+ * A data-set image: `shapes:SEED` rendered at `size` (src/methods/datasetTargets.ts, as the app does), or
+ * `fashion:INDEX`, a Fashion-MNIST test image from Debian's dataset-fashion-mnist (scripts/lib/fashion.ts).
+ */
+export function datasetImage(text: string, size: number): DatasetImage & { label: string } {
+  let parsed;
+  try {
+    parsed = parseDatasetImage(text);
+  } catch (e) {
+    throw new UsageError(`--dataset-image: ${(e as Error).message}`);
+  }
+  const { dataset, index } = parsed;
+  if (dataset === 'fashion') {
+    let test;
+    try {
+      test = loadFashion('t10k');
+    } catch (e) {
+      throw new UsageError(`--dataset-image ${text}: ${(e as Error).message}`);
+    }
+    if (index >= test.count) throw new UsageError(`--dataset-image ${text}: the Fashion-MNIST test split has ${test.count} images (0 to ${test.count - 1})`);
+    return { pixels: test.images.slice(index * 784, (index + 1) * 784), height: 28, width: 28, channels: 1, range: [-1, 1], label: `${datasetLabel(dataset)} ${index}` };
+  }
+  return { ...renderDatasetImage(dataset, index, size), label: `${datasetLabel(dataset)} of seed ${index}` };
+}
+
+/** An image fitted to the model like a picture (crop, resampling, grey/colour, range), or a usage error. */
+function fitted0(g: Generator, image: DatasetImage & { label: string }, option: string): { pixels: Float32Array; notes: string[] } {
+  try {
+    const fitted = targetFromRgba(rgbaOf(image), image.width, image.height, formatOf(g));
+    return { pixels: fitted.pixels, notes: [`Target: the ${image.label}.`, ...fitted.notes] };
+  } catch (e) {
+    throw new UsageError(`${option}: ${(e as Error).message}`);
   }
 }
 

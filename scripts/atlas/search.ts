@@ -1,100 +1,80 @@
 /**
- * search: maximise a score of the image over the latent space with CMA-ES (src/methods/cmaes.ts) — in the
- * full space, or Wang & Ponce's Hessian CMA-ES in the top-k eigen-coordinates of the averaged metric.
- * Objectives: `discriminator` (its realness score), `class:NAME` (the probe's softmax probability of a
- * class: "make it a square"), `factor:NAME` / `-factor:NAME` (a probe target, up or down: "move it left"
- * is -factor:x). The search starts at the seed's latent; the curves per generation go to the output.
+ * search: maximise a score of the image over the latent space with CMA-ES — in the full space, or Wang &
+ * Ponce's Hessian CMA-ES in the top-k eigen-coordinates of the averaged metric — on the code the app's Search
+ * panel runs (src/methods/search.ts). Objectives: `discriminator` (its realness score), `class:NAME` (the
+ * probe's softmax probability of a class: "make it a square"), `factor:NAME` / `-factor:NAME` (a probe target,
+ * up or down: "move it left" is -factor:x). The search starts at the seed's latent; the curves per generation
+ * (best and mean score, best so far, σ, the code norm) go to the output.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { averageMetricOf } from '../../src/geometry/bases';
-import { cmaes, hessianCoordinates } from '../../src/methods/cmaes';
+import { latentSearch, parseObjective, searchObjective, type SearchObjective } from '../../src/methods/search';
 import type { Generator } from '../../src/model/generator';
-import { loadLayersModelFromDir } from '../lib/modelio';
+import { loadProbe, type Probe } from '../../src/model/probe';
+import { dirFiles } from '../lib/fsFiles';
 import { MODELS_DIR, openModel, UsageError, writeRowPng, type Opts } from './common';
 
-/** The values of a tensor computed in a tidy scope, as float64. */
-function read(f: () => tf.Tensor): Float64Array {
-  const t = tf.tidy(f);
+/** The bundled probe a model's manifest names (public/models/probes/<id>/), or a usage error in one sentence. */
+export async function probeOf(g: Generator): Promise<Probe> {
+  const id = g.manifest.probe;
+  if (!id) throw new UsageError(`model ${g.manifest.id} names no probe in its manifest`);
   try {
-    return Float64Array.from(t.dataSync());
-  } finally {
-    t.dispose();
+    return await loadProbe(dirFiles(path.join(MODELS_DIR, 'probes', id)), g.outputShape, g.manifest.output.range);
+  } catch (e) {
+    throw new UsageError(`model ${g.manifest.id}: its probe '${id}' could not be loaded (${(e as Error).message})`);
   }
 }
 
-/** The objective as a batch function of z rows (count × n): higher is better. */
-export async function objectiveOf(g: Generator, spec: string): Promise<{ score: (z: Float64Array, count: number) => Float64Array; dispose: () => void; label: string }> {
-  const generate = (z: Float64Array, count: number) => g.generate(tf.tensor2d(Float32Array.from(z), [count, g.zDim]), 'z');
-  if (spec === 'discriminator') {
-    if (!g.discriminatorScore) throw new UsageError(`--objective discriminator: model ${g.manifest.id} has no discriminator`);
-    return { label: 'discriminator score', dispose: () => undefined, score: (z, count) => read(() => g.discriminatorScore!(generate(z, count))) };
+/** The objective of `text` on `g` with the probe it needs (the caller disposes the probe); usage errors in one sentence. */
+export async function objectiveOf(g: Generator, text: string): Promise<{ objective: SearchObjective; probe: Probe | null }> {
+  let needsProbe: boolean;
+  try {
+    needsProbe = parseObjective(text).kind !== 'discriminator';
+  } catch (e) {
+    throw new UsageError(`--objective: ${(e as Error).message}`);
   }
-  const m = /^(-?)(class|factor):([\w-]+)$/.exec(spec);
-  if (!m) throw new UsageError(`--objective ${spec}: expected discriminator, class:NAME, factor:NAME or -factor:NAME`);
-  const [, minus, kind, name] = m;
-  if (kind === 'class' && minus) throw new UsageError('--objective: a class probability is maximised; no minus sign');
-  const id = g.manifest.probe;
-  const dir = id ? path.join(MODELS_DIR, 'probes', id) : '';
-  if (!id || !fs.existsSync(path.join(dir, 'manifest.json'))) throw new UsageError(`--objective ${spec}: model ${g.manifest.id} has no probe`);
-  const outputs = (JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { outputs?: { classes?: string[]; targets?: string[] } }).outputs ?? {};
-  const classes = outputs.classes ?? [], targets = outputs.targets ?? [];
-  const names = kind === 'class' ? classes : targets;
-  const index = names.indexOf(name);
-  if (index < 0) throw new UsageError(`--objective ${spec}: probe ${id} reads ${kind === 'class' ? 'classes' : 'factors'} ${names.join(', ') || '(none)'}`);
-  const probe = await loadLayersModelFromDir(path.join(dir, 'model'));
-  const sign = minus ? -1 : 1;
-  return {
-    label: kind === 'class' ? `P(${name})` : `${minus ? '−' : ''}${name}`,
-    dispose: () => probe.dispose(),
-    score: (z, count) => read(() => {
-      const out = probe.apply(generate(z, count), { training: false }) as tf.Tensor2D;
-      return kind === 'class'
-        ? tf.softmax(out.slice([0, 0], [-1, classes.length])).slice([0, index], [-1, 1])
-        : tf.mul(out.slice([0, classes.length + index], [-1, 1]), sign);
-    }),
-  };
+  const probe = needsProbe ? await probeOf(g) : null;
+  try {
+    return { objective: searchObjective(g, text, probe), probe };
+  } catch (e) {
+    probe?.dispose();
+    throw new UsageError(`--objective ${text}: ${(e as Error).message}`);
+  }
 }
 
 export async function search(opts: Opts) {
   const g = await openModel(opts);
-  const objective = await objectiveOf(g, opts.required('objective'));
+  let probe: Probe | null = null;
   try {
+    const found = await objectiveOf(g, opts.required('objective'));
+    probe = found.probe;
+    const objective = found.objective;
     const method = opts.choice('method', ['cmaes', 'hessian-cmaes'] as const, 'hessian-cmaes');
     const seed = opts.int('seed', 1);
     const generations = opts.int('generations', 100, [1, 10_000]);
     const sigma = opts.num('sigma', 0.2, [1e-6, 100]);
-    const z0 = Float64Array.from(g.samplePrior(seed, 1));
     const n = g.zDim;
+    const k = method === 'hessian-cmaes' ? opts.int('k', Math.min(n, 16), [1, n]) : n;
+    const samples = opts.int('average-samples', 12, [2, 256]);
+    const z0 = Float64Array.from(g.samplePrior(seed, 1));
     const t0 = performance.now();
-    let toLatent = (x: Float64Array) => x;
-    let mean = z0;
-    let k = n;
-    const notes: string[] = [];
-    if (method === 'hessian-cmaes') {
-      k = opts.int('k', Math.min(n, 16), [1, n]);
-      const avg = await averageMetricOf(g, 'z', 'mse', 0, opts.int('average-samples', 12, [2, 256]));
-      const coords = hessianCoordinates(avg.eigenvalues, avg.eigenvectors, n, k, z0);
-      toLatent = (x) => coords.toLatent(x, x.length / k);
-      mean = new Float64Array(k);
-      notes.push(`Top ${k} of ${n} eigen-coordinates of the averaged mse metric (12 prior samples), steps ∝ λ^(−1/2.5) at unit RMS.`);
-    }
-    const r = await cmaes(async (points, count) => objective.score(toLatent(points), count), { mean, sigma, generations, seed });
-    const start = objective.score(z0, 1)[0];
-    const bestZ = toLatent(r.best);
+    const basis = method === 'hessian-cmaes' ? await averageMetricOf(g, 'z', 'mse', 0, samples) : undefined;
+    const r = await latentSearch(g, objective, { method, start: z0, generations, sigma, seed, k, basis });
+    const notes = method === 'hessian-cmaes' ? [`Top ${k} of ${n} eigen-coordinates of the averaged mse metric (${samples} prior samples), steps ∝ λ^(−1/2.5) at unit RMS.`] : [];
+    const start = (await objective.score(z0, 1))[0];
     let png: string | undefined;
     if (opts.has('png')) {
-      png = writeRowPng(g, tf.tidy(() => g.generate(tf.tensor2d(Float32Array.from([...z0, ...bestZ]), [2, n]), 'z')), path.resolve(opts.required('png')));
+      png = writeRowPng(g, tf.tidy(() => g.generate(tf.tensor2d(Float32Array.from([...z0, ...r.best]), [2, n]), 'z')), path.resolve(opts.required('png')));
     }
     return {
-      model: g.manifest.id, objective: objective.label, method, seed, generations, sigma, dimensions: k,
-      population: r.history.length ? r.evaluations / r.history.length : 0, start, bestScore: r.bestScore,
-      best: Array.from(bestZ), latents: [Array.from(bestZ)], bestNorm: Math.hypot(...bestZ), startNorm: Math.hypot(...z0),
+      model: g.manifest.id, objective: objective.label, method, seed, generations, sigma, dimensions: r.dimensions,
+      population: r.population, start, bestScore: r.bestScore,
+      best: Array.from(r.best), latents: [Array.from(r.best)], bestNorm: Math.hypot(...r.best), startNorm: Math.hypot(...z0),
       curves: r.history, notes, ...(png ? { png } : {}), ms: performance.now() - t0,
     };
   } finally {
-    objective.dispose();
+    probe?.dispose();
     g.dispose();
   }
 }

@@ -5,7 +5,10 @@
  * W, and rates are those of the W direction applied to every layer (an edit restricted to some layers
  * changes the image less than predicted).
  */
-import { computeBasisAt, MAX_AVERAGE_SAMPLES } from '../geometry/bases';
+import { basisDirections, computeBasisAt, MAX_AVERAGE_SAMPLES, referenceOf, type BasisDirections, type BasisView } from '../geometry/bases';
+import { ratesAt } from '../geometry/measure';
+import type { ComputeContext } from '../util/jobContext';
+import { anchorNote, anchorOf } from './explicitLatent';
 import type { Generator } from '../model/generator';
 import { MAX_DIRECTIONS } from './edit';
 import type { JobContext } from './jobContext';
@@ -23,8 +26,11 @@ export async function computeBasis(g: Generator, req: BasisRequest, ctx: JobCont
   const k = checkInt(req.k, 1, MAX_DIRECTIONS, 'The number of directions');
   const seed = checkSeed(req.seed);
   const samples = req.samples === undefined ? undefined : checkInt(req.samples, 2, MAX_AVERAGE_SAMPLES, 'The number of samples');
-  const b = await computeBasisAt(g, { kind: req.kind, basisSpace: basisSpaceOf(space), distance, z: zOf(g, req.latent), k, seed, samples, derivatives: req.derivatives }, ctx, cacheOf(g));
-  const notes = [...b.notes];
+  const anchor = anchorOf(g);
+  if (anchor && space === 'z') throw new Error('A W or W+ code has no z of the model\'s own: explore it in W or W+.');
+  const view: BasisView = { kind: req.kind, basisSpace: basisSpaceOf(space), distance, z: zOf(g, req.latent), k, seed, samples, derivatives: req.derivatives };
+  const b = anchor && GLOBAL_KINDS.includes(req.kind) ? await globalBasisAtCode(g, anchor.base, view, ctx) : await computeBasisAt(g, view, ctx, cacheOf(g));
+  const notes = [...b.notes, ...(req.kind === 'local' ? anchorNote(g) : [])];
   if (space === 'wplus') notes.push('Computed in W; rates are for the direction applied to every style layer.');
   return {
     kind: req.kind, basisSpace: b.basisSpace, space, distance, dim: b.n,
@@ -37,6 +43,20 @@ export async function computeBasis(g: Generator, req: BasisRequest, ctx: JobCont
     ms: performance.now() - t0,
     notes,
   };
+}
+
+/** Kinds whose directions do not depend on the reference: the model's, whatever the latent. */
+const GLOBAL_KINDS: readonly string[] = ['average', 'ganspace', 'sefa'];
+
+/**
+ * A global basis at a W or W+ code: the directions of the model itself (`base`, its cache), the reference and
+ * rates of the anchored view (the synthesis network at the code).
+ */
+async function globalBasisAtCode(view: Generator, base: Generator, basisView: BasisView, ctx: ComputeContext): Promise<BasisDirections> {
+  const found = await basisDirections(base, basisView, ctx, cacheOf(base));
+  const reference = referenceOf(view, basisView.z, basisView.basisSpace);
+  const rates = await ratesAt(view, reference, basisView.basisSpace, basisView.distance, found.directions, found.k, ctx, basisView.derivatives);
+  return { ...found, reference, rates };
 }
 
 /**

@@ -15,6 +15,7 @@ import { linearPath, planeCoordinates } from '../geometry/traversal';
 import type { Generator } from '../model/generator';
 import { MAX_CURVE_STEPS, MAX_INTENSITY } from '../state/vocabulary';
 import type { JobContext } from './jobContext';
+import { anchorNote } from './explicitLatent';
 import { zOf } from './latent';
 import { checkInt, checkPositive } from './requests';
 import type { CurveWalk, CurveWalkRequest } from './types';
@@ -56,7 +57,7 @@ export async function computeCurveWalk(g: Generator, req: CurveWalkRequest, ctx:
   const curveRgba = await renderW(g, curve.w, points, ctx, 'frames: curve');
   const linearRgba = await renderW(g, linear, points, ctx, 'frames: straight');
   const [height, width] = g.outputShape;
-  return { width, height, curveRgba, linearRgba, curvePlane: plane(curve.w), linearPlane: plane(linear), ms: performance.now() - t0 };
+  return { width, height, curveRgba, linearRgba, curvePlane: plane(curve.w), linearPlane: plane(linear), notes: anchorNote(g), ms: performance.now() - t0 };
 }
 
 /** RGBA frames of `count` w rows, batched with a cancellation checkpoint between batches. */

@@ -5,19 +5,21 @@
  * job at a time, so a model swap can never free weights under a frame being computed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ModelLoadError } from '../model/errors';
-import type { ModelFiles } from '../model/files';
+import { ModelLoadError, reasonOf } from '../model/errors';
+import { urlFiles, type ModelFiles } from '../model/files';
 import type { Generator } from '../model/generator';
 import { loadGenerator } from '../model/load';
+import { loadProbe, parseProbeManifest, type Probe } from '../model/probe';
+import { isModelId } from '../util/modelId';
 import { selectBackend } from './backend';
 import { readCatalogue } from './catalogue';
 import { editedLatent } from './editedLatent';
 import { generateThrough, isSpace, spacesOf, zOf } from './latent';
 import { filesFor } from './sources';
-import { atTruncation } from './truncation';
+import { atLatent } from './explicitLatent';
 import {
   BACKEND_ORDER, type BackendName, type Catalogue, type EngineInfo, type LoadResult, type MemoryInfo,
-  type ModelSource, type ModelSummary, type RenderRequest, type RenderResult, type WasmInfo, type WasmPaths,
+  type ModelSource, type ModelSummary, type ProbeSummary, type RenderRequest, type RenderResult, type WasmInfo, type WasmPaths,
 } from './types';
 
 export interface EngineOptions {
@@ -36,6 +38,11 @@ export interface EngineOptions {
   maxModelBytes?: number;
   /** The loader; injectable so tests can use a tiny in-memory generator. */
   loader?: (files: ModelFiles, opts?: { maxBytes?: number }) => Promise<Generator>;
+  /**
+   * The files of the probe a manifest names (manifest.probe); by default the bundled probes' folder,
+   * `<modelsBaseUrl>probes/<id>/`, whatever the model's own source (a probe is the project's, not the model's).
+   */
+  probeFiles?: (id: string) => ModelFiles;
 }
 
 const MAX_MESSAGE = 400;
@@ -51,6 +58,8 @@ export class Engine {
   private loadTicket = 0;
   /** Tail of the chain of exclusive jobs (renders and model swaps). */
   private tail: Promise<unknown> = Promise.resolve();
+  /** The current model's probe, loaded on first use (probeOf) and freed with the model. */
+  private probe: { g: Generator; loading: Promise<Probe> } | null = null;
 
   constructor(opts: EngineOptions = {}) {
     const base = opts.modelsBaseUrl;
@@ -95,6 +104,7 @@ export class Engine {
     } catch (e) {
       return { ok: false, error: describe(e, 'The model could not be loaded'), model: this.summary };
     }
+    const probe = await this.probeSummary(next);
     return this.exclusive(async () => {
       if (ticket !== this.loadTicket) {
         next.dispose();
@@ -102,10 +112,59 @@ export class Engine {
       }
       const previous = this.generator;
       this.generator = next;
-      this.summary = summarise(next, sourceLabel(source));
+      this.summary = { ...summarise(next, sourceLabel(source)), ...(probe ? { probe } : {}) };
+      this.dropProbe();
       previous?.dispose();
       return { ok: true, model: this.summary };
     });
+  }
+
+  /**
+   * The probe the model's manifest names, loaded once per model (the first search job pays for it) and freed
+   * with the model. Rejects with one plain sentence when the model names none or it cannot be read. Call it
+   * with the generator a job was lent (Engine.withGenerator), never a view of it.
+   */
+  probeOf(g: Generator): Promise<Probe> {
+    if (this.probe?.g === g) return this.probe.loading;
+    const loading = (async () => {
+      const id = g.manifest.probe;
+      if (!id) throw new Error(`Model '${g.manifest.id}' names no probe in its manifest (manifest.probe), so it can only be searched by its discriminator.`);
+      try {
+        return await loadProbe(this.probeFilesOf(id), g.outputShape, g.manifest.output.range);
+      } catch (e) {
+        throw new Error(`The probe '${id}' of model '${g.manifest.id}' could not be loaded: ${reasonOf(e)}`, { cause: e });
+      }
+    })();
+    // A failed load is not kept: the next job tries again (the server may be back).
+    loading.catch(() => { if (this.probe?.loading === loading) this.probe = null; });
+    this.probe = { g, loading };
+    return loading;
+  }
+
+  private probeFilesOf(id: string): ModelFiles {
+    if (this.opts.probeFiles) return this.opts.probeFiles(id);
+    if (!isModelId(id)) throw new ModelLoadError(`'${String(id).slice(0, 40)}' is not the id of a bundled probe.`);
+    const base = this.opts.modelsBaseUrl;
+    if (!base) throw new ModelLoadError('The engine was started without a location for bundled probes.');
+    return urlFiles(new URL(`probes/${id}/`, base).href, this.opts.fetchFn);
+  }
+
+  /** What the model's probe reads (its manifest only; the network loads when a job needs it), or why it cannot be used. */
+  private async probeSummary(g: Generator): Promise<ProbeSummary | undefined> {
+    const id = g.manifest.probe;
+    if (!id) return undefined;
+    try {
+      const m = parseProbeManifest(await this.probeFilesOf(id).text('manifest.json'), `probes/${id}/manifest.json`);
+      return { id, name: m.name, classes: m.outputs.classes, targets: m.outputs.targets };
+    } catch (e) {
+      return { id, error: `The probe '${id}' named by the manifest cannot be read here (${reasonOf(e)}).` };
+    }
+  }
+
+  private dropProbe(): void {
+    const p = this.probe;
+    this.probe = null;
+    p?.loading.then((probe) => probe.dispose(), () => undefined);
   }
 
   /**
@@ -118,8 +177,9 @@ export class Engine {
       if (!isSpace(req.space)) throw new Error('The latent space must be z, w or wplus.');
       const t0 = performance.now();
       const space = g.isStyleBased ? req.space : 'z';
-      // ψ acts in W for a style model (a truncated view of g), on z otherwise (zOf): truncation.ts.
-      const at = atTruncation(g, req.latent);
+      // ψ acts in W for a style model (a truncated view of g), on z otherwise (zOf): truncation.ts; a W or W+
+      // code is the image of its anchor z under a view of g (explicitLatent.ts).
+      const at = atLatent(g, req.latent);
       const z = zOf(at.g, at.latent);
       const images = tf.tidy(() => at.g.generate(editedLatent(at.g, z, space, req.edit), space));
       let rgba: Uint8ClampedArray;
@@ -159,6 +219,7 @@ export class Engine {
   /** Free the model's weights (the backend stays). */
   dispose(): void {
     this.loadTicket++;
+    this.dropProbe();
     this.generator?.dispose();
     this.generator = null;
     this.summary = null;

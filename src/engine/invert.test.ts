@@ -9,6 +9,8 @@ import type { Jobs } from './jobs';
 import { isCancelled } from './jobContext';
 import { cpuJobsWith } from './testing';
 import { styleModelFolder, SIZE } from '../model/testing/fixtures';
+import { renderShape, sampleFactors } from '../data/shapes';
+import { Rng } from '../util/random';
 
 let jobs: Jobs;
 let nextId = 1;
@@ -45,6 +47,15 @@ describe('inversion job', () => {
     expect(r.runs.length).toBe(1);
     expect(r.runs[0].latentError).toBeUndefined();
     expect(r.notes.some((n) => /cropped/.test(n))).toBe(true);
+  });
+
+  it('a data-set image: the shapes render of a seed is the target, fitted like a picture', async () => {
+    const r = await jobs.run('invert', nextId++, { target: { dataset: 'shapes', seed: 4 }, space: 'z', loss: 'pixel', steps: 3, compare: false });
+    const want = new Float32Array(SIZE * SIZE * 3);
+    renderShape(sampleFactors(new Rng(4)), SIZE, want);
+    for (let p = 0; p < SIZE * SIZE; p++) for (let c = 0; c < 3; c++) expect(Math.abs(r.targetRgba[4 * p + c] - 127.5 * (want[3 * p + c] + 1))).toBeLessThanOrEqual(1);
+    expect(r.notes[0]).toBe('Target: the shapes render of seed 4.');
+    await expect(jobs.run('invert', nextId++, { target: { dataset: 'fashion', seed: 1 } as never, space: 'z' })).rejects.toThrow(/not shipped with the app; invert one with the CLI/);
   });
 
   it('refuses a bad target, a huge picture, and a bad space in one sentence each; cancels cleanly', async () => {

@@ -1,6 +1,6 @@
 /**
  * The inversion job (orchestration; the math is src/methods/inversion.ts and targetImage.ts): a target —
- * another seed's image or the user's picture — inverted with plain Adam and with Adam in the averaged
+ * another seed's image, a data-set render (datasetTargets.ts) or the user's picture — inverted with plain Adam and with Adam in the averaged
  * metric's eigenbasis (Wang & Ponce §6), one after the other on the same starts, their loss curves streamed
  * as they run and the reconstructions rendered here (the UI never runs the generator).
  */
@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { formatOf } from '../distance';
 import { cachedAverageMetric } from '../geometry/bases';
 import { DIAMOND_INVERSION, INVERSION_LOSSES, invert, type Precondition } from '../methods/inversion';
+import { datasetLabel, renderDatasetImage, rgbaOf, type DatasetName } from '../methods/datasetTargets';
 import { targetFromRgba } from '../methods/targetImage';
 import type { Generator } from '../model/generator';
 import { cacheOf } from './basis';
@@ -23,12 +24,20 @@ export const MAX_INVERT_STEPS = 1000;
 /** The target image [1, H, W, C] and, for a seed, its latent in the inversion's space. */
 function targetOf(g: Generator, req: InvertRequest): { image: tf.Tensor4D; truth: Float32Array | null; notes: string[] } {
   const t = req.target as Record<string, unknown> | undefined;
-  if (t && typeof t === 'object' && 'seed' in t) {
+  if (t && typeof t === 'object' && 'seed' in t && !('dataset' in t)) {
     const z = zOf(g, { seed: t.seed as number });
     return tf.tidy(() => {
       const latent = latentIn(g, tf.tensor2d(z, [1, g.zDim]), req.space);
       return { image: tf.keep(g.generate(latent, req.space)), truth: latent.dataSync() as Float32Array, notes: [] };
     });
+  }
+  if (t && typeof t === 'object' && 'dataset' in t) {
+    const image = renderDatasetImage(t.dataset, t.seed, Math.max(g.outputShape[0], g.outputShape[1]));
+    const fitted = targetFromRgba(rgbaOf(image), image.width, image.height, formatOf(g));
+    return {
+      image: tf.tensor4d(fitted.pixels, [1, ...g.outputShape]), truth: null,
+      notes: [`Target: the ${datasetLabel(t.dataset as DatasetName)} of seed ${t.seed as number}.`, ...fitted.notes],
+    };
   }
   if (t && typeof t === 'object' && 'rgba' in t) {
     const { rgba, width, height } = t as { rgba: unknown; width: unknown; height: unknown };
@@ -36,7 +45,7 @@ function targetOf(g: Generator, req: InvertRequest): { image: tf.Tensor4D; truth
     const fitted = targetFromRgba(rgba, width as number, height as number, formatOf(g));
     return { image: tf.tensor4d(fitted.pixels, [1, ...g.outputShape]), truth: null, notes: fitted.notes };
   }
-  throw new Error('The inversion target is another seed ({seed}) or a picture ({rgba, width, height}).');
+  throw new Error('The inversion target is another seed ({seed}), a data-set image ({dataset, seed}) or a picture ({rgba, width, height}).');
 }
 
 export async function computeInvert(g: Generator, req: InvertRequest, ctx: JobContext): Promise<InvertResult> {

@@ -3,12 +3,24 @@
  * optional progress callback. Each job's module (basis, montage, curveWalk, sweep) depends only on the
  * JobContext interface, re-exported here, so tests can run a job with a context of their own.
  */
+import type { Probe } from '../model/probe';
 import type { JobContext } from '../util/jobContext';
 import type { PauseGate } from '../util/pauseGate';
 import type { JobProgress } from './types';
 
 export type { JobContext };
 export { isCancelled, JobCancelled } from '../util/jobContext';
+
+/** What a job may use beside its generator, from the job runner (jobs.ts): loaded on demand, owned by the runner. */
+export interface JobResources {
+  /** The model's probe (public/models/probes/<id>/), or a rejection in one sentence. */
+  probe(): Promise<Probe>;
+}
+
+/** Resources for callers without any (tests, the CLI): every request for one is refused in one sentence. */
+export const NO_RESOURCES: JobResources = {
+  probe: () => Promise.reject(new Error('No probe is available here.')),
+};
 
 /**
  * A context over a signal and an optional progress callback (which may be a comlink proxy returning a

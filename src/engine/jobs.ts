@@ -10,13 +10,14 @@
  * Every job: a caller-chosen id to cancel it by; progress as {phase, done, total}; on cancel, a rejection
  * with a JobCancelled (recognised by name, src/util/jobContext.ts); no tensor left behind after success,
  * failure or cancel; a result of plain structured-cloneable data. A request carrying a truncated latent
- * runs on the truncated view of the model (truncation.ts), so every kind honours ψ the way frames do.
+ * runs on the truncated view of the model (truncation.ts), so every kind honours ψ the way frames do; one
+ * carrying a W or W+ code runs on the view anchored at it (explicitLatent.ts), or is refused by kinds that need z.
  */
 import { Engine, type EngineOptions } from './engine';
-import { isCancelled, jobContext, JobCancelled } from './jobContext';
+import { isCancelled, jobContext, JobCancelled, type JobResources } from './jobContext';
 import { jobSpec, type JobKind, type JobRequest, type JobResult } from './registry';
 import { plainDerivativeError } from './secondOrder';
-import { atTruncation } from './truncation';
+import { atLatent, isCodeLatent } from './explicitLatent';
 import { PauseGate } from '../util/pauseGate';
 import type { EngineInfo, JobProgress, LatentSpec, LoadResult, MemoryInfo, ModelSource } from './types';
 
@@ -64,10 +65,13 @@ export class Jobs {
         controller.signal.throwIfAborted();
         // Started while paused: wait before the first chunk (most jobs only check the gate between chunks).
         await this.gate.wait(controller.signal);
+        // Resources belong to the model itself, never to a view of it (truncation).
+        const resources: JobResources = { probe: () => this.engine.probeOf(g) };
         const latent = (checked as { latent?: LatentSpec }).latent;
-        if (latent === undefined) return spec.run(g, checked, ctx);
-        const at = atTruncation(g, latent);
-        return spec.run(at.g, { ...(checked as object), latent: at.latent } as JobRequest<K>, ctx);
+        if (latent === undefined) return spec.run(g, checked, ctx, resources);
+        if (isCodeLatent(latent) && spec.needsZ) throw new Error(spec.needsZ);
+        const at = atLatent(g, latent);
+        return spec.run(at.g, { ...(checked as object), latent: at.latent } as JobRequest<K>, ctx, resources);
       });
     } catch (e) {
       if (controller.signal.aborted) {

@@ -36,7 +36,8 @@ export function zOf(g: Generator, latent: LatentSpec): Float32Array {
     if (!z.every((v) => typeof v === 'number' && Number.isFinite(v))) throw new Error('The latent contains a value that is not a finite number.');
     return Float32Array.from(z);
   }
-  throw new Error('A latent must be given as {seed} or {z}.');
+  if (latent && typeof latent === 'object' && 'w' in latent) throw new Error('A W or W+ code has no z of the model\'s own here; this needs a seed or a z.');
+  throw new Error('A latent must be given as {seed}, {z} or {w}.');
 }
 
 /**

@@ -11,6 +11,7 @@ import { MAX_COLUMNS, MAX_EXTENT } from '../state/vocabulary';
 import { MAX_DIRECTIONS, flooredRates } from './edit';
 import { editedLatent } from './editedLatent';
 import type { JobContext } from './jobContext';
+import { anchorOf } from './explicitLatent';
 import { zOf } from './latent';
 import { measuredChange } from '../geometry/measure';
 import { checkDistance, checkInt, checkPositive, explorerSpace } from './requests';
@@ -22,6 +23,7 @@ export async function computeMontage(g: Generator, req: MontageRequest, ctx: Job
   const t0 = performance.now();
   if (!req || typeof req !== 'object' || !req.basis || typeof req.basis !== 'object') throw new Error('A montage request needs a basis.');
   const space = explorerSpace(g, req.space);
+  if (space === 'z' && anchorOf(g)) throw new Error('A W or W+ code has no z of the model\'s own: explore it in W or W+.');
   const distance = checkDistance(g, req.basis.distance);
   const { directions, rates } = req.basis;
   if (!Array.isArray(directions) || !Array.isArray(rates) || directions.length !== rates.length) throw new Error('The basis needs one rate per direction.');

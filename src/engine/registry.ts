@@ -11,21 +11,25 @@
 import type { Generator } from '../model/generator';
 import { computeBasis } from './basis';
 import { computeCurveWalk } from './curveWalk';
-import type { JobContext } from './jobContext';
+import type { JobContext, JobResources } from './jobContext';
 import { computeInvert } from './invert';
 import { computeAscent, computeLikelihood, computeLikelihoodMap, computeVeff } from './likelihood';
 import { computeMontage } from './montage';
+import { computeSearch } from './search';
 import { FD_FALLBACK, withDerivatives } from './secondOrder';
 import { computeSweep, computeSweepItem, mergeSweep } from './sweep';
 import type {
-  AscentRequest, Basis, BasisRequest, BackendName, InvertRequest, LikelihoodRequest, LikelihoodMapRequest, VeffRequest, EngineInfo, JobProgress, LoadResult,
+  AscentRequest, Basis, BasisRequest, BackendName, InvertRequest, SearchRequest, LikelihoodRequest, LikelihoodMapRequest, VeffRequest, EngineInfo, JobProgress, LoadResult,
   MemoryInfo, ModelSource, SweepItemRequest, SweepMergeRequest, SweepRequest,
 } from './types';
 
 export interface JobSpec<Req, Res> {
   /** The request, checked to be an object with the fields the kind cannot do without (one plain sentence otherwise); the compute function checks the values. */
   check(req: unknown): Req;
-  run(g: Generator, req: Req, ctx: JobContext): Promise<Res>;
+  /** The computation; `resources` are what it may load beside the generator (the probe), on demand. */
+  run(g: Generator, req: Req, ctx: JobContext, resources: JobResources): Promise<Res>;
+  /** Set for kinds that need the model's own z (a density, a search in Z): the sentence refusing a W or W+ code. */
+  needsZ?: string;
   /** Buffers of the result to transfer to the caller rather than copy (they are unusable in the worker afterwards). */
   transfer(result: Res): Transferable[];
 }
@@ -43,6 +47,9 @@ function fieldsOf<Req>(what: string, fields: readonly string[]): (req: unknown) 
 }
 
 const none = (): Transferable[] => [];
+
+const NEEDS_Z_LIKELIHOOD = 'The likelihood is a density of z, and a W or W+ code has no z of the model\'s own; explore a seed or a Z latent.';
+const NEEDS_Z_SEARCH = 'The search runs in Z, and a W or W+ code has no z of the model\'s own; start from a seed or a Z latent.';
 
 /** A basis, taking derivatives exactly when the model allows it and by finite differences (with a warning) when not. */
 async function basisJob(g: Generator, req: BasisRequest, ctx: JobContext): Promise<Basis> {
@@ -67,16 +74,19 @@ export const JOB_REGISTRY = {
     transfer: (w) => [w.curveRgba.buffer, w.linearRgba.buffer],
   }),
   likelihood: spec({
+    needsZ: NEEDS_Z_LIKELIHOOD,
     check: fieldsOf<LikelihoodRequest>('likelihood', ['latent']),
     run: computeLikelihood,
     transfer: none,
   }),
   ascent: spec({
+    needsZ: NEEDS_Z_LIKELIHOOD,
     check: fieldsOf<AscentRequest>('ascent', ['latent', 'steps', 'lr', 'every']),
     run: computeAscent,
     transfer: (a) => [a.framesRgba.buffer],
   }),
   likelihoodMap: spec({
+    needsZ: NEEDS_Z_LIKELIHOOD,
     check: fieldsOf<LikelihoodMapRequest>('likelihood map', ['latent', 'axes', 'extent', 'grid']),
     run: computeLikelihoodMap,
     transfer: none,
@@ -90,6 +100,12 @@ export const JOB_REGISTRY = {
     check: fieldsOf<InvertRequest>('inversion', ['target', 'space']),
     run: computeInvert,
     transfer: (r) => [r.targetRgba.buffer, ...r.runs.map((run) => run.rgba.buffer)],
+  }),
+  search: spec({
+    needsZ: NEEDS_Z_SEARCH,
+    check: fieldsOf<SearchRequest>('search', ['latent', 'objective']),
+    run: computeSearch,
+    transfer: (r) => [r.startRgba.buffer, ...r.runs.map((run) => run.rgba.buffer)],
   }),
   sweep: spec({
     check: fieldsOf<SweepRequest>('sweep', ['seed', 'count', 'space', 'distance']),

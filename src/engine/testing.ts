@@ -2,7 +2,7 @@
  * Test helpers for the engine: the job runner the app uses, on the cpu backend, with a fixture folder loaded.
  * Not imported by the app.
  */
-import { Engine } from './engine';
+import { Engine, type EngineOptions } from './engine';
 import { Jobs } from './jobs';
 import type { Generator } from '../model/generator';
 import { pickedFiles, type FileMap } from '../model/testing/fixtures';
@@ -11,9 +11,9 @@ import { pickedFiles, type FileMap } from '../model/testing/fixtures';
  * A cpu Jobs runner with the folder `makeFolder` builds loaded; throws if it does not load. The Engine is
  * initialised first, as the worker does, so that building the fixture (tfjs models) finds a backend.
  */
-export async function cpuJobsWith(makeFolder: () => Promise<FileMap>, name?: string): Promise<Jobs> {
+export async function cpuJobsWith(makeFolder: () => Promise<FileMap>, name?: string, opts: Omit<EngineOptions, 'backends'> = {}): Promise<Jobs> {
   await new Engine({ backends: ['cpu'] }).init();
-  const jobs = new Jobs({ backends: ['cpu'] });
+  const jobs = new Jobs({ ...opts, backends: ['cpu'] });
   const loaded = await jobs.load({ kind: 'files', files: pickedFiles(await makeFolder(), name) });
   if (!loaded.ok) throw new Error(`The fixture did not load: ${loaded.error}`);
   return jobs;

@@ -5,6 +5,8 @@
 import type { BasisKind, DistanceName, LatentSpace, LayerRangeName } from '../state/vocabulary';
 import type { AscentStep, EstimatorSettings, GradientMethod, LikelihoodMap, LogdetFloor } from '../methods/likelihood';
 import type { InversionLoss, Precondition } from '../methods/inversion';
+import type { SearchGeneration, SearchMethod } from '../methods/search';
+import type { RenderedDataset } from '../methods/datasetTargets';
 
 export type { BasisKind, DistanceName, LatentSpace, LayerRangeName };
 export { BASIS_KINDS } from '../state/vocabulary';
@@ -35,9 +37,10 @@ export type ModelSource =
 /**
  * A latent code: the seed of a prior sample, optionally truncated by ψ in (0, 2] (fewer oddities, less
  * variety), or explicit Z coordinates. ψ acts where it can: in W for a style model (w̄ + ψ(w − w̄)), on z
- * for a z-space model (ψ·z); see src/engine/truncation.ts.
+ * for a z-space model (ψ·z); see src/engine/truncation.ts. Or a style model's W code (wDim values) or W+ code
+ * (styleLayers·wDim, layer after layer), e.g. an inversion's result: src/engine/explicitLatent.ts.
  */
-export type LatentSpec = { seed: number; truncation?: number } | { z: number[] };
+export type LatentSpec = { seed: number; truncation?: number } | { z: number[] } | { w: number[] };
 
 export interface RenderRequest {
   /** Caller's sequence number, echoed back so that stale replies can be recognised. */
@@ -79,7 +82,12 @@ export interface ModelSummary {
   channels: number;
   hasDiscriminator: boolean;
   assumptions: string[];
+  /** The probe the manifest names (what it reads, for the Search panel), or why it cannot be read. */
+  probe?: ProbeSummary;
 }
+
+/** A model's probe as the UI sees it: its output names, or one sentence saying why it is unavailable. */
+export type ProbeSummary = { id: string; name: string; classes: string[]; targets: string[] } | { id: string; error: string };
 
 /** How the wasm backend runs, for the status bar (threads need a cross-origin-isolated page: COOP + COEP). */
 export interface WasmInfo {
@@ -283,6 +291,8 @@ export interface CurveWalk {
   /** The paths' W coordinates on the first two Local Basis directions at the start (x, y per point). */
   curvePlane: [number, number][];
   linearPlane: [number, number][];
+  /** How the walk was set up when that needs saying (a W or W+ code's anchor). */
+  notes: string[];
   ms: number;
 }
 
@@ -434,7 +444,8 @@ export interface Veff {
 
 /** Inversion of a target image (src/engine/invert.ts): another seed's image, or the user's decoded picture. */
 export interface InvertRequest {
-  target: { seed: number } | { rgba: Uint8ClampedArray; width: number; height: number };
+  /** Another seed's image; a procedural data set's image (src/methods/datasetTargets.ts: 'shapes'); or a decoded picture. */
+  target: { seed: number } | { dataset: RenderedDataset; seed: number } | { rgba: Uint8ClampedArray; width: number; height: number };
   space: LatentSpace;
   /** Default 'diamond' (pixel for a model without a discriminator). */
   loss?: InversionLoss;
@@ -470,6 +481,56 @@ export interface InvertResult {
   height: number;
   targetRgba: Uint8ClampedArray;
   runs: InvertRun[];
+  notes: string[];
+  ms: number;
+}
+
+/** Latent search (src/engine/search.ts): CMA-ES in Z beside Hessian CMA-ES, from the request's latent. */
+export interface SearchRequest {
+  /** The start (a seed, truncated or not, or a Z latent). */
+  latent: LatentSpec;
+  /** discriminator, class:NAME, factor:NAME or -factor:NAME (src/methods/search.ts). */
+  objective: string;
+  /** Default 100 (the paper's). */
+  generations?: number;
+  /** σ₀, default 0.2 (the paper's). */
+  sigma?: number;
+  /** Hessian CMA-ES's eigen-coordinates, default min(zDim, 16). */
+  k?: number;
+  /** Seed of CMA-ES's samples (default 1); both runs use it. */
+  seed?: number;
+  /** Default both, side by side. */
+  methods?: SearchMethod[];
+}
+
+export interface SearchRunResult {
+  method: SearchMethod;
+  dimensions: number;
+  population: number;
+  /** Per generation: best and mean score of the population, best so far, σ, ‖mean‖ in the search space and as a latent. */
+  history: SearchGeneration[];
+  /** The best latent z found, its score and norm, and its image. */
+  best: number[];
+  bestScore: number;
+  bestNorm: number;
+  evaluations: number;
+  rgba: Uint8ClampedArray;
+}
+
+export interface SearchResult {
+  objective: string;
+  /** The objective in words ("P(square)", "−x", "discriminator score"). */
+  label: string;
+  /** The score and norm of the start, and its image. */
+  start: number;
+  startNorm: number;
+  startRgba: Uint8ClampedArray;
+  width: number;
+  height: number;
+  generations: number;
+  sigma: number;
+  seed: number;
+  runs: SearchRunResult[];
   notes: string[];
   ms: number;
 }

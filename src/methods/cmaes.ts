@@ -46,7 +46,14 @@ export interface CmaResult {
   evaluations: number;
 }
 
-export async function cmaes(objective: BatchObjective, opts: CmaOptions, ctx?: ComputeContext & { onGeneration?: (h: CmaGeneration[]) => void }): Promise<CmaResult> {
+/** The run after a generation, for callers that follow it as it goes (live plots, the latent of the mean); `mean` changes in place, copy it to keep it. */
+export interface CmaState {
+  mean: Float64Array;
+  best: Float64Array;
+  bestScore: number;
+}
+
+export async function cmaes(objective: BatchObjective, opts: CmaOptions, ctx?: ComputeContext & { onGeneration?: (h: CmaGeneration[], state: CmaState) => void | Promise<void> }): Promise<CmaResult> {
   const N = opts.mean.length;
   if (N < 1) throw new Error('CMA-ES needs at least one dimension.');
   if (!(opts.sigma > 0)) throw new Error(`CMA-ES needs a positive initial step σ, got ${opts.sigma}.`);
@@ -129,7 +136,7 @@ export async function cmaes(objective: BatchObjective, opts: CmaOptions, ctx?: C
     for (const s of scores) mean += s / lambda;
     history.push({ generation: gen + 1, best: scores[order[0]], mean, sigma, meanNorm: Math.hypot(...m) });
     report(ctx, 'CMA-ES', gen + 1, opts.generations);
-    ctx?.onGeneration?.(history);
+    await ctx?.onGeneration?.(history, { mean: m, best, bestScore });
   }
   return { best, bestScore, mean: m, history, evaluations };
 }

@@ -149,6 +149,7 @@ describe('url codec: decoding is total', () => {
       modelUrl: () => `https://example.org/m${rng.int(1000)}/`,
       seed: () => rng.int(0xffffffff),
       z: () => Array.from(rng.normals(1 + rng.int(100))),
+      w: () => Array.from(rng.normals(1 + rng.int(512))),
       space: () => pick(SPACES),
       truncation: () => pick([0.05, 0.5, 0.75, 1, 1.25, 2]),
       basis: () => pick(BASIS_KINDS),

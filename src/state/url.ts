@@ -28,6 +28,8 @@ export interface ViewState {
   seed?: number;
   /** An explicit latent z (overrides the seed when both are present). */
   z?: number[];
+  /** An explicit W code (wDim values) or W+ code (styleLayers·wDim), e.g. an inversion's result; z overrides it. */
+  w?: number[];
   space?: LatentSpace;
   /** Truncation ψ of the seed's sample (1 = none). */
   truncation?: number;
@@ -65,7 +67,7 @@ export const DEFAULT_K = 10;
  * no longer apply.
  */
 /** The app store's keys the view binds (app/state/store.ts checks it has each, with the view's type). */
-export type ViewStoreKey = 'seed' | 'z' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical' | 'panel' | 'ascent';
+export type ViewStoreKey = 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical' | 'panel' | 'ascent';
 
 export interface FieldBinding<K extends keyof ViewState> {
   store: ViewStoreKey | null;
@@ -112,7 +114,7 @@ export const VIEW_FIELDS = [
   field({
     key: 'seed', prop: 'seed', label: 'seed', store: 'seed', fallback: DEFAULT_SEED, resetsSliders: true,
     // A link with a latent code carries no seed: the code overrides it.
-    relevant: (v) => v.z === undefined,
+    relevant: (v) => v.z === undefined && v.w === undefined,
     parse: (raw) => (/^\d{1,10}$/.test(raw) && Number(raw) <= MAX_SEED ? Number(raw) : undefined),
     format: (v) => String(v),
   }),
@@ -121,10 +123,16 @@ export const VIEW_FIELDS = [
     parse: decodeFloats,
     format: encodeFloats,
   }),
+  field({
+    key: 'w', prop: 'w', label: 'W code', store: 'w', fallback: null, resetsSliders: true,
+    relevant: (v) => v.z === undefined,
+    parse: decodeFloats,
+    format: encodeFloats,
+  }),
   choice('space', 'space', 'latent space', SPACES, { store: 'space', fallback: 'z', resetsSliders: true }),
   field({
     key: 'psi', prop: 'truncation', label: 'truncation', store: 'truncation', fallback: 1, resetsSliders: true, omitDefault: true,
-    relevant: (v) => v.z === undefined,
+    relevant: (v) => v.z === undefined && v.w === undefined,
     parse: (raw) => (/^\d*\.?\d+$/.test(raw) && Number(raw) > 0 && Number(raw) <= MAX_TRUNCATION ? Number(raw) : undefined),
     format: (v) => String(v),
   }),

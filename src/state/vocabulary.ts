@@ -22,8 +22,8 @@ export type LayerRangeName = 'coarse' | 'middle' | 'fine' | 'all';
 export const LAYER_RANGES: readonly LayerRangeName[] = ['coarse', 'middle', 'fine', 'all'];
 
 /** The explorer's lower panels. */
-export type PanelName = 'spectrum' | 'montage' | 'curve' | 'atlas' | 'likelihood' | 'invert';
-export const PANELS: readonly PanelName[] = ['spectrum', 'montage', 'curve', 'atlas', 'likelihood', 'invert'];
+export type PanelName = 'spectrum' | 'montage' | 'curve' | 'atlas' | 'likelihood' | 'invert' | 'search';
+export const PANELS: readonly PanelName[] = ['spectrum', 'montage', 'curve', 'atlas', 'likelihood', 'invert', 'search'];
 
 /** Seeds are unsigned 32-bit integers. */
 export const MAX_SEED = 0xffffffff;
@@ -74,3 +74,6 @@ export interface AscentSettings {
 }
 /** v_eff: most prior samples (each one exact metric). */
 export const MAX_VEFF_SAMPLES = 64;
+/** Latent search (CMA-ES): most generations per run (the paper runs 100), and the largest initial step σ₀. */
+export const MAX_SEARCH_GENERATIONS = 500;
+export const MAX_SEARCH_SIGMA = 10;

@@ -241,6 +241,21 @@ describe('atlas CLI', () => {
     expect(atlas('invert', '--model', 'shapes-dcgan', '--target-seed', '1', '--space', 'w').code).toBe(2);
   });
 
+  it('invert --dataset-image: a shapes render (as the app renders it) or a Fashion-MNIST test image; anything else is refused', () => {
+    const shapes = JSON.parse(atlas('invert', '--model', 'shapes-dcgan', '--dataset-image', 'shapes:5', '--steps', '2', '--init', 'random', '--loss', 'pixel').stdout);
+    expect(shapes.target).toEqual({ datasetImage: 'shapes:5' });
+    expect(shapes.notes[0]).toBe('Target: the shapes render of seed 5.');
+    const grey = JSON.parse(atlas('invert', '--model', 'fashion-dcgan', '--dataset-image', 'shapes:5', '--steps', '1', '--init', 'random', '--loss', 'pixel').stdout);
+    expect(grey.notes.join(' ')).toMatch(/luminance is used/);
+    if (fs.existsSync('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz')) {
+      const fashion = JSON.parse(atlas('invert', '--model', 'fashion-dcgan', '--dataset-image', 'fashion:3', '--steps', '2', '--init', 'random', '--loss', 'pixel').stdout);
+      expect(fashion.notes).toEqual(['Target: the Fashion-MNIST test image 3.']);
+      expect(atlas('invert', '--model', 'fashion-dcgan', '--dataset-image', 'fashion:10000').stderr.join(' ')).toMatch(/has 10000 images/);
+    }
+    expect(atlas('invert', '--model', 'shapes-dcgan', '--dataset-image', 'mnist:1').code).toBe(2);
+    expect(atlas('invert', '--model', 'shapes-dcgan', '--dataset-image', 'shapes:1', '--target-seed', '2').code).toBe(2);
+  });
+
   it('search: CMA-ES and Hessian CMA-ES raise a probe objective from the seed\'s image; a bad objective is refused', () => {
     for (const method of ['cmaes', 'hessian-cmaes']) {
       const out = JSON.parse(atlas('search', '--model', 'shapes-dcgan', '--objective', 'class:square', '--method', method, '--generations', '4', '--k', '8').stdout);

@@ -3,7 +3,7 @@
  * holds ({path → contents}), so each failure case is a corrupted copy of a known-good folder.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ConstInput, EqConv2D, EqDense, LeakyReLU2, ModConv2D, PixelNorm, StyleSlice, Upsample2x } from '../layers';
+import { ConstInput, EqConv2D, EqDense, LeakyReLU2, MinibatchStd, ModConv2D, PixelNorm, StyleSlice, Upsample2x } from '../layers';
 import type { ModelManifest } from '../manifest';
 
 export type FileMap = Record<string, string | ArrayBuffer>;
@@ -128,13 +128,14 @@ export function styleSynthesis(opts: { wDim?: number; styleLayers?: number; inpu
   return tf.model({ inputs: latent, outputs: x, name: 'synthesis' });
 }
 
-/** Image → score [1], with two named feature maps (the FEATURE_LAYERS). */
-export function discriminator(channels = 3): tf.LayersModel {
+/** Image → score [1], with two named feature maps (the FEATURE_LAYERS); `minibatchStd` adds ProGAN's layer after them (it mixes a batch). */
+export function discriminator(channels = 3, minibatchStd = false): tf.LayersModel {
   const img = tf.input({ shape: [SIZE, SIZE, channels], name: 'image' });
   let x = new EqConv2D({ filters: 4, kernelSize: 3, name: 'conv0' }).apply(img) as Sym;
   x = new LeakyReLU2({ name: FEATURE_LAYERS[0] }).apply(x) as Sym;
   x = new EqConv2D({ filters: 4, kernelSize: 3, strides: 2, name: 'down0' }).apply(x) as Sym;
   x = new LeakyReLU2({ name: FEATURE_LAYERS[1] }).apply(x) as Sym;
+  if (minibatchStd) x = new MinibatchStd({ groupSize: 4, name: 'mbstd' }).apply(x) as Sym;
   x = tf.layers.flatten({ name: 'flatten' }).apply(x) as Sym;
   x = new EqDense({ units: 1, name: 'score' }).apply(x) as Sym;
   return tf.model({ inputs: img, outputs: x, name: 'discriminator' });
@@ -224,4 +225,39 @@ export function editJson(files: FileMap, path: string, edit: (json: Record<strin
 /** The weight specs of a model.json object (all groups). */
 export function weightSpecs(modelJson: Record<string, unknown>): tf.io.WeightsManifestEntry[] {
   return (modelJson.weightsManifest as tf.io.WeightsManifestConfig).flatMap((g) => g.weights);
+}
+
+/**
+ * A probe folder (public/models/probes/<id>/ layout: manifest.json + model/): SIZE×SIZE×3 images → flatten →
+ * dense, outputs two class logits ('dark', 'light') then one target ('t'). A linear map of the pixels, so a
+ * test can compute its outputs independently from the kernel (`probeKernel`).
+ */
+export async function probeFolder(): Promise<FileMap> {
+  const files: FileMap = {
+    'manifest.json': JSON.stringify({
+      id: 'tiny-probe', name: 'Tiny probe', input: { height: SIZE, width: SIZE, channels: 3, range: [-1, 1] },
+      outputs: { classes: ['dark', 'light'], targets: ['t'] },
+    }),
+  };
+  const img = tf.input({ shape: [SIZE, SIZE, 3], name: 'image' });
+  let x = tf.layers.flatten({ name: 'flatten' }).apply(img) as Sym;
+  x = tf.layers.dense({ units: 3, name: 'out', kernelInitializer: tf.initializers.glorotNormal({ seed: 7 }), biasInitializer: 'zeros' }).apply(x) as Sym;
+  await addModel(files, 'model', tf.model({ inputs: img, outputs: x, name: 'probe' }));
+  return files;
+}
+
+/** The probe fixture's dense kernel [SIZE·SIZE·3, 3] and bias, read from its saved weights (for independent checks). */
+export function probeKernel(files: FileMap): { kernel: Float32Array; bias: Float32Array } {
+  const specs = weightSpecs(JSON.parse(files['model/model.json'] as string));
+  const data = files[`model/${SHARD}`] as ArrayBuffer;
+  let offset = 0;
+  const out: Record<string, Float32Array> = {};
+  for (const s of specs) {
+    const size = s.shape.reduce((a, b) => a * b, 1);
+    out[s.name] = new Float32Array(data.slice(offset, offset + size * 4));
+    offset += size * 4;
+  }
+  const kernel = Object.entries(out).find(([name]) => /kernel/.test(name))![1];
+  const bias = Object.entries(out).find(([name]) => /bias/.test(name))![1];
+  return { kernel, bias };
 }

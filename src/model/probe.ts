@@ -1,0 +1,94 @@
+/**
+ * Probes: small CNNs the project trains to read its models' images (public/models/probes/<id>/: manifest.json +
+ * model/model.json). A shapes probe outputs class logits then factor targets (x, y, scale, …); a Fashion probe
+ * outputs class logits. A model names its probe in its manifest (`probe`). The CLI reads a probe from disk,
+ * the job worker from the bundled models' URL; both through loadProbe, with the loader's checks and one plain
+ * sentence for anything wrong.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ModelLoadError, reasonOf } from './errors';
+import type { ModelFiles } from './files';
+import { disposeModel } from './layersGenerator';
+import { loadLayersModelFrom } from './load';
+import { parseJson } from './validate';
+
+export interface ProbeManifest {
+  id: string;
+  name: string;
+  input: { height: number; width: number; channels: number; range: [number, number] };
+  /** Output columns: the class logits first (one per class), then the factor targets. */
+  outputs: { classes: string[]; targets: string[] };
+}
+
+export interface Probe {
+  readonly manifest: ProbeManifest;
+  /** Probe outputs [B, classes + targets] for images [B, H, W, C] in the probe's input range. */
+  apply(images: tf.Tensor4D): tf.Tensor2D;
+  dispose(): void;
+}
+
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0);
+
+/** The probe's manifest.json, checked: input shape and range, output names. */
+export function parseProbeManifest(text: string, path = 'manifest.json'): ProbeManifest {
+  const json = parseJson(text, path) as Record<string, unknown>;
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new ModelLoadError(`${path} must hold a JSON object.`);
+  const id = typeof json.id === 'string' && json.id ? json.id : 'probe';
+  const input = json.input as Record<string, unknown> | undefined;
+  const whole = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
+  if (!input || !whole(input.height) || !whole(input.width) || !whole(input.channels)) throw new ModelLoadError(`${path}: input must give the probe's image height, width and channels.`);
+  const range = input.range;
+  if (!(Array.isArray(range) && range.length === 2 && range.every((v) => typeof v === 'number' && Number.isFinite(v)) && range[0] < range[1])) {
+    throw new ModelLoadError(`${path}: input.range must be [low, high] with low < high.`);
+  }
+  const outputs = (json.outputs ?? {}) as Record<string, unknown>;
+  const classes = outputs.classes === undefined ? [] : outputs.classes;
+  const targets = outputs.targets === undefined ? [] : outputs.targets;
+  if (!isStrings(classes) || !isStrings(targets)) throw new ModelLoadError(`${path}: outputs.classes and outputs.targets must be lists of names.`);
+  if (classes.length + targets.length === 0) throw new ModelLoadError(`${path}: the probe names no outputs (outputs.classes, outputs.targets).`);
+  return {
+    id, name: typeof json.name === 'string' && json.name ? json.name : id,
+    input: { height: input.height as number, width: input.width as number, channels: input.channels as number, range: [range[0], range[1]] },
+    outputs: { classes, targets },
+  };
+}
+
+/**
+ * Load a probe folder (manifest.json + model/model.json) for a generator drawing `imageShape` images in
+ * `imageRange`; refuses a probe that reads another image size or whose output width does not match its
+ * manifest. Images are mapped linearly from the generator's range to the probe's. The caller disposes it.
+ */
+export async function loadProbe(files: ModelFiles, imageShape: readonly [number, number, number], imageRange: readonly [number, number]): Promise<Probe> {
+  let text: string;
+  try {
+    text = await files.text('manifest.json');
+  } catch (e) {
+    throw new ModelLoadError(`The probe in ${files.label} could not be read (${reasonOf(e)}).`);
+  }
+  const manifest = parseProbeManifest(text, `${manifest0(files)}manifest.json`);
+  const { height, width, channels } = manifest.input;
+  const [h, w, c] = imageShape;
+  if (height !== h || width !== w || channels !== c) {
+    throw new ModelLoadError(`Probe '${manifest.id}' reads ${height}×${width}×${channels} images, but the model draws ${h}×${w}×${c}.`);
+  }
+  const model = await loadLayersModelFrom(files, 'model/model.json');
+  const columns = manifest.outputs.classes.length + manifest.outputs.targets.length;
+  const out = model.outputs[0]?.shape;
+  const inShape = model.inputs[0]?.shape;
+  if (model.outputs.length !== 1 || !out || out.length !== 2 || out[1] !== columns || !inShape || inShape.slice(1).join() !== [h, w, c].join()) {
+    disposeModel(model);
+    throw new ModelLoadError(`Probe '${manifest.id}': its network takes [${inShape?.join(',')}] and gives [${out?.join(',')}], but its manifest promises ${h}×${w}×${c} images in and ${columns} outputs.`);
+  }
+  const [lo, hi] = imageRange, [plo, phi] = manifest.input.range;
+  const scale = (phi - plo) / (hi - lo), shift = plo - lo * scale;
+  return {
+    manifest,
+    apply: (images) => tf.tidy(() => {
+      const x = scale === 1 && shift === 0 ? images : tf.add(tf.mul(images, scale), shift);
+      return model.apply(x, { training: false }) as tf.Tensor2D;
+    }),
+    dispose: () => disposeModel(model),
+  };
+}
+
+const manifest0 = (files: ModelFiles) => (files.label.endsWith('/') ? files.label : `${files.label}/`);
