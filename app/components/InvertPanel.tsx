@@ -132,7 +132,7 @@ export function InvertPanel() {
           </select>
         </label>
         <label className="field-inline">Steps
-          <input className="number-input" type="number" min={1} max={1000} value={steps} onChange={(e) => setSteps(Math.max(1, Math.min(1000, Math.floor(Number(e.target.value) || 300))))} />
+          <input className="number-input" type="number" min={1} max={1000} value={steps} aria-label="Inversion steps" onChange={(e) => setSteps(Math.max(1, Math.min(1000, Math.floor(Number(e.target.value) || 300))))} />
         </label>
         <button type="button" className="button primary" disabled={running || (source === 'picture' && !picture)} onClick={run}>Invert target</button>
         <JobStatus kind="invert" label="inversion" onRetry={run} />

@@ -106,6 +106,16 @@ describe('search job', () => {
     plain.dispose();
   });
 
+  it('the model summary names what the probe reads (for the panel), or says why it cannot be read', async () => {
+    expect(jobs.info().model?.probe).toEqual({ id: 'tiny-probe', name: 'Tiny probe', classes: ['dark', 'light'], targets: ['t'] });
+    const broken = await cpuJobsWith(async () => editJson(await zModelFolder(), 'manifest.json', (m) => { m.probe = 'gone'; }), 'tiny',
+      { probeFiles: (id) => memoryFiles(id, {}) });
+    const summary = broken.info().model?.probe;
+    expect(summary && 'error' in summary && summary.error).toMatch(/^The probe 'gone' named by the manifest cannot be read here \(manifest.json is missing from gone/);
+    await expect(broken.run('search', 1, { latent: { seed: 1 }, objective: 'class:x' })).rejects.toThrow(/The probe 'gone' of model 'tiny-z' could not be loaded/);
+    broken.dispose();
+  });
+
   it('frees the probe with its model', async () => {
     const n = tf.memory().numTensors;
     const again = editJson(await styleModelFolder(), 'manifest.json', (m) => { m.probe = 'tiny-probe'; });
