@@ -11,7 +11,7 @@
  *    projected onto the top-k eigenvectors, scored again).
  * It also rewrites §8 of docs/findings.md (the papers' numbers beside ours) from these numbers.
  * `--quick` runs fewer targets, steps and generations into scratch/inversion-quick/; `--cmaes` reruns part 2 only
- * (a few minutes), keeping part 1 from docs/inversion.json; `--replot` redraws the search curves from it.
+ * (a few minutes), keeping part 1 from docs/inversion.json; `--replot` redraws the curves and rewrites the text from it.
  */
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
@@ -108,18 +108,26 @@ async function main() {
     searches, projections,
   };
   fs.writeFileSync(path.join(OUT, 'inversion.md'), text(models, json.part1, inversions, searches, projections, stripFiles));
-  fs.writeFileSync(path.join(OUT, 'inversion.json'), JSON.stringify(json, null, 1) + '\n');
+  fs.writeFileSync(path.join(OUT, 'inversion.json'), compactJson(json));
   log(`wrote ${path.relative(ROOT, OUT)}/inversion.md`);
-  if (!QUICK) {
-    // §8 of the findings quotes these numbers beside the papers': refresh it in place (npm run findings writes the same text).
-    const file = path.join(OUT, 'findings.md');
-    const doc = fs.readFileSync(file, 'utf8');
-    const a = doc.indexOf('## 8. '), b = doc.indexOf('## Reproduce');
-    if (a >= 0 && b > a) {
-      fs.writeFileSync(file, doc.slice(0, a) + findingsSection8(json).join('\n') + '\n' + doc.slice(b));
-      log('refreshed §8 of docs/findings.md');
-    }
+  refreshFindings(json);
+}
+
+/** §8 of the findings quotes these numbers beside the papers': refresh it in place (npm run findings writes the same text). */
+function refreshFindings(json: Parameters<typeof findingsSection8>[0] & object) {
+  if (QUICK) return;
+  const file = path.join(OUT, 'findings.md');
+  const doc = fs.readFileSync(file, 'utf8');
+  const a = doc.indexOf('## 8. '), b = doc.indexOf('## Reproduce');
+  if (a >= 0 && b > a) {
+    fs.writeFileSync(file, doc.slice(0, a) + findingsSection8(json).join('\n') + '\n' + doc.slice(b));
+    log('refreshed §8 of docs/findings.md');
   }
+}
+
+/** JSON with one object per line and number arrays (per-generation curves) on one line each. */
+function compactJson(value: unknown): string {
+  return JSON.stringify(value, null, 1).replace(/\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]/g, (_, body: string) => `[${body.replace(/\s+/g, '')}]`) + '\n';
 }
 
 /** Part 1 of an earlier run (docs/inversion.json), for --cmaes. */
@@ -127,7 +135,12 @@ function readPrevious(): { models: { id: string; weights: string }[]; inversions
   const file = path.join(OUT, 'inversion.json');
   if (!fs.existsSync(file)) throw new Error(`--cmaes keeps part 1 from ${path.relative(ROOT, file)}, which does not exist: run the whole study first.`);
   const j = JSON.parse(fs.readFileSync(file, 'utf8')) as { models: { id: string; weights: string }[]; inversions: InversionRow[]; strips?: string[]; part1?: string; generated: string };
-  const strips = j.strips ?? fs.readdirSync(path.join(OUT, 'img')).filter((f) => /^inversion-.*-(generated|data)\.png$/.test(f));
+  // In the order a full run writes them: model, space, generated before data.
+  const rank = (f: string) => {
+    const m = /^inversion-(.+)-(z|w|wplus)-(generated|data)\.png$/.exec(f)!;
+    return bundledModels().indexOf(m[1]) * 100 + ['z', 'w', 'wplus'].indexOf(m[2]) * 10 + (m[3] === 'data' ? 1 : 0);
+  };
+  const strips = j.strips ?? fs.readdirSync(path.join(OUT, 'img')).filter((f) => /^inversion-.+-(z|w|wplus)-(generated|data)\.png$/.test(f)).sort((a, b) => rank(a) - rank(b));
   return { models: j.models, inversions: j.inversions, strips, part1: j.part1 ?? j.generated };
 }
 
@@ -245,7 +258,7 @@ async function plotSearches(searches: SearchRow[]) {
         }),
       }),
       ...(r0(rows).norm ? [linePlot({
-        title: `${m}: ${rows[0].objective}, code norm`, xLabel: 'generation', yLabel: '‖z‖ of the mean', width: 300, height: 260, legend: 'top-left',
+        title: 'code norm (log scale)', xLabel: 'generation', yLabel: '‖z‖ of the mean', width: 320, height: 260, legend: 'top-left', logY: true,
         series: keys.map((key, i) => ({ name: name(key), color: colors[i % colors.length], ...across(key, (r) => r.norm ?? []) })),
       })] : []),
     ];
@@ -258,11 +271,11 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
 const f = (v: number, d = 3) => (Number.isFinite(v) ? (Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(1) : v.toFixed(d)) : '–');
 
-function text(models: { id: string; weights: string }[], part1: string, inv: InversionRow[], search: SearchRow[], projections: ProjectionRow[], images: string[]): string {
+function text(models: { id: string; weights: string }[], part1: string, inv: InversionRow[], search: SearchRow[], projections: ProjectionRow[], images: string[], part2 = new Date().toISOString()): string {
   const lines = [
     '# Inversion and search in latent space (Wang & Ponce §6, Wen et al.)',
     '',
-    `Generated by \`npm run inversion-study\` (part 1 ${part1.slice(0, 10)}, part 2 ${new Date().toISOString().slice(0, 10)}${QUICK ? ', QUICK run' : ''}) on ${models.map((m) => `\`${m.id}\` (\`${m.weights}\`)`).join(', ')}.`,
+    `Generated by \`npm run inversion-study\` (part 1 ${part1.slice(0, 10)}, part 2 ${part2.slice(0, 10)}${QUICK ? ', QUICK run' : ''}) on ${models.map((m) => `\`${m.id}\` (\`${m.weights}\`)`).join(', ')}.`,
     'Methods: src/methods/inversion.ts, src/methods/cmaes.ts, src/methods/search.ts; the app\'s Invert and Search panels and `atlas invert` / `atlas search` run the same code.',
     '',
     '## 1. Inversion: plain Adam vs Adam in the Hessian eigenbasis',
@@ -352,14 +365,35 @@ export function searchVerdicts(search: SearchRow[], projections: ProjectionRow[]
       (higher.length ? `higher than the full search at k = ${higher.join(', ')}` : 'lower than the full search at every k') +
       (proj.length ? `; the full optimum projected onto the top ${smallest} keeps ${f(100 * kept(smallest), 0)} % of its gain over the start (top ${ks[ks.length - 1]}: ${f(100 * kept(ks[ks.length - 1]), 0)} %).` : '.'));
   }
+  // Where the searches went: a mean far outside the prior's shell (‖z‖ ≈ √n) is an image the model never drew in training.
+  const far = [...new Set(search.map((s) => `${s.model}|${s.objective}|${s.method}|${s.k}`))].map((key) => {
+    const rows = search.filter((s) => `${s.model}|${s.objective}|${s.method}|${s.k}` === key);
+    const n = search.find((s) => s.model === rows[0].model && s.method === 'CMA-ES')?.k ?? rows[0].k;
+    const end = mean(rows.map((r) => r.norm?.[r.norm.length - 1] ?? NaN));
+    return { name: `${rows[0].model} ${rows[0].objective} ${rows[0].method === 'CMA-ES' ? 'full' : `Hessian k=${rows[0].k}`}`, ratio: end / Math.sqrt(n) };
+  }).filter((r) => r.ratio > 3).sort((a, b) => b.ratio - a.ratio);
+  if (far.length) {
+    out.push(`- Code norm: ${far.length} of the runs ended with the mean's ‖z‖ more than 3× the prior's √n — ${far.map((r) => `${r.name} (${f(r.ratio, 0)}×)`).join(', ')}. ` +
+      'Hessian CMA-ES scales steps by λ^(−1/2.5), so the flattest of its k directions take the largest steps and the search walks far off the prior. ' +
+      'shapes-style pixel-normalises z before its mapping, so there the norm changes nothing; the DCGANs do not normalise z, and a score gained far off the prior there is an image the model was never trained to draw (and the probe never trained to read).');
+  }
   return out;
 }
 
-// --replot: redraw the search curves from inversion.json (no recomputation).
-(process.argv.includes('--replot')
-  ? plotSearches((JSON.parse(fs.readFileSync(path.join(OUT, 'inversion.json'), 'utf8')) as { searches: SearchRow[] }).searches)
-  : main()
-).catch((e) => {
+/** --replot: redraw the search curves and rewrite inversion.md and findings §8 from inversion.json (no recomputation). */
+async function replot() {
+  const j = JSON.parse(fs.readFileSync(path.join(OUT, 'inversion.json'), 'utf8')) as {
+    generated: string; part1?: string; models: { id: string; weights: string }[]; inversions: InversionRow[]; strips?: string[]; searches: SearchRow[]; projections?: ProjectionRow[];
+  };
+  await plotSearches(j.searches);
+  const strips = j.strips ?? readPrevious().strips;
+  fs.writeFileSync(path.join(OUT, 'inversion.md'), text(j.models, j.part1 ?? j.generated, j.inversions, j.searches, j.projections ?? [], strips, j.generated));
+  refreshFindings({ ...j, projections: j.projections ?? [] });
+  fs.writeFileSync(path.join(OUT, 'inversion.json'), compactJson({ ...j, strips }));
+  log(`rewrote ${path.relative(ROOT, OUT)}/inversion.md from inversion.json`);
+}
+
+(process.argv.includes('--replot') ? replot() : main()).catch((e) => {
   console.error(e);
   process.exit(1);
 });
