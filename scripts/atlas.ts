@@ -78,7 +78,7 @@ const COMMANDS: Record<string, Command> = {
   },
   invert: {
     run: invert, options: ['model', 'target-seed', 'image', 'dataset-image', 'space', 'loss', 'alpha', 'beta', 'init', 'candidates', 'starts', 'steps', 'lr', 'tol', 'precondition', 'average-samples', 'seed', 'png'],
-    usage: `${MODEL} (--target-seed S | --image FILE.png|.jpg | --dataset-image shapes:SEED|fashion:INDEX) [--space z|w|wplus] [--loss diamond|pixel|perceptual] [--precondition none|hessian]\n  [--starts K] [--steps N] [--init nearest|random] [--candidates N] [--lr R] [--alpha A] [--beta B] [--tol T] [--average-samples M] [--seed S0] [--png FILE]`,
+    usage: `${MODEL} (--target-seed S | --image FILE.png|.jpg | --dataset-image shapes:SEED|faces:SEED|fashion:INDEX) [--space z|w|wplus] [--loss diamond|pixel|perceptual] [--precondition none|hessian]\n  [--starts K] [--steps N] [--init nearest|random] [--candidates N] [--lr R] [--alpha A] [--beta B] [--tol T] [--average-samples M] [--seed S0] [--png FILE]`,
     summary: 'inversion (Wen et al. loss, Wang & Ponce preconditioning): the latent of a target image; `latents` feeds atlas generate --latents',
   },
   search: {

@@ -1,5 +1,5 @@
 /**
- * Inversion: put an image into the model — another seed's image (the answer is known), a data-set render (shapes)
+ * Inversion: put an image into the model — another seed's image (the answer is known), a data-set render (shapes, faces)
  * or the reader's own picture, dropped or picked — with plain Adam and with Adam in the averaged metric's eigenbasis side by
  * side (Wang & Ponce §6; the loss is Wen et al.'s). Both loss curves grow as the job streams them; then the
  * target and the two reconstructions. "Explore from here" makes the result — a z, or a W / W+ code — the current

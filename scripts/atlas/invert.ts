@@ -1,8 +1,8 @@
 /**
  * invert: a target image into the model's latent space (src/methods/inversion.ts), on the same code as the
  * app. The target is another seed's image (the ground truth is then known: the latent error is reported)
- * or a PNG / JPEG file (src/methods/targetImage.ts fits it to the model), or a data-set image: a shapes render
- * (`shapes:SEED`, as the app renders it) or a Fashion-MNIST test image (`fashion:INDEX`, from Debian's package). The output's `latents` is the
+ * or a PNG / JPEG file (src/methods/targetImage.ts fits it to the model), or a data-set image: a shapes or faces render
+ * (`shapes:SEED`, `faces:SEED`, as the app renders them) or a Fashion-MNIST test image (`fashion:INDEX`, from Debian's package). The output's `latents` is the
  * {"latents": [[…]]} that `atlas generate --latents FILE --space S` reads, so the reconstruction can be
  * regenerated from the returned JSON itself.
  */
@@ -51,7 +51,7 @@ export async function invert(opts: Opts) {
     const space = opts.choice('space', ['z', 'w', 'wplus'] as const, 'z');
     if (space !== 'z' && !g.isStyleBased) throw new UsageError(`model ${g.manifest.id} has no ${space} space (it is a z-space generator)`);
     if ([opts.has('target-seed'), opts.has('image'), opts.has('dataset-image')].filter(Boolean).length !== 1) {
-      throw new UsageError('give exactly one target: --target-seed S, --image FILE or --dataset-image shapes:SEED|fashion:INDEX');
+      throw new UsageError('give exactly one target: --target-seed S, --image FILE or --dataset-image shapes:SEED|faces:SEED|fashion:INDEX');
     }
     const d = DIAMOND_INVERSION;
     const options: Partial<InversionOptions> = {

@@ -4,6 +4,7 @@
  * not know is refused in one sentence that says where to go instead.
  */
 import { describe, expect, it } from 'vitest';
+import { facesBatch } from '../data/faces';
 import { renderShape, sampleFactors } from '../data/shapes';
 import { Rng } from '../util/random';
 import { parseDatasetImage, renderDatasetImage, rgbaOf } from './datasetTargets';
@@ -23,12 +24,17 @@ describe('data-set targets', () => {
     expect(Array.from(grey)).toEqual([0, 0, 0, 255, 255, 255, 255, 255]);
   });
 
-  it('reads shapes:SEED and fashion:INDEX, and refuses anything else in one sentence', () => {
+  it('a faces render is the first face of the seed\'s batch', () => {
+    expect(Array.from(renderDatasetImage('faces', 5, 24).pixels)).toEqual(Array.from(facesBatch(5, 1, 24).images));
+  });
+
+  it('reads shapes:SEED, faces:SEED and fashion:INDEX, and refuses anything else in one sentence', () => {
     expect(parseDatasetImage('shapes:7')).toEqual({ dataset: 'shapes', index: 7 });
     expect(parseDatasetImage(' fashion:3 ')).toEqual({ dataset: 'fashion', index: 3 });
-    for (const bad of ['mnist:3', 'shapes', 'shapes:-1', 'shapes:1.5']) expect(() => parseDatasetImage(bad)).toThrow(/A data-set image is shapes:SEED or fashion:INDEX/);
+    expect(parseDatasetImage('faces:2')).toEqual({ dataset: 'faces', index: 2 });
+    for (const bad of ['mnist:3', 'shapes', 'shapes:-1', 'shapes:1.5']) expect(() => parseDatasetImage(bad)).toThrow(/A data-set image is shapes:SEED or faces:SEED or fashion:INDEX/);
     expect(() => renderDatasetImage('fashion', 3, 28)).toThrow('Fashion-MNIST test images are not shipped with the app; invert one with the CLI: npm run atlas -- invert --dataset-image fashion:INDEX.');
-    expect(() => renderDatasetImage('faces', 3, 28)).toThrow(/rendered here are shapes; got 'faces'/);
+    expect(() => renderDatasetImage('celeba', 3, 28)).toThrow(/rendered here are shapes, faces; got 'celeba'/);
     expect(() => renderDatasetImage('shapes', -2, 28)).toThrow(/whole number from 0/);
   });
 });

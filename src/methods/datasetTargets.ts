@@ -1,15 +1,16 @@
 /**
- * Data-set images as inversion targets: `shapes:SEED` (a render of src/data/shapes.ts, the data the shapes models
- * were trained on, with known factors) in the app and the CLI, and `fashion:INDEX` (a Fashion-MNIST test image)
+ * Data-set images as inversion targets: `shapes:SEED` and `faces:SEED` (renders of src/data/shapes.ts and
+ * src/data/faces.ts, procedural data with known factors) in the app and the CLI, and `fashion:INDEX` (a Fashion-MNIST test image)
  * in the CLI only: Fashion-MNIST is read from Debian's dataset-fashion-mnist on disk (scripts/lib/fashion.ts) and
  * the app ships none of it. Pure arithmetic, no tfjs and no DOM, so the app offers exactly what the engine accepts.
  *
  * Every target goes through the same fitting as a user's picture (targetImage.ts: crop, resampling, grey/colour,
  * range) by way of 8-bit RGBA, as a PNG of the image would.
  *
- * Adding a procedural data set (e.g. the `faces` renderer, src/data/faces.ts, `facesBatch(seed, count, size)` with
- * images in [-1, 1]) is one row of RENDERERS: its name, a label, and `render(seed, size)` returning one image.
+ * Adding a procedural data set is one row of RENDERERS: its name, a label, and `render(seed, size)` returning one
+ * image (the first of its batch for that seed).
  */
+import { facesBatch } from '../data/faces';
 import { shapesBatch } from '../data/shapes';
 
 /** One image, row-major HWC, values in `range`. */
@@ -22,6 +23,10 @@ const RENDERERS = {
   shapes: {
     label: 'shapes render',
     render: (seed: number, size: number): DatasetImage => ({ pixels: shapesBatch(seed, 1, size).images, height: size, width: size, channels: 3, range: [-1, 1] }),
+  },
+  faces: {
+    label: 'faces render',
+    render: (seed: number, size: number): DatasetImage => ({ pixels: facesBatch(seed, 1, size).images, height: size, width: size, channels: 3, range: [-1, 1] }),
   },
 } satisfies Record<string, Renderer>;
 
