@@ -13,6 +13,8 @@ export function SpaceControls() {
   const session = useSession();
   const spaces = useAtlas((s) => s.model?.spaces ?? null);
   const space = useAtlas((s) => effectiveSpace(s));
+  // A W or W+ code (an inversion's result) has no z of the model's own.
+  const code = useAtlas((s) => s.w !== null && s.z === null);
   if (!spaces) return null;
   return (
     <section className="panel" aria-labelledby="space-title">
@@ -24,8 +26,8 @@ export function SpaceControls() {
             type="button"
             role="radio"
             aria-checked={space === sp}
-            disabled={!spaces.includes(sp)}
-            title={spaces.includes(sp) ? LABELS[sp].long : 'This model has no mapping network'}
+            disabled={!spaces.includes(sp) || (sp === 'z' && code)}
+            title={!spaces.includes(sp) ? 'This model has no mapping network' : sp === 'z' && code ? 'The current latent is a W code, which has no z: choose a seed to return to Z' : LABELS[sp].long}
             className={space === sp ? 'active' : ''}
             onClick={() => session.set('space', sp)}
           >
