@@ -32,7 +32,7 @@ export function SearchPanel() {
   const live = useAtlas((s) => s.live.search as SearchPartial | undefined);
   const running = useAtlas((s) => isRunning(s, 'search'));
   const probe = model?.probe;
-  const probeOutputs = probe && 'classes' in probe ? probe : null;
+  const probeOutputs = probe && 'categorical' in probe ? probe : null;
   const choices = objectiveChoices(model?.hasDiscriminator ?? false, probeOutputs);
   // Default: "move it left" where the probe reads x, else the first choice (an unbounded score shows the
   // difference between the searches; a class probability saturates at 1 within a few generations).

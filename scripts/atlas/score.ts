@@ -11,6 +11,7 @@ import { loadLayersModelFromDir } from '../lib/modelio';
 import { anchorDistance } from '../../src/distance';
 import { directionalRates, factorGroupsOf, factorRates, scoreDirections, SHAPES_FACTOR_GROUPS, FACES_FACTOR_GROUPS, type FactorGroup, type FactorScore } from '../../src/geometry/factorScore';
 import type { Generator } from '../../src/model/generator';
+import { probeLayout, type ProbeOutputsJson } from '../../src/model/probeLayout';
 import { BASES, basesFor, checkBasis, directionsAt, LOCAL_BASES, maxDirections, type BasisName } from './bases';
 import { defaultSpace, latentFor, MODELS_DIR, openModel, seedRange, UsageError, weightsHash, type Opts } from './common';
 
@@ -61,16 +62,14 @@ async function openProbe(g: Generator): Promise<Probe> {
   const id = g.manifest.probe;
   const dir = id ? path.join(MODELS_DIR, 'probes', id) : '';
   if (!id || !fs.existsSync(path.join(dir, 'manifest.json'))) throw new UsageError(`score needs a model with a factor probe; ${g.manifest.id} has none`);
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { outputs?: { classes?: string[]; categorical?: { classes: string[] }[]; targets?: string[] } };
-  const targets = manifest.outputs?.targets ?? [];
+  const layout = probeLayout((JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { outputs?: ProbeOutputsJson }).outputs);
+  const targets = layout.targets;
   const groups = factorGroupsOf(targets);
   if (!groups) {
     const known = [SHAPES_FACTOR_GROUPS, FACES_FACTOR_GROUPS].map((gs) => gs.flatMap((f) => f.targets).join(', '));
     throw new UsageError(`score needs a probe that reads the shapes factors (${known[0]}) or the faces factors (${known[1]}); probe ${id} of ${g.manifest.id} reads ${targets.join(', ') || 'none'}`);
   }
-  const categorical = manifest.outputs?.categorical ?? [{ classes: manifest.outputs?.classes ?? [] }];
-  const classes = categorical.reduce((a, c) => a + c.classes.length, 0);
-  return { id, model: await loadLayersModelFromDir(path.join(dir, 'model')), classes, targets, groups };
+  return { id, model: await loadLayersModelFromDir(path.join(dir, 'model')), classes: layout.targetOffset, targets, groups };
 }
 
 export async function scoreStudy(g: Generator, o: ScoreOptions): Promise<ScoreStudy> {

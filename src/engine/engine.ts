@@ -155,7 +155,7 @@ export class Engine {
     if (!id) return undefined;
     try {
       const m = parseProbeManifest(await this.probeFilesOf(id).text('manifest.json'), `probes/${id}/manifest.json`);
-      return { id, name: m.name, classes: m.outputs.classes, targets: m.outputs.targets };
+      return { id, name: m.name, categorical: m.layout.categorical.map(({ name, classes }) => ({ name, classes })), targets: m.layout.targets };
     } catch (e) {
       return { id, error: `The probe '${id}' named by the manifest cannot be read here (${reasonOf(e)}).` };
     }

@@ -107,7 +107,7 @@ describe('search job', () => {
   });
 
   it('the model summary names what the probe reads (for the panel), or says why it cannot be read', async () => {
-    expect(jobs.info().model?.probe).toEqual({ id: 'tiny-probe', name: 'Tiny probe', classes: ['dark', 'light'], targets: ['t'] });
+    expect(jobs.info().model?.probe).toEqual({ id: 'tiny-probe', name: 'Tiny probe', categorical: [{ name: 'class', classes: ['dark', 'light'] }], targets: ['t'] });
     const broken = await cpuJobsWith(async () => editJson(await zModelFolder(), 'manifest.json', (m) => { m.probe = 'gone'; }), 'tiny',
       { probeFiles: (id) => memoryFiles(id, {}) });
     const summary = broken.info().model?.probe;

@@ -87,7 +87,10 @@ export interface ModelSummary {
 }
 
 /** A model's probe as the UI sees it: its output names, or one sentence saying why it is unavailable. */
-export type ProbeSummary = { id: string; name: string; classes: string[]; targets: string[] } | { id: string; error: string };
+export type ProbeSummary = { id: string; name: string; categorical: ProbeCategorical[]; targets: string[] } | { id: string; error: string };
+
+/** One categorical factor a probe classifies (shapes: the class; faces: hair style, glasses). */
+export interface ProbeCategorical { name: string; classes: string[] }
 
 /** How the wasm backend runs, for the status bar (threads need a cross-origin-isolated page: COOP + COEP). */
 export interface WasmInfo {

@@ -10,6 +10,7 @@ import type { Generator } from '../model/generator';
 import { loadGenerator } from '../model/load';
 import { loadProbe, type Probe } from '../model/probe';
 import { discriminator, probeFolder, styleModelFolder, withModel, SIZE, Z_DIM } from '../model/testing/fixtures';
+import { probeLayout } from '../model/probeLayout';
 import { latentSearch, searchObjective } from './search';
 
 let g: Generator;
@@ -52,6 +53,31 @@ describe('search objectives', () => {
     expect(searchObjective(g, '-factor:t', probe).label).toBe('−t');
     expect(() => searchObjective(g, 'class:dark')).toThrow(/reads the model's probe/);
     expect(() => searchObjective(g, '-class:dark', probe)).toThrow(/takes no minus sign/);
+  });
+
+  it('with several categorical factors (faces: hair, glasses) a class objective is the softmax over its own factor\'s logits only', async () => {
+    // A stand-in probe: logits [hair: a, b | glasses: none, round], then one target, fixed per image.
+    const rows = [[0.3, -0.4, 1.2, -0.5, 0.7], [-1.1, 0.6, -0.2, 0.9, -0.3]];
+    const layout = probeLayout({ classes: ['a', 'none'], categorical: [{ name: 'hair', classes: ['a', 'none'] }, { name: 'glasses', classes: ['none', 'round'] }], targets: ['t'] });
+    const stand: Probe = {
+      manifest: { id: 'two', name: 'two', input: { height: SIZE, width: SIZE, channels: 3, range: [-1, 1] }, layout },
+      apply: (images) => tf.tidy(() => tf.add(tf.tensor2d(rows), tf.mul(tf.sum(images), 0)) as tf.Tensor2D),
+      dispose: () => {},
+    };
+    const z = points(2);
+    const round = await searchObjective(g, 'class:glasses=round', stand).score(z, 2);
+    const bald = await searchObjective(g, 'class:hair=none', stand).score(z, 2);
+    const t = await searchObjective(g, 'factor:t', stand).score(z, 2);
+    for (let i = 0; i < 2; i++) {
+      const [a, none, gNone, gRound, target] = rows[i];
+      expect(round[i]).toBeCloseTo(1 / (1 + Math.exp(gNone - gRound)), 5);
+      expect(bald[i]).toBeCloseTo(1 / (1 + Math.exp(a - none)), 5);
+      expect(t[i]).toBeCloseTo(target, 5);
+    }
+    expect(searchObjective(g, 'class:round', stand).label).toBe('P(glasses round)');
+    expect(() => searchObjective(g, 'class:none', stand)).toThrow("'none' is a class of hair and glasses; say which, e.g. class:hair=none.");
+    expect(() => searchObjective(g, 'class:hat=none', stand)).toThrow(/classifies hair, glasses; 'hat' is not among them/);
+    expect(() => searchObjective(g, 'class:glasses=a', stand)).toThrow(/reads the classes hair=a, hair=none, glasses=none, glasses=round; 'a' is not among them/);
   });
 
   it('a Hessian run stays in z₀ + the span of the top k given directions, and records the code norm of its mean', async () => {

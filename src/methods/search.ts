@@ -14,9 +14,10 @@ import * as tf from '@tensorflow/tfjs';
 import { independentBatchSize } from '../distance/perceptual';
 import type { Generator } from '../model/generator';
 import type { Probe } from '../model/probe';
+import type { CategoricalOutput, ProbeLayout } from '../model/probeLayout';
 import type { ComputeContext } from '../util/jobContext';
 import { cmaes, hessianCoordinates, type CmaGeneration } from './cmaes';
-import { parseObjective, type SearchMethod } from './objectives';
+import { parseObjective, type ObjectiveSpec, type SearchMethod } from './objectives';
 
 export { parseObjective, objectiveChoices, SEARCH_METHODS, type ObjectiveSpec, type SearchMethod } from './objectives';
 
@@ -59,19 +60,37 @@ export function searchObjective(g: Generator, text: string, probe?: Probe | null
     };
   }
   if (!probe) throw new Error(`The objective ${text} reads the model's probe, and model '${g.manifest.id}' has none loaded.`);
-  const { classes, targets } = probe.manifest.outputs;
-  const names = spec.kind === 'class' ? classes : targets;
-  const index = names.indexOf(spec.name);
-  if (index < 0) throw new Error(`Probe '${probe.manifest.id}' reads ${spec.kind === 'class' ? 'the classes' : 'the factors'} ${names.join(', ') || '(none)'}; '${spec.name}' is not among them.`);
+  const layout = probe.manifest.layout;
+  if (spec.kind === 'class') {
+    const { group, index } = classColumn(layout, spec, probe.manifest.id);
+    return {
+      label: layout.categorical.length > 1 ? `P(${group.name} ${spec.name})` : `P(${spec.name})`,
+      score: (z, count) => read(() => {
+        const out = probe.apply(generate(z, count));
+        return tf.softmax(out.slice([0, group.offset], [-1, group.classes.length])).slice([0, index], [-1, 1]).reshape([count]);
+      }),
+    };
+  }
+  const index = layout.targets.indexOf(spec.name);
+  if (index < 0) throw new Error(`Probe '${probe.manifest.id}' reads the factors ${layout.targets.join(', ') || '(none)'}; '${spec.name}' is not among them.`);
   return {
-    label: spec.kind === 'class' ? `P(${spec.name})` : `${spec.sign < 0 ? '−' : ''}${spec.name}`,
+    label: `${spec.sign < 0 ? '−' : ''}${spec.name}`,
     score: (z, count) => read(() => {
       const out = probe.apply(generate(z, count));
-      return spec.kind === 'class'
-        ? tf.softmax(out.slice([0, 0], [-1, classes.length])).slice([0, index], [-1, 1]).reshape([count])
-        : tf.mul(out.slice([0, classes.length + index], [-1, 1]), spec.sign).reshape([count]);
+      return tf.mul(out.slice([0, layout.targetOffset + index], [-1, 1]), spec.sign).reshape([count]);
     }),
   };
+}
+
+/** The categorical factor and column of a class objective: `class:NAME` needs NAME to be one factor's class only. */
+function classColumn(layout: ProbeLayout, spec: ObjectiveSpec, probeId: string): { group: CategoricalOutput; index: number } {
+  const groups = spec.factor ? layout.categorical.filter((g) => g.name === spec.factor) : layout.categorical;
+  if (spec.factor && groups.length === 0) throw new Error(`Probe '${probeId}' classifies ${layout.categorical.map((g) => g.name).join(', ') || 'nothing'}; '${spec.factor}' is not among them.`);
+  const hits = groups.filter((g) => g.classes.includes(spec.name));
+  const all = layout.categorical.flatMap((g) => g.classes.map((c) => (layout.categorical.length > 1 ? `${g.name}=${c}` : c)));
+  if (hits.length === 0) throw new Error(`Probe '${probeId}' reads the classes ${all.join(', ') || '(none)'}; '${spec.name}' is not among them.`);
+  if (hits.length > 1) throw new Error(`'${spec.name}' is a class of ${hits.map((g) => g.name).join(' and ')}; say which, e.g. class:${hits[0].name}=${spec.name}.`);
+  return { group: hits[0], index: hits[0].classes.indexOf(spec.name) };
 }
 
 export interface SearchOptions {

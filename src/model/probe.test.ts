@@ -15,7 +15,7 @@ describe('probes', () => {
     const files = await probeFolder();
     const before = tf.memory().numTensors;
     const probe = await loadProbe(memoryFiles('p', files), [SIZE, SIZE, 3], [0, 1]);
-    expect(probe.manifest.outputs).toEqual({ classes: ['dark', 'light'], targets: ['t'] });
+    expect(probe.manifest.layout).toEqual({ categorical: [{ name: 'class', classes: ['dark', 'light'], offset: 0 }], targets: ['t'], targetOffset: 2, width: 3 });
     const pixels = Float32Array.from({ length: SIZE * SIZE * 3 }, (_, i) => ((i * 37) % 101) / 100);
     const out = tf.tidy(() => probe.apply(tf.tensor4d(pixels, [1, SIZE, SIZE, 3])));
     const got = await out.data();
@@ -38,6 +38,8 @@ describe('probes', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(() => parseProbeManifest('{"input":{"height":8,"width":8,"channels":1,"range":[0,1]}}')).toThrow('manifest.json: the probe names no outputs');
     expect(() => parseProbeManifest('{"input":{"height":8}}')).toThrow(/input must give/);
+    expect(() => parseProbeManifest('{"input":{"height":8,"width":8,"channels":1,"range":[0,1]},"outputs":{"categorical":[{"name":"g","classes":["a"]}]}}'))
+      .toThrow('manifest.json: outputs.categorical must list factors as { name, classes } with at least two classes each.');
     await expect(loadProbe(memoryFiles('nothing', {}), [SIZE, SIZE, 3], [-1, 1])).rejects.toThrow(/The probe in nothing could not be read/);
   });
 });

@@ -10,14 +10,15 @@ import { ModelLoadError, reasonOf } from './errors';
 import type { ModelFiles } from './files';
 import { disposeModel } from './layersGenerator';
 import { loadLayersModelFrom } from './load';
+import { probeLayout, type ProbeLayout } from './probeLayout';
 import { parseJson } from './validate';
 
 export interface ProbeManifest {
   id: string;
   name: string;
   input: { height: number; width: number; channels: number; range: [number, number] };
-  /** Output columns: the class logits first (one per class), then the factor targets. */
-  outputs: { classes: string[]; targets: string[] };
+  /** Output columns: the class logits of each categorical factor, one factor after another, then the targets. */
+  layout: ProbeLayout;
 }
 
 export interface Probe {
@@ -26,8 +27,6 @@ export interface Probe {
   apply(images: tf.Tensor4D): tf.Tensor2D;
   dispose(): void;
 }
-
-const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0);
 
 /** The probe's manifest.json, checked: input shape and range, output names. */
 export function parseProbeManifest(text: string, path = 'manifest.json'): ProbeManifest {
@@ -41,15 +40,16 @@ export function parseProbeManifest(text: string, path = 'manifest.json'): ProbeM
   if (!(Array.isArray(range) && range.length === 2 && range.every((v) => typeof v === 'number' && Number.isFinite(v)) && range[0] < range[1])) {
     throw new ModelLoadError(`${path}: input.range must be [low, high] with low < high.`);
   }
-  const outputs = (json.outputs ?? {}) as Record<string, unknown>;
-  const classes = outputs.classes === undefined ? [] : outputs.classes;
-  const targets = outputs.targets === undefined ? [] : outputs.targets;
-  if (!isStrings(classes) || !isStrings(targets)) throw new ModelLoadError(`${path}: outputs.classes and outputs.targets must be lists of names.`);
-  if (classes.length + targets.length === 0) throw new ModelLoadError(`${path}: the probe names no outputs (outputs.classes, outputs.targets).`);
+  let layout: ProbeLayout;
+  try {
+    layout = probeLayout(json.outputs as Record<string, unknown> | undefined);
+  } catch (e) {
+    throw new ModelLoadError(`${path}: ${(e as Error).message}.`);
+  }
   return {
     id, name: typeof json.name === 'string' && json.name ? json.name : id,
     input: { height: input.height as number, width: input.width as number, channels: input.channels as number, range: [range[0], range[1]] },
-    outputs: { classes, targets },
+    layout,
   };
 }
 
@@ -72,7 +72,7 @@ export async function loadProbe(files: ModelFiles, imageShape: readonly [number,
     throw new ModelLoadError(`Probe '${manifest.id}' reads ${height}×${width}×${channels} images, but the model draws ${h}×${w}×${c}.`);
   }
   const model = await loadLayersModelFrom(files, 'model/model.json');
-  const columns = manifest.outputs.classes.length + manifest.outputs.targets.length;
+  const columns = manifest.layout.width;
   const out = model.outputs[0]?.shape;
   const inShape = model.inputs[0]?.shape;
   if (model.outputs.length !== 1 || !out || out.length !== 2 || out[1] !== columns || !inShape || inShape.slice(1).join() !== [h, w, c].join()) {
