@@ -7,12 +7,12 @@
  * cache keys and requests are pure functions in app/state/.
  */
 import type { JobKind, JobRequest, JobResult } from '../src/engine/registry';
-import type { LatentSpace, LoadResult, ModelSource, PickedFile } from '../src/engine/types';
+import type { Basis, LatentSpace, LoadResult, ModelSource, PickedFile } from '../src/engine/types';
 import type { ViewState, ViewStoreKey } from '../src/state/url';
 import { isCancelled } from '../src/util/jobContext';
 import type { EngineClient } from './engine/client';
 import type { JobsClient } from './engine/jobsClient';
-import { basisKey, referenceKey, wantedFrameKey } from './state/keys';
+import { basisKey, factorsKey, referenceKey, wantedFrameKey } from './state/keys';
 import { IDLE_JOB, type AtlasState, type AtlasStore, type JobState, type ModelRef } from './state/store';
 import { ascentAfter, ascentJob, basisRequest, editOf, latentOf, withDistance, withK, withLatent, withSeed, withSliderRange, withSliders } from './state/transitions';
 import { settingPatch, viewPatch } from './state/view';
@@ -300,7 +300,20 @@ export class Session {
         this.warned.add(`${model}|${basis.warning}`);
         this.notice(basis.warning);
       }
+      this.labelFactors(basis);
     });
+  }
+
+  /**
+   * Label the sliders with the factor each direction moves most, when the model's probe reads factors (its
+   * failure only leaves the labels out: the sliders work without them).
+   */
+  private labelFactors(basis: Basis): void {
+    const s = this.store.getState();
+    const key = factorsKey(s);
+    const probe = s.model?.probe;
+    if (!key || !probe || !('targets' in probe) || probe.targets.length === 0 || s.results.factors?.key === key) return;
+    void this.runJob('factors', key, { basisSpace: basis.basisSpace, reference: basis.reference, directions: basis.directions });
   }
 
   private setJob(kind: JobKind, state: JobState): void {

@@ -37,7 +37,13 @@ it('computes a basis, shows the spectrum with n points and slider labels', async
   expect(await b.page.locator('[data-testid=eigen-dot]').count()).toBe(s);
   expect(await b.page.textContent('[data-testid=spectrum-n]')).toBe(String(s));
   const label = await b.page.getAttribute('[data-testid=slider-0]', 'aria-label');
-  expect(label).toMatch(/^Direction 1 \(eigenvalue [\d.e+-]+\)$/);
+  expect(label).toMatch(/^Direction 1 \(eigenvalue [\d.e+-]+\)(, moves [a-z ]+ \d+ %)?$/);
+  // The model's probe reads which factor each direction moves most (shapes: x, y, scale, rotation, hue, background).
+  await b.page.waitForFunction(() => /\d+ %$/.test(document.querySelector('[data-testid=factor-0]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+  const factors = await b.page.locator('[data-testid^=factor-]').allTextContents();
+  expect(factors).toHaveLength(10);
+  for (const f of factors) expect(f).toMatch(/^(x|y|scale|rotation|hue|background) \d+ %$|^—$/);
+  expect(await b.page.getAttribute('[data-testid=slider-0]', 'aria-label')).toMatch(/, moves [a-z]+ \d+ %$/);
   await screenshot(b.page, 'explorer-spectrum');
 });
 

@@ -4,11 +4,11 @@
  * the same amount; the latent step behind it is position / rate (src/engine/edit.ts).
  */
 import type { Basis } from '../../src/engine/types';
-import { DEFAULT_SLIDER_RANGE, SLIDER_RANGE_FACTORS } from '../../src/state/vocabulary';
+import { DEFAULT_SLIDER_RANGE, SLIDER_RANGE_FACTORS, factorWords } from '../../src/state/vocabulary';
 import { fmt } from '../plots/Axis';
 import { useAtlas, useSession } from '../context';
 import { isRunning } from '../state/jobs';
-import { currentBasis, effectiveSpace } from '../state/keys';
+import { currentBasis, currentFactors, effectiveSpace } from '../state/keys';
 import { SubspacePad } from './SubspacePad';
 import { LayerRangeControl } from './LayerRangeControl';
 
@@ -31,6 +31,7 @@ export function EigenSliders() {
   const spherical = useAtlas((s) => s.spherical);
   const distance = useAtlas((s) => s.distance);
   const running = useAtlas((s) => isRunning(s, 'basis'));
+  const factors = useAtlas(currentFactors);
   if (!basis) {
     return (
       <section className="sliders-panel" aria-labelledby="sliders-title">
@@ -47,11 +48,13 @@ export function EigenSliders() {
         <h2 id="sliders-title" className="panel-title">Sliders <span className="title-aside">image change per slider, same scale for all</span></h2>
         <button type="button" className="button subtle small" disabled={!moved} onClick={() => session.resetSliders()}>Reset</button>
       </div>
-      <div className="slider-list">
+      <div className={`slider-list${factors ? ' with-factors' : ''}`}>
         {basis.directions.map((_, i) => {
           const v = sliders[i] ?? 0;
           const value = basis.values[i];
-          const label = `Direction ${i + 1}${value !== undefined ? ` (${basis.valueName} ${fmt(value)})` : ''}`;
+          const moves = factors?.labels[i];
+          const factorText = moves ? `${factorWords(moves.factor)} ${Math.round(100 * moves.share)} %` : '';
+          const label = `Direction ${i + 1}${value !== undefined ? ` (${basis.valueName} ${fmt(value)})` : ''}${moves ? `, moves ${factorText}` : ''}`;
           return (
             <div className="slider-row" key={i}>
               <label htmlFor={`slider-${i}`} className="slider-rank" title={`rate ${fmt(basis.rates[i])} image change per unit latent step`}>
@@ -65,6 +68,12 @@ export function EigenSliders() {
                 onDoubleClick={() => session.setSlider(i, 0)} />
               <span className="slider-value">{v === 0 ? '0' : v.toFixed(range < 0.1 ? 4 : 3)}</span>
               <span className="slider-eigen">{value !== undefined ? `${sym} ${fmt(value)}` : ''}</span>
+              {factors && (
+                <span className="slider-factor" data-testid={`factor-${i}`}
+                  title={moves ? `The probe reads this direction as moving ${factorWords(moves.factor)} most: ${Math.round(100 * moves.share)} % of its squared factor rates (${factors.probe}).` : 'The probe reads no factor moving along this direction.'}>
+                  {moves ? factorText : '—'}
+                </span>
+              )}
             </div>
           );
         })}

@@ -3,7 +3,7 @@
  * store's results are current. Pure functions of the state; a result is kept with the key it was computed
  * for, and is shown only while that key is still the one asked for.
  */
-import type { Basis, LatentSpace } from '../../src/engine/types';
+import type { Basis, FactorsResult, LatentSpace } from '../../src/engine/types';
 import { encodeFloats } from '../../src/state/url';
 import type { AtlasState } from './store';
 
@@ -37,6 +37,18 @@ export function basisKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'w' | 'spa
 export function currentBasis(s: Pick<AtlasState, 'results' | 'model' | 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k'>): Basis | null {
   const r = s.results.basis;
   return r && r.key === basisKey(s) ? r.value : null;
+}
+
+/** The key of the factor labels of the current basis (its directions read by the model's probe). */
+export function factorsKey(s: Parameters<typeof basisKey>[0]): string | null {
+  const key = basisKey(s);
+  return key && `${key}|factors`;
+}
+
+/** The factor labels of the sliders, when they belong to the current basis. */
+export function currentFactors(s: Parameters<typeof currentBasis>[0]): FactorsResult | null {
+  const r = s.results.factors;
+  return r && r.key === factorsKey(s) ? r.value : null;
 }
 
 /** The key of the frame the current state asks for (null while no model is loaded). */

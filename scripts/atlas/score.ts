@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadLayersModelFromDir } from '../lib/modelio';
 import { anchorDistance } from '../../src/distance';
-import { directionalRates, factorGroupsOf, factorRates, scoreDirections, SHAPES_FACTOR_GROUPS, FACES_FACTOR_GROUPS, type FactorGroup, type FactorScore } from '../../src/geometry/factorScore';
+import { directionalRates, factorGroupsOf, factorRates, scoreDirections, type FactorGroup, type FactorScore } from '../../src/geometry/factorScore';
 import type { Generator } from '../../src/model/generator';
 import { probeLayout, type ProbeOutputsJson } from '../../src/model/probeLayout';
 import { BASES, basesFor, checkBasis, directionsAt, LOCAL_BASES, maxDirections, type BasisName } from './bases';
@@ -65,10 +65,7 @@ async function openProbe(g: Generator): Promise<Probe> {
   const layout = probeLayout((JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { outputs?: ProbeOutputsJson }).outputs);
   const targets = layout.targets;
   const groups = factorGroupsOf(targets);
-  if (!groups) {
-    const known = [SHAPES_FACTOR_GROUPS, FACES_FACTOR_GROUPS].map((gs) => gs.flatMap((f) => f.targets).join(', '));
-    throw new UsageError(`score needs a probe that reads the shapes factors (${known[0]}) or the faces factors (${known[1]}); probe ${id} of ${g.manifest.id} reads ${targets.join(', ') || 'none'}`);
-  }
+  if (!groups) throw new UsageError(`score needs a probe that reads factors; probe ${id} of ${g.manifest.id} only classifies`);
   return { id, model: await loadLayersModelFromDir(path.join(dir, 'model')), classes: layout.targetOffset, targets, groups };
 }
 

@@ -11,6 +11,7 @@
 import type { Generator } from '../model/generator';
 import { computeBasis } from './basis';
 import { computeCurveWalk } from './curveWalk';
+import { computeFactors } from './factors';
 import type { JobContext, JobResources } from './jobContext';
 import { computeInvert } from './invert';
 import { computeAscent, computeLikelihood, computeLikelihoodMap, computeVeff } from './likelihood';
@@ -19,7 +20,7 @@ import { computeSearch } from './search';
 import { FD_FALLBACK, withDerivatives } from './secondOrder';
 import { computeSweep, computeSweepItem, mergeSweep } from './sweep';
 import type {
-  AscentRequest, Basis, BasisRequest, BackendName, InvertRequest, SearchRequest, LikelihoodRequest, LikelihoodMapRequest, VeffRequest, EngineInfo, JobProgress, LoadResult,
+  AscentRequest, Basis, BasisRequest, BackendName, FactorsRequest, InvertRequest, SearchRequest, LikelihoodRequest, LikelihoodMapRequest, VeffRequest, EngineInfo, JobProgress, LoadResult,
   MemoryInfo, ModelSource, SweepItemRequest, SweepMergeRequest, SweepRequest,
 } from './types';
 
@@ -61,6 +62,11 @@ export const JOB_REGISTRY = {
   basis: spec({
     check: fieldsOf<BasisRequest>('basis', ['latent', 'space', 'kind', 'distance', 'k']),
     run: basisJob,
+    transfer: none,
+  }),
+  factors: spec({
+    check: fieldsOf<FactorsRequest>('factors', ['basisSpace', 'reference', 'directions']),
+    run: computeFactors,
     transfer: none,
   }),
   montage: spec({

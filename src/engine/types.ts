@@ -489,6 +489,30 @@ export interface InvertResult {
 }
 
 /** Latent search (src/engine/search.ts): CMA-ES in Z beside Hessian CMA-ES, from the request's latent. */
+/** Which factor each direction of a basis moves most, read by the model's probe (the sliders' labels). */
+export interface FactorsRequest {
+  /** The basis's space and reference (Basis.basisSpace, Basis.reference). */
+  basisSpace: 'z' | 'w';
+  reference: number[];
+  /** The basis's directions (rows), most important first. */
+  directions: number[][];
+  derivatives?: 'exact' | 'fd';
+}
+
+export interface FactorsResult {
+  probe: string;
+  /** The factors the probe reads (shapes: x, y, scale, …; faces: roll, width, …). */
+  factors: string[];
+  /**
+   * Per direction, per factor: the factor's rate along the direction in fractions of its range per unit of RMS
+   * image change (src/geometry/factorScore.ts factorRates).
+   */
+  rates: number[][];
+  /** Per direction: the factor it moves most and that factor's share of the squared rates (null: it moves none). */
+  labels: ({ factor: string; share: number } | null)[];
+  ms: number;
+}
+
 export interface SearchRequest {
   /** The start (a seed, truncated or not, or a Z latent). */
   latent: LatentSpec;

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { directionalRates, factorGroupsOf, factorRates, FACES_FACTOR_GROUPS, purity, scoreDirections, SHAPES_FACTOR_GROUPS, type DirectionalRates, type ResponseMaps } from './factorScore';
 import { FACE_TARGET_NAMES } from '../data/faces';
+import { dominantFactor } from './factorGroups';
 import { FACTOR_TARGET_NAMES } from '../data/shapes';
 import { randomOrthogonal } from '../linalg/testing';
 import { Rng } from '../util/random';
@@ -191,10 +192,17 @@ describe('factor groups of a probe', () => {
     expect(FACES_FACTOR_GROUPS.find((g) => g.name === 'mouthOpen')).toEqual({ name: 'mouthOpen', targets: ['mouth_open'], range: 2 });
   });
 
-  it('chooses the shapes or faces groups by the targets a probe reads, and none for a classifier or a partial probe', () => {
+  it('chooses the shapes or faces groups by the targets a probe reads, one factor per target for any other probe, none for a classifier', () => {
     expect(factorGroupsOf(FACTOR_TARGET_NAMES)).toBe(SHAPES_FACTOR_GROUPS);
     expect(factorGroupsOf(FACE_TARGET_NAMES)).toBe(FACES_FACTOR_GROUPS);
     expect(factorGroupsOf([])).toBeNull();
-    expect(factorGroupsOf(FACE_TARGET_NAMES.filter((t) => t !== 'smile'))).toBeNull();
+    expect(factorGroupsOf(['smile', 'rot_cos'])).toEqual([{ name: 'smile', targets: ['smile'], range: 1 }, { name: 'rot_cos', targets: ['rot_cos'], range: 1 }]);
+  });
+
+  it('a direction\'s dominant factor is the largest squared rate, its share that over the sum', () => {
+    expect(dominantFactor([3, 4, 0], ['a', 'b', 'c'])).toEqual({ factor: 'b', share: 16 / 25 });
+    expect(dominantFactor([-5, 1], ['a', 'b'])!.factor).toBe('a');
+    expect(dominantFactor([0, 0], ['a', 'b'])).toBeNull();
+    expect(dominantFactor([NaN, 1], ['a', 'b'])).toBeNull();
   });
 });

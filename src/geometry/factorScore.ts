@@ -36,49 +36,11 @@
  * differentiable in tfjs — ReLU probes and the bundled generators are) or central differences (`fd`).
  */
 import * as tf from '@tensorflow/tfjs';
-import { FACE_CONTINUOUS, FACE_TARGET_NAMES } from '../data/faces';
 import { jvp, jvpFD, type Linearisation } from './hvp';
 import type { BatchedMap } from './jacobian';
+import { SHAPES_FACTOR_GROUPS, type FactorGroup } from './factorGroups';
 
-/** A factor, the probe targets (by name) that read it, and the length of its full range in those targets' units. */
-export interface FactorGroup {
-  name: string;
-  targets: readonly string[];
-  /** Rates are divided by this, so they read "fractions of the factor's range". Default 1. */
-  range?: number;
-}
-
-/**
- * The shapes factors over the shapes probe's targets (src/data/shapes.ts FACTOR_TARGET_NAMES and
- * factorTargets): x, y, scale and background are scaled to [−1, 1] (range 2); hue and the k-fold symmetric
- * rotation are angles on the unit circle read as (cos, sin) (range 2π, one full turn). The class is
- * categorical and not scored.
- */
-export const SHAPES_FACTOR_GROUPS: readonly FactorGroup[] = [
-  { name: 'x', targets: ['x'], range: 2 },
-  { name: 'y', targets: ['y'], range: 2 },
-  { name: 'scale', targets: ['scale'], range: 2 },
-  { name: 'rotation', targets: ['rot_cos', 'rot_sin'], range: 2 * Math.PI },
-  { name: 'hue', targets: ['hue_cos', 'hue_sin'], range: 2 * Math.PI },
-  { name: 'background', targets: ['background'], range: 2 },
-];
-
-/**
- * The faces factors over the faces probe's targets (src/data/faces.ts faceTargets): every linear factor is
- * standardised to [−1, 1] (range 2); hair hue and background hue are angles read as (cos, sin) (range 2π).
- * Hair style and glasses are categorical and not scored.
- */
-export const FACES_FACTOR_GROUPS: readonly FactorGroup[] = FACE_CONTINUOUS.map((name) => {
-  const snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-  const angle = FACE_TARGET_NAMES.includes(`${snake}_cos`);
-  return angle ? { name, targets: [`${snake}_cos`, `${snake}_sin`], range: 2 * Math.PI } : { name, targets: [snake], range: 2 };
-});
-
-/** The factor groups a probe with these target names reads in full (shapes or faces), or null. */
-export function factorGroupsOf(targets: readonly string[]): readonly FactorGroup[] | null {
-  const reads = (groups: readonly FactorGroup[]) => groups.every((g) => g.targets.every((t) => targets.includes(t)));
-  return [SHAPES_FACTOR_GROUPS, FACES_FACTOR_GROUPS].find(reads) ?? null;
-}
+export { factorGroupsOf, FACES_FACTOR_GROUPS, SHAPES_FACTOR_GROUPS, type FactorGroup } from './factorGroups';
 
 export interface ResponseMaps {
   /** Latent batch [B, ...s] → images [B, H, W, C]. */

@@ -77,3 +77,15 @@ export const MAX_VEFF_SAMPLES = 64;
 /** Latent search (CMA-ES): most generations per run (the paper runs 100), and the largest initial step σ₀. */
 export const MAX_SEARCH_GENERATIONS = 500;
 export const MAX_SEARCH_SIGMA = 10;
+
+/** Factor names (the probes' factor groups) in words, where the name alone would not say it. */
+const FACTOR_WORDS: Readonly<Record<string, string>> = {
+  hairHue: 'hair hue', hairLight: 'hair lightness', eyeOpen: 'eye openness', eyeSpacing: 'eye spacing',
+  smile: 'mouth curvature', mouthOpen: 'mouth openness', browHeight: 'brow height', bgHue: 'background hue',
+  light: 'light side', roll: 'head roll', width: 'face width', skin: 'skin tone',
+};
+
+/** A factor's name for people: the faces factors by their table, any other camelCase or snake_case name as words. */
+export function factorWords(name: string): string {
+  return FACTOR_WORDS[name] ?? name.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, (_, a: string, b: string) => `${a} ${b.toLowerCase()}`);
+}
