@@ -74,7 +74,7 @@ def build_layer(cls: str, name: str, cfg: dict, w: dict):
     """One layer from its Keras config and its TF.js weights (shapes give the sizes the config leaves out)."""
     C = LAYER_CLASSES[cls]
     if cls == "LeakyReLU2":
-        layer = C(name, cfg.get("alpha", 0.2))
+        layer = C(name, cfg.get("alpha", 0.2), cfg.get("gain", 1.0))
     elif cls == "EqDense":
         layer = C(name, w["kernel"].shape[0], cfg["units"], 0, cfg.get("lr_mul", 1.0), cfg.get("bias_init", 0.0))
     elif cls == "EqConv2D":
