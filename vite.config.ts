@@ -21,6 +21,10 @@ const ISOLATION_HEADERS = process.env.ATLAS_ISOLATION === 'off' ? {} : {
 };
 
 export default defineConfig({
+  // Relative asset URLs: the built site works from any sub-path of any static host (a course page's
+  // /sub/latent-atlas/, a file server), not only from a domain's root. The app already fetches its models
+  // relative to the page (new URL('models/', document.baseURI)).
+  base: './',
   plugins: [react()],
   publicDir: 'public',
   worker: {
