@@ -7,20 +7,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import type { Jobs } from './jobs';
-import { cpuJobsWith, withJobsGenerator } from './testing';
+import { cpuJobsWith, cpuJobsWithTinyProbe, withJobsGenerator } from './testing';
 import { memoryFiles } from '../model/files';
-import { editJson, probeFolder, probeKernel, styleModelFolder, SIZE, type FileMap } from '../model/testing/fixtures';
+import { editJson, probeKernel, styleModelFolder, SIZE, type FileMap } from '../model/testing/fixtures';
 
 let jobs: Jobs;
 let probe: FileMap;
 let nextId = 1;
 
 beforeAll(async () => {
-  const withProbe = async () => {
-    probe = await probeFolder();
-    return editJson(await styleModelFolder(), 'manifest.json', (m) => { m.probe = 'tiny-probe'; });
-  };
-  jobs = await cpuJobsWith(withProbe, 'tiny', { probeFiles: (id) => memoryFiles(id, probe) });
+  ({ jobs, probe } = await cpuJobsWithTinyProbe());
   // The probe loads on the first job that needs it and stays with the model (its two weights): load it before counting tensors.
   const b = await jobs.run('basis', nextId++, { latent: { seed: 1 }, space: 'w', kind: 'random', distance: 'mse', k: 1 });
   const n = tf.memory().numTensors;

@@ -9,22 +9,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import type { Jobs } from './jobs';
 import { isCancelled } from './jobContext';
-import { cpuJobsWith, withJobsGenerator } from './testing';
+import { cpuJobsWith, cpuJobsWithTinyProbe, withJobsGenerator } from './testing';
 import type { SearchPartial } from './search';
 import { averageMetricOf } from '../geometry/bases';
 import { memoryFiles } from '../model/files';
-import { editJson, pickedFiles, probeFolder, probeKernel, styleModelFolder, zModelFolder, SIZE, Z_DIM, type FileMap } from '../model/testing/fixtures';
+import { editJson, pickedFiles, probeKernel, styleModelFolder, zModelFolder, SIZE, Z_DIM, type FileMap } from '../model/testing/fixtures';
 
 let jobs: Jobs;
 let probe: FileMap;
 let nextId = 1;
 
 beforeAll(async () => {
-  const withProbe = async () => {
-    probe = await probeFolder();
-    return editJson(await styleModelFolder(), 'manifest.json', (m) => { m.probe = 'tiny-probe'; });
-  };
-  jobs = await cpuJobsWith(withProbe, 'tiny', { probeFiles: (id) => memoryFiles(id, probe) });
+  ({ jobs, probe } = await cpuJobsWithTinyProbe());
   // The probe loads on the first search and stays with the model (its two weights): load it before counting tensors.
   const n = tf.memory().numTensors;
   await jobs.run('search', nextId++, { latent: { seed: 1 }, objective: 'factor:t', generations: 1, methods: ['cmaes'] });

@@ -5,7 +5,8 @@
 import { Engine, type EngineOptions } from './engine';
 import { Jobs } from './jobs';
 import type { Generator } from '../model/generator';
-import { pickedFiles, type FileMap } from '../model/testing/fixtures';
+import { memoryFiles } from '../model/files';
+import { editJson, pickedFiles, probeFolder, styleModelFolder, type FileMap } from '../model/testing/fixtures';
 
 /**
  * A cpu Jobs runner with the folder `makeFolder` builds loaded; throws if it does not load. The Engine is
@@ -27,4 +28,20 @@ export function engineOf(jobs: Jobs): Engine {
 /** Run `f` on the runner's loaded generator. */
 export function withJobsGenerator<T>(jobs: Jobs, f: (g: Generator) => Promise<T>): Promise<T> {
   return engineOf(jobs).withGenerator(f);
+}
+
+/**
+ * A cpu Jobs runner with the style fixture loaded whose manifest names the tiny linear probe (fixtures.probeFolder:
+ * classes dark/light, one target t), served to the runner from memory; `probe` is that probe's folder, for oracles
+ * that read its kernel.
+ */
+export async function cpuJobsWithTinyProbe(): Promise<{ jobs: Jobs; probe: FileMap }> {
+  // Built inside the folder callback: fixtures are tfjs models, which need the backend cpuJobsWith starts first.
+  let probe: FileMap = {};
+  const withProbe = async () => {
+    probe = await probeFolder();
+    return editJson(await styleModelFolder(), 'manifest.json', (m) => { m.probe = 'tiny-probe'; });
+  };
+  const jobs = await cpuJobsWith(withProbe, 'tiny', { probeFiles: (id) => memoryFiles(id, probe) });
+  return { jobs, probe };
 }
