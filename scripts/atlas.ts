@@ -41,8 +41,8 @@ const COMMANDS: Record<string, Command> = {
     summary: 'the metric H = JᵀJ at one latent: eigenvalues and eigenvectors',
   },
   basis: {
-    run: basisCommand, options: ['model', 'seed', 'kind', 'space', 'k', 'distance'],
-    usage: `${MODEL} --seed S --kind metric|local|average|ganspace|sefa|random [--space z|w] [--k K] [--distance mse|ssim|perceptual]`,
+    run: basisCommand, options: ['model', 'seed', 'kind', 'space', 'k', 'distance', 'npy'],
+    usage: `${MODEL} --seed S --kind metric|local|average|ganspace|sefa|random [--space z|w] [--k K] [--distance mse|ssim|perceptual] [--npy PREFIX]`,
     summary: 'the directions (k × n unit rows), values and rates √(vᵀHv) the app\'s sliders use for that view',
   },
   map: { run: map, options: ['model', 'latents'], usage: `${MODEL} --latents FILE.json`,

@@ -12,6 +12,8 @@
 import { BASIS_KINDS, basisDirections, computeBasisAt, DEFAULT_AVERAGE_SAMPLES, GLOBAL_DIRECTIONS, unsupported, type BasisKind } from '../../src/geometry/bases';
 import { DISTANCES, type DistanceName } from '../../src/distance';
 import type { Generator } from '../../src/model/generator';
+import fs from 'node:fs';
+import { npyBytes } from '../../src/util/npy';
 import { openModel, rows, UsageError, type Opts } from './common';
 
 export const BASES = BASIS_KINDS;
@@ -81,6 +83,8 @@ export async function basisCommand(opts: Opts) {
     const z = g.samplePrior(seed, 1);
     // The app's view: basis seed 0 and the default number of averaged samples (app/session.ts).
     const b = await computeBasisAt(g, { kind, basisSpace: space, distance, z, k, seed: 0, samples: DEFAULT_AVERAGE_SAMPLES });
+    const npy = opts.str('npy');
+    const files = npy ? writeBasisNpy(npy, b) : undefined;
     return {
       model: g.manifest.id, kind, space, seed, distance,
       z: Array.from(z),
@@ -90,8 +94,32 @@ export async function basisCommand(opts: Opts) {
       valueName: b.valueName,
       rates: Array.from(b.rates),
       notes: b.notes,
+      ...(files ? { files } : {}),
     };
   } finally {
     g.dispose();
   }
+}
+
+/**
+ * `--npy PREFIX`: the basis as numpy arrays (float64, C order; `numpy.load` reads them): PREFIX.directions.npy
+ * [k, n] (rows are directions), .values.npy [k] (the basis's own numbers; empty for random), .rates.npy [k]
+ * (√(vᵀHv)), .reference.npy [n] (the latent the basis was computed at, in the basis space).
+ */
+function writeBasisNpy(prefix: string, b: { k: number; n: number; directions: Float64Array; values: ArrayLike<number>; rates: ArrayLike<number>; reference: ArrayLike<number> }): string[] {
+  const arrays: [string, Float64Array, number[]][] = [
+    ['directions', Float64Array.from(b.directions.subarray(0, b.k * b.n)), [b.k, b.n]],
+    ['values', Float64Array.from(b.values), [b.values.length]],
+    ['rates', Float64Array.from(b.rates), [b.rates.length]],
+    ['reference', Float64Array.from(b.reference), [b.reference.length]],
+  ];
+  return arrays.map(([name, data, shape]) => {
+    const file = `${prefix}.${name}.npy`;
+    try {
+      fs.writeFileSync(file, npyBytes(data, shape));
+    } catch (e) {
+      throw new UsageError(`--npy: cannot write ${file} (${(e as Error).message})`);
+    }
+    return file;
+  });
 }

@@ -19,6 +19,8 @@ import { SHAPES_FACTOR_GROUPS } from '../../src/geometry/factorScore';
 
 const index = JSON.parse(fs.readFileSync('public/models/index.json', 'utf8')) as { default: string };
 
+const hasNumpy = spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+
 function atlas(...args: string[]) {
   // node --import tsx: the same as `npm run atlas` without npm's and npx's start-up cost.
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/atlas.ts', ...args], { encoding: 'utf8', timeout: 240_000 });
@@ -181,6 +183,27 @@ describe('atlas CLI', () => {
     // The metric command's eigenvalues (its own exact metric) are vᵀHv of the same eigenvectors.
     const m = JSON.parse(atlas('metric', '--model', 'shapes-style', '--seed', '4', '--space', 'w').stdout);
     out.rates.forEach((rate: number, i: number) => expect(Math.abs(rate ** 2 / m.eigenvalues[i] - 1)).toBeLessThan(1e-6));
+  });
+
+  it.skipIf(!hasNumpy)('basis --npy: numpy (Debian\'s python3-numpy) reads back exactly the directions, values, rates and reference of the JSON', () => {
+    const prefix = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-npy-')), 'b');
+    const r = atlas('basis', '--model', 'shapes-dcgan', '--seed', '3', '--kind', 'metric', '--k', '4', '--npy', prefix);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.files).toEqual(['directions', 'values', 'rates', 'reference'].map((n) => `${prefix}.${n}.npy`));
+    const read = spawnSync('/usr/bin/python3', ['-c', `import json, sys, numpy as np
+p = sys.argv[1]
+a = {n: np.load(p + '.' + n + '.npy') for n in ['directions', 'values', 'rates', 'reference']}
+print(json.dumps({n: {'shape': list(v.shape), 'dtype': str(v.dtype), 'data': v.ravel().tolist()} for n, v in a.items()}))`, prefix], { encoding: 'utf8' });
+    expect(read.status, read.stderr).toBe(0);
+    const np = JSON.parse(read.stdout);
+    expect(np.directions.shape).toEqual([4, 64]);
+    expect(np.directions.dtype).toBe('float64');
+    expect(np.directions.data).toEqual(out.directions.flat());
+    expect(np.values.data).toEqual(out.values);
+    expect(np.rates.data).toEqual(out.rates);
+    expect(np.reference.data).toEqual(out.z);
+    expect(atlas('basis', '--model', 'shapes-dcgan', '--seed', '3', '--kind', 'metric', '--npy', '/nonexistent-dir/x').code).toBe(2);
   });
 
   it('likelihood: logdetExact is Σ ln max(λ, ε) of atlas metric --distance mse at the same seed; ascent and veff are well formed', () => {
