@@ -1,6 +1,6 @@
 /** What the specs do with the app: open it, wait for frames, read the canvas, look at the state. */
 import fs from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { launch, type Launched } from './browser';
 
@@ -164,4 +164,19 @@ export async function waitForSliders(page: Page): Promise<number> {
  */
 export async function setSlider(page: Page, index: number, value: number): Promise<number> {
   return setRange(page, `[data-testid=slider-${index}]`, value);
+}
+
+/**
+ * Open `link` in a fresh page of the same browser, wait until it shows the frame `key`, and return its mean
+ * absolute pixel difference from `pixels` (0: a link reproduces the view exactly).
+ */
+export async function pixelDiffInFreshPage(context: BrowserContext, link: string, key: string, pixels: Uint8ClampedArray): Promise<number> {
+  const fresh = await context.newPage();
+  try {
+    await fresh.goto(link);
+    await fresh.waitForFunction((k) => document.querySelector('canvas.main-canvas')?.getAttribute('data-frame') === k, key, { timeout: 180_000 });
+    return meanAbsDiff(pixels, await canvasPixels(fresh));
+  } finally {
+    await fresh.close();
+  }
 }

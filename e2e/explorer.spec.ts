@@ -5,7 +5,7 @@
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { screenshot, type Launched } from './browser';
-import { browserPerFile, canvasPixels, meanAbsDiff, openApp, setSlider, showSeed, snapshot, spread, waitForFrame, waitForNewFrame, waitForSliders } from './app';
+import { browserPerFile, canvasPixels, meanAbsDiff, openApp, pixelDiffInFreshPage, setSlider, showSeed, snapshot, spread, waitForFrame, waitForNewFrame, waitForSliders } from './app';
 
 let b: Launched;
 let id: string;
@@ -69,14 +69,7 @@ it('copy link → a fresh page shows identical pixels', async () => {
   await b.page.click('text=Copy link');
   const link = await b.page.inputValue('[data-testid=share-link]');
   expect(link).toContain('c=');
-  const fresh = await b.context.newPage();
-  try {
-    await fresh.goto(link);
-    await fresh.waitForFunction((k) => document.querySelector('canvas.main-canvas')?.getAttribute('data-frame') === k, key, { timeout: 180_000 });
-    expect(meanAbsDiff(pixels, await canvasPixels(fresh))).toBe(0);
-  } finally {
-    await fresh.close();
-  }
+  expect(await pixelDiffInFreshPage(b.context, link, key, pixels)).toBe(0);
 });
 
 it('the montage renders rows × columns and the measured change follows the prediction', async () => {

@@ -9,7 +9,7 @@
 import { PNG } from 'pngjs';
 import { expect, it } from 'vitest';
 import { screenshot, type Launched } from './browser';
-import { browserPerFile, canvasPixels, meanAbsDiff, openApp, waitForFrame, waitForSliders } from './app';
+import { browserPerFile, canvasPixels, openApp, pixelDiffInFreshPage, waitForFrame, waitForSliders } from './app';
 
 let b: Launched;
 
@@ -95,14 +95,7 @@ it('a W+ result: "Explore from here" makes the code the current latent — slide
   // The link reproduces the inverted image: a fresh page shows the same pixels.
   const pixels = await canvasPixels(b.page);
   const link = b.page.url();
-  const fresh = await b.context.newPage();
-  try {
-    await fresh.goto(link);
-    await fresh.waitForFunction((k) => document.querySelector('canvas.main-canvas')?.getAttribute('data-frame') === k, key, { timeout: 180_000 });
-    expect(meanAbsDiff(pixels, await canvasPixels(fresh))).toBe(0);
-  } finally {
-    await fresh.close();
-  }
+  expect(await pixelDiffInFreshPage(b.context, link, key, pixels)).toBe(0);
   // The likelihood needs z: it says so in one sentence, and the explorer keeps working.
   await b.page.click('#tab-likelihood');
   await b.page.click('text="Compute ln Q"');

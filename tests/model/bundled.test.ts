@@ -13,6 +13,7 @@ import { useBackend } from '../../scripts/lib/tfnode';
 import { dirFiles } from '../../scripts/lib/fsFiles';
 import { loadGenerator, loadLayersModelFrom } from '../../src/model/load';
 import type { Generator } from '../../src/model/generator';
+import { probeLayout } from '../../src/model/probeLayout';
 
 const modelsDir = process.env.LATENT_ATLAS_MODELS_DIR ?? path.resolve(import.meta.dirname, '../../public/models');
 const probesDir = path.join(modelsDir, 'probes');
@@ -105,7 +106,8 @@ for (const id of probeIds) {
     const dir = path.join(probesDir, id);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
     const { height, width, channels } = manifest.input;
-    const outputs = manifest.outputs.classes.length + (manifest.outputs.targets?.length ?? 0);
+    // Every categorical factor's logits (faces: hair style and glasses), then the targets.
+    const outputs = probeLayout(manifest.outputs).width;
     const probe = await loadLayersModelFrom(dirFiles(dir), 'model/model.json');
     const out = tf.tidy(() => probe.predict(tf.zeros([2, height, width, channels])) as tf.Tensor);
     expect(out.shape).toEqual([2, outputs]);

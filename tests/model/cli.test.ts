@@ -328,7 +328,7 @@ print(json.dumps({n: {'shape': list(v.shape), 'dtype': str(v.dtype), 'data': v.r
     [['traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'local', '--range', 'far', '--png', 'x.png'], /--range must be a number/],
     [['traverse', '--model', 'shapes-dcgan', '--seed', '1', '--basis', 'sefa', '--range', '1', '--layers', 'fine', '--png', 'x.png'], /--layers restricts a W move/],
     [['traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'sefa', '--range', '1', '--layers', 'top', '--png', 'x.png'], /--layers must be one of/],
-    [['score', '--model', 'fashion-dcgan'], /needs the shapes factors/],
+    [['score', '--model', 'fashion-dcgan'], /needs a probe that reads factors; probe fashion-probe of fashion-dcgan only classifies/],
     [['score', '--model', 'shapes-style', '--basis', 'metric,pca'], /'pca' is not one of/],
     [['basis', '--model', 'shapes-dcgan', '--seed', '1', '--kind', 'metric', '--space', 'w'], /has no w space/],
     [['basis', '--model', 'shapes-style', '--seed', '1', '--kind', 'pca'], /--kind must be one of/],
