@@ -15,7 +15,7 @@
  * its neck).
  */
 import { Rng } from '../util/random';
-import { hsvToRgb } from './shapes';
+import { hsvToRgb, standardised } from './shapes';
 
 export const HAIR_STYLES = ['short', 'long', 'bun', 'none'] as const;
 export type HairStyle = (typeof HAIR_STYLES)[number];
@@ -492,8 +492,7 @@ export function faceTargets(f: FaceFactors): number[] {
   return FACE_CONTINUOUS.flatMap((k) => {
     const v = f[k];
     if (HUE_FACTORS.has(k)) return [Math.cos(2 * Math.PI * v), Math.sin(2 * Math.PI * v)];
-    const [lo, hi] = FACE_RANGES[k];
-    return [(2 * v - lo - hi) / (hi - lo)];
+    return [standardised(v, FACE_RANGES[k])];
   });
 }
 

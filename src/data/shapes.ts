@@ -181,8 +181,8 @@ export function shapesBatch(seed: number, count: number, size: number): ShapesBa
   return { images, factors };
 }
 
-/** A factor's value mapped from its sampling range to [-1, 1]. */
-function standardised(v: number, [lo, hi]: readonly [number, number]): number {
+/** A factor's value mapped from its sampling range to [-1, 1] (the probes' regression targets, shapes and faces). */
+export function standardised(v: number, [lo, hi]: readonly [number, number]): number {
   return (2 * v - lo - hi) / (hi - lo);
 }
 
