@@ -14,7 +14,14 @@ import { basisValues, browserPerFile, canvasPixels, meanAbsDiff, openApp, setSli
 
 let b: Launched;
 let id: string;
-let reference: { pixels: Uint8ClampedArray; eigenvalues: number[] };
+let reference: Shown;
+
+interface Shown {
+  pixels: Uint8ClampedArray;
+  eigenvalues: number[];
+  /** The sliders' factor labels ("x 63 %"), read by the probe in the job worker on this backend. */
+  factors: string[];
+}
 
 browserPerFile((browser, modelId) => {
   b = browser;
@@ -23,12 +30,21 @@ browserPerFile((browser, modelId) => {
 
 const hash = () => `v=1&model=${id}&seed=3`;
 
-/** Open the app on `backend` and wait for its frame and its basis. */
-async function showOn(page: Page, backend: string): Promise<{ pixels: Uint8ClampedArray; eigenvalues: number[] }> {
+/** Open the app on `backend` and wait for its frame, its basis and the sliders' factor labels. */
+async function showOn(page: Page, backend: string): Promise<Shown> {
   await openApp(page, { query: `backend=${backend}`, hash: hash() });
   expect(await waitForSliders(page)).toBeGreaterThan(0);
-  return { pixels: await canvasPixels(page), eigenvalues: await basisValues(page) };
+  await page.waitForFunction(() => /\d+ %$/.test(document.querySelector('[data-testid=factor-2]')?.textContent ?? ''), undefined, { timeout: 120_000 });
+  const factors = (await page.locator('[data-testid^=factor-]').allTextContents()).slice(0, 3);
+  return { pixels: await canvasPixels(page), eigenvalues: await basisValues(page), factors };
 }
+
+/** "x 63 %" → ['x', 63]. */
+const labelOf = (text: string): [string, number] => {
+  const m = /^(.*) (\d+) %$/.exec(text.trim());
+  if (!m) throw new Error(`not a factor label: '${text}'`);
+  return [m[1], Number(m[2])];
+};
 
 beforeAll(async () => {
   const page = await b.context.newPage();
@@ -53,6 +69,13 @@ for (const backend of ['cpu', 'wasm', 'webgl', 'webgpu'] as const) {
       expect(spread(shown.pixels)).toBeGreaterThan(5);
       expect(offCdn).toEqual([]);
       expect(meanAbsDiff(shown.pixels, reference.pixels)).toBeLessThan(1.5);
+      // The factor labels (forward mode through generator and probe; on WebGPU the double-VJP gave NaN and
+      // lost the GPU process, which the matmul check below then met) name the cpu's factors, shares within 3 %.
+      for (let i = 0; i < 3; i++) {
+        const [[name, share], [want, wantShare]] = [labelOf(shown.factors[i]), labelOf(reference.factors[i])];
+        expect(name).toBe(want);
+        expect(Math.abs(share - wantShare)).toBeLessThanOrEqual(3);
+      }
       // Transposed matmuls against float64 (tfjs 4.22's WebGPU split-K bug; backend.ts's workaround).
       const check = await b.page.evaluate(() => (window as unknown as { latentAtlas: { matmulCheck(): Promise<{ backend: string; maxRelError: number }> } }).latentAtlas.matmulCheck());
       expect(check.backend).toBe(backend);
@@ -67,5 +90,6 @@ for (const backend of ['cpu', 'wasm', 'webgl', 'webgpu'] as const) {
     } finally {
       b.page.off('request', onRequest);
     }
-  });
+    // SwiftShader runs the GPU backends' basis and factor labels at CPU-emulated speed (2–4 min on a busy machine).
+  }, backend === 'webgl' || backend === 'webgpu' ? 480_000 : undefined);
 }

@@ -9,7 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadLayersModelFromDir } from '../lib/modelio';
 import { anchorDistance } from '../../src/distance';
-import { directionalRates, factorGroupsOf, factorRates, scoreDirections, type FactorGroup, type FactorScore } from '../../src/geometry/factorScore';
+import { directionalRates, factorGroupsOf, factorRates, responseForward, scoreDirections, type FactorGroup, type FactorScore } from '../../src/geometry/factorScore';
+import type { Dual, ForwardFallback } from '../../src/model/forward/dual';
+import { pushForward } from '../../src/model/forward/interpret';
 import type { Generator } from '../../src/model/generator';
 import { probeLayout, type ProbeOutputsJson } from '../../src/model/probeLayout';
 import { BASES, basesFor, checkBasis, directionsAt, LOCAL_BASES, maxDirections, type BasisName } from './bases';
@@ -58,6 +60,14 @@ interface Probe {
   groups: readonly FactorGroup[];
 }
 
+/** The probe's targets and their tangents for an image dual (forward mode through its network). */
+function readoutForward(probe: Probe, image: Dual): { out: Dual; fallbacks: ForwardFallback[] } {
+  const T = probe.targets.length;
+  const { outputs: [out], fallbacks } = pushForward(probe.model, [image]);
+  const targets = (t: tf.Tensor) => t.slice([0, probe.classes], [-1, T]);
+  return { out: { primal: targets(out.primal), tangent: out.tangent && targets(out.tangent) }, fallbacks };
+}
+
 async function openProbe(g: Generator): Promise<Probe> {
   const id = g.manifest.probe;
   const dir = id ? path.join(MODELS_DIR, 'probes', id) : '';
@@ -91,11 +101,15 @@ export async function scoreStudy(g: Generator, o: ScoreOptions): Promise<ScoreSt
       const images0 = tf.tidy(() => g.generate(x0, o.space));
       const dist = anchorDistance('mse', g, images0);
       try {
-        const maps = { render: (x: tf.Tensor) => g.generate(x, o.space), imageFeatures: (img: tf.Tensor) => dist.features(img as tf.Tensor4D), readout };
+        const maps = {
+          render: (x: tf.Tensor) => g.generate(x, o.space), imageFeatures: (img: tf.Tensor) => dist.features(img as tf.Tensor4D), readout,
+          // Exact derivatives by forward mode, as the app's slider labels take them (fd needs no tangents).
+          ...(o.method === 'fd' ? {} : { forward: responseForward(g, o.space, dist, (image) => readoutForward(probe, image)) }),
+        };
         for (const b of bases) {
           const d = await directionsAt(ctx, b, seed, cache);
           if (!notes.has(b)) notes.set(b, d.notes);
-          const rates = directionalRates(maps, x0, d.directions.subarray(0, o.top * d.n), { method: o.method });
+          const rates = await directionalRates(maps, x0, d.directions.subarray(0, o.top * d.n), { method: o.method });
           perSeed.get(b)!.push(factorRates(rates, probe.targets, probe.groups));
         }
       } finally {

@@ -8,11 +8,36 @@
 import * as tf from '@tensorflow/tfjs';
 import { anchorDistance } from '../distance';
 import { dominantFactor, factorGroupsOf } from '../geometry/factorGroups';
-import { directionalRates, factorRates } from '../geometry/factorScore';
+import { directionalRates, factorRates, responseForward } from '../geometry/factorScore';
+import type { Dual } from '../model/forward/dual';
 import type { Generator } from '../model/generator';
 import { MAX_DIRECTIONS } from './edit';
 import type { JobContext, JobResources } from './jobContext';
-import type { FactorsRequest, FactorsResult } from './types';
+
+/** Which factor each direction of a basis moves most, read by the model's probe (the sliders' labels). */
+export interface FactorsRequest {
+  /** The basis's space and reference (Basis.basisSpace, Basis.reference). */
+  basisSpace: 'z' | 'w';
+  reference: number[];
+  /** The basis's directions (rows), most important first. */
+  directions: number[][];
+  derivatives?: 'exact' | 'fd';
+}
+
+export interface FactorsResult {
+  probe: string;
+  /** The factors the probe reads (shapes: x, y, scale, …; faces: roll, width, …). */
+  factors: string[];
+  /**
+   * Per direction, per factor: the factor's rate along the direction in fractions of its range per unit of RMS
+   * image change (src/geometry/factorScore.ts factorRates).
+   */
+  rates: number[][];
+  /** Per direction: the factor it moves most and that factor's share of the squared rates (null: it moves none). */
+  labels: ({ factor: string; share: number } | null)[];
+  ms: number;
+}
+
 
 export async function computeFactors(g: Generator, req: FactorsRequest, ctx: JobContext, resources: JobResources): Promise<FactorsResult> {
   const t0 = performance.now();
@@ -37,12 +62,22 @@ export async function computeFactors(g: Generator, req: FactorsRequest, ctx: Job
   const distance = anchorDistance('mse', g, images0);
   try {
     const T = layout.targets.length;
+    const targetsOf = (out: Dual): Dual => ({
+      primal: out.primal.slice([0, layout.targetOffset], [-1, T]),
+      tangent: out.tangent && out.tangent.slice([0, layout.targetOffset], [-1, T]),
+    });
     const maps = {
       render: (x: tf.Tensor) => g.generate(x, space),
       imageFeatures: (img: tf.Tensor) => distance.features(img as tf.Tensor4D),
       readout: (img: tf.Tensor) => probe.apply(img as tf.Tensor4D).slice([0, layout.targetOffset], [-1, T]),
+      // Forward mode when the model allows it: one batched pass, no second derivatives (which on WebGPU gave
+      // NaN through the probe and lost the GPU process).
+      forward: responseForward(g, space, distance, (image) => {
+        const { out, fallbacks } = probe.pushForward(image);
+        return { out: targetsOf(out), fallbacks };
+      }),
     };
-    const rates = directionalRates(maps, x0, Float64Array.from(req.directions.flat()), { method: req.derivatives ?? 'exact' });
+    const rates = await directionalRates(maps, x0, Float64Array.from(req.directions.flat()), { method: req.derivatives ?? 'exact' });
     const perFactor = factorRates(rates, layout.targets, groups);
     const F = groups.length;
     const rows = req.directions.map((_, i) => Array.from(perFactor.subarray(i * F, (i + 1) * F)));

@@ -56,7 +56,7 @@ function imageTangent(o: ReturnType<typeof oracle>, x: Float64Array, v: Float64A
 }
 
 describe('directionalRates against the analytic oracle', () => {
-  it.each([['linear', false], ['squared', true]])('%s generator: image rate ‖c·Jv‖ and target rates P Jv, exact and fd, no leaks', (_name, square) => {
+  it.each([['linear', false], ['squared', true]])('%s generator: image rate ‖c·Jv‖ and target rates P Jv, exact and fd, no leaks', async (_name, square) => {
     const o = oracle(square as boolean);
     const rng = new Rng(5);
     const x = Float64Array.from(rng.normals(o.n));
@@ -64,8 +64,8 @@ describe('directionalRates against the analytic oracle', () => {
     const dirs = Float64Array.from(rng.normals(k * o.n));
     const x0 = tf.tensor2d(Float32Array.from(x), [1, o.n]);
     const before = tf.memory().numTensors;
-    const exact = directionalRates(o.maps, x0, dirs, { chunk: 3 });
-    const fd = directionalRates(o.maps, x0, dirs, { method: 'fd' });
+    const exact = await directionalRates(o.maps, x0, dirs, { chunk: 3 });
+    const fd = await directionalRates(o.maps, x0, dirs, { method: 'fd' });
     expect(tf.memory().numTensors).toBe(before);
     expect([exact.k, exact.targets]).toEqual([k, 8]);
     for (let i = 0; i < k; i++) {
@@ -87,11 +87,11 @@ describe('directionalRates against the analytic oracle', () => {
 });
 
 describe('factorRates and purity', () => {
-  it('the planted directions of the linear oracle: x only, x and scale, hue pair, invisible, background + invisible', () => {
+  it('the planted directions of the linear oracle: x only, x and scale, hue pair, invisible, background + invisible', async () => {
     const o = oracle(false);
     const x0 = tf.tensor2d([[0.3, -0.2, 0.5, 1, 0]]);
     const eye = Float64Array.from({ length: o.n * o.n }, (_, t) => (t % (o.n + 1) === 0 ? 1 : 0));
-    const rates = directionalRates(o.maps, x0, eye);
+    const rates = await directionalRates(o.maps, x0, eye);
     const s = factorRates(rates, TARGETS);
     const F = SHAPES_FACTOR_GROUPS.length;
     const row = (i: number) => Array.from(s.subarray(i * F, (i + 1) * F));
@@ -117,7 +117,7 @@ describe('factorRates and purity', () => {
     o.dispose();
   });
 
-  it('is invariant to the length and sign of a direction', () => {
+  it('is invariant to the length and sign of a direction', async () => {
     const o = oracle(true);
     const x0 = tf.tensor2d([[0.4, 0.1, -0.7, 0.2, 0.9]]);
     const v = Float64Array.from(new Rng(3).normals(o.n));
@@ -125,7 +125,7 @@ describe('factorRates and purity', () => {
     dirs.set(v, 0);
     dirs.set(v.map((a) => 3 * a), o.n);
     dirs.set(v.map((a) => -0.1 * a), 2 * o.n);
-    const s = factorRates(directionalRates(o.maps, x0, dirs), TARGETS);
+    const s = factorRates(await directionalRates(o.maps, x0, dirs), TARGETS);
     const F = SHAPES_FACTOR_GROUPS.length;
     for (let f = 0; f < F; f++) {
       expect(s[F + f]).toBeCloseTo(s[f], 4);

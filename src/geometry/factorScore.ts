@@ -32,10 +32,16 @@
  *   - fixedClarity_f = max_i mean_s q_{s,i,f}     (the cleanest f-direction with ONE index for all seeds:
  *                                                  what a global slider offers; ≤ clarity_f).
  *
- * The derivatives are exact (the batched double-VJP of hvp.ts: render, features and probe must be twice
- * differentiable in tfjs — ReLU probes and the bundled generators are) or central differences (`fd`).
+ * The derivatives are exact — by forward mode when the caller supplies `forward` (responseForward: one
+ * batched pass of the directions through generator, distance and probe), else by the batched double-VJP of
+ * hvp.ts (render, features and probe must then be twice differentiable in tfjs) — or central differences
+ * (`fd`). The app's factors job uses forward mode: on WebGPU the double-VJP through the probe gave NaN
+ * rates and left the GPU process dead for every other worker (the WebGPU e2e test caught it).
  */
 import * as tf from '@tensorflow/tfjs';
+import type { AnchoredDistance } from '../distance';
+import { tangentOrZeros, type Dual, type ForwardFallback } from '../model/forward/dual';
+import type { Generator, LatentSpace } from '../model/generator';
 import { jvp, jvpFD, type Linearisation } from './hvp';
 import type { BatchedMap } from './jacobian';
 import { SHAPES_FACTOR_GROUPS, type FactorGroup } from './factorGroups';
@@ -49,6 +55,33 @@ export interface ResponseMaps {
   imageFeatures: BatchedMap;
   /** Images → probe targets [B, T]. */
   readout: BatchedMap;
+  /**
+   * Forward mode of the three maps at x₀ (optional): directions [k, n] → tangents [k, m + T] of the image
+   * features then the probe targets, in one batched pass (see responseForward).
+   */
+  forward?: (x0: tf.Tensor, directions: tf.Tensor2D) => tf.Tensor2D;
+}
+
+/**
+ * Forward mode for ResponseMaps: the directions pushed through the generator (in `space`), the distance's
+ * features and the probe's readout (`readout`: an image dual → the targets' dual, [1, T] and [k, T]).
+ * Undefined when the generator or the distance cannot push tangents; layers without a rule are added to
+ * `fallbacks` as the interpreter met them.
+ */
+export function responseForward(
+  g: Generator, space: LatentSpace, dist: AnchoredDistance, readout: (image: Dual) => { out: Dual; fallbacks: ForwardFallback[] }, fallbacks: ForwardFallback[] = [],
+): ResponseMaps['forward'] {
+  const pushImage = g.pushForward?.bind(g), pushFeatures = dist.pushForward?.bind(dist);
+  if (!pushImage || !pushFeatures) return undefined;
+  return (x0, v) => tf.tidy(() => {
+    const k = v.shape[0];
+    const { image, fallbacks: imageFallbacks } = pushImage(x0, v.reshape([k, ...x0.shape.slice(1)]), space);
+    const features = pushFeatures(image);
+    const targets = readout(image);
+    fallbacks.push(...imageFallbacks, ...features.fallbacks, ...targets.fallbacks);
+    const T = targets.out.primal.shape[1]!;
+    return tf.concat([features.tangent.reshape([k, -1]), tangentOrZeros(targets.out, k).reshape([k, T])], 1) as tf.Tensor2D;
+  });
 }
 
 export interface DirectionalRates {
@@ -65,7 +98,7 @@ export interface DirectionalRates {
  * Image and target rates along the k rows of `directions` (k×n, any lengths) at x₀ [1, ...s], in one
  * batched pass (chunks of `chunk` directions). No tensor outlives the call.
  */
-export function directionalRates(maps: ResponseMaps, x0: tf.Tensor, directions: Float64Array, opts: { method?: 'exact' | 'fd'; relEps?: number; chunk?: number } = {}): DirectionalRates {
+export async function directionalRates(maps: ResponseMaps, x0: tf.Tensor, directions: Float64Array, opts: { method?: 'exact' | 'fd'; relEps?: number; chunk?: number } = {}): Promise<DirectionalRates> {
   const n = x0.size;
   if (directions.length === 0 || directions.length % n !== 0) throw new Error(`directionalRates: ${directions.length} direction entries is not a multiple of the latent size ${n}`);
   const k = directions.length / n;
@@ -78,10 +111,13 @@ export function directionalRates(maps: ResponseMaps, x0: tf.Tensor, directions: 
     const b = x.shape[0];
     return tf.concat([maps.imageFeatures(img).reshape([b, m]), maps.readout(img).reshape([b, T])], 1);
   };
-  const lin: Linearisation = { f, x0, m: m + T };
+  const forward = maps.forward;
+  const lin: Linearisation = { f, x0, m: m + T, ...(forward ? { push: (v: tf.Tensor2D) => forward(x0, v) } : {}) };
   let eps = 0;
   if (opts.method === 'fd') {
-    const norm = tf.tidy(() => tf.norm(x0).dataSync()[0]);
+    const normT = tf.norm(x0);
+    const norm = (await normT.data())[0];
+    normT.dispose();
     eps = (opts.relEps ?? 1e-3) * Math.max(norm, 1);
   }
   const chunk = opts.chunk ?? 16;
@@ -92,7 +128,8 @@ export function directionalRates(maps: ResponseMaps, x0: tf.Tensor, directions: 
       const v = tf.tensor2d(Float32Array.from(directions.subarray(s * n, (s + c) * n)), [c, n]);
       return opts.method === 'fd' ? jvpFD(lin, v, eps) : jvp(lin, v);
     });
-    const data = out.dataSync();
+    // Read asynchronously: a synchronous read stalls a GPU backend's worker (and warns on WebGPU).
+    const data = await out.data();
     out.dispose();
     for (let i = 0; i < c; i++) {
       let sq = 0;

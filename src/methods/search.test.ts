@@ -62,6 +62,8 @@ describe('search objectives', () => {
     const stand: Probe = {
       manifest: { id: 'two', name: 'two', input: { height: SIZE, width: SIZE, channels: 3, range: [-1, 1] }, layout },
       apply: (images) => tf.tidy(() => tf.add(tf.tensor2d(rows), tf.mul(tf.sum(images), 0)) as tf.Tensor2D),
+      // Its outputs do not depend on the image: zero tangents.
+      pushForward: () => ({ out: { primal: tf.tensor2d([rows[0]]), tangent: null }, fallbacks: [] }),
       dispose: () => {},
     };
     const z = points(2);

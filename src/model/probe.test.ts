@@ -1,7 +1,7 @@
 /**
  * Probes load through the model loader's checks: a probe fits the model's image size or is refused, its
  * manifest must name its outputs and match its network, and images are mapped from the model's output range
- * to the probe's (checked against the probe's kernel applied by hand).
+ * to the probe's (checked against the probe's kernel applied by hand), in forward mode too.
  */
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
@@ -24,6 +24,23 @@ describe('probes', () => {
     for (let c = 0; c < 3; c++) {
       const want = pixels.reduce((s, x, i) => s + (2 * x - 1) * kernel[i * 3 + c], bias[c]);
       expect(Math.abs(got[c] - want)).toBeLessThan(1e-4);
+    }
+    // Forward mode: the tangent of a (linear) probe along an image direction v is 2·Σ v·kernel (the ×2 of the
+    // range map [0, 1] → [-1, 1]); two directions at once, the primal as apply gives it.
+    const dirs = [0, 1].map((d) => Float32Array.from({ length: SIZE * SIZE * 3 }, (_, i) => Math.sin(0.7 * i + d)));
+    const [primal, tangent] = tf.tidy(() => {
+      const image = { primal: tf.tensor4d(pixels, [1, SIZE, SIZE, 3]), tangent: tf.tensor4d(Float32Array.from([...dirs[0], ...dirs[1]]), [2, SIZE, SIZE, 3]) };
+      const { out } = probe.pushForward(image);
+      return [out.primal, out.tangent!];
+    });
+    const [p, t] = [await primal.data(), await tangent.data()];
+    tf.dispose([primal, tangent]);
+    expect(Array.from(p)).toEqual(Array.from(got));
+    for (let d = 0; d < 2; d++) {
+      for (let c = 0; c < 3; c++) {
+        const want = dirs[d].reduce((s, v, i) => s + 2 * v * kernel[i * 3 + c], 0);
+        expect(Math.abs(t[d * 3 + c] - want)).toBeLessThan(1e-4);
+      }
     }
     probe.dispose();
     expect(tf.memory().numTensors).toBe(before);

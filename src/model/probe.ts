@@ -10,6 +10,8 @@ import { ModelLoadError, reasonOf } from './errors';
 import type { ModelFiles } from './files';
 import { disposeModel } from './layersGenerator';
 import { loadLayersModelFrom } from './load';
+import { pushForward } from './forward/interpret';
+import type { Dual, ForwardFallback } from './forward/dual';
 import { probeLayout, type ProbeLayout } from './probeLayout';
 import { parseJson } from './validate';
 
@@ -25,6 +27,8 @@ export interface Probe {
   readonly manifest: ProbeManifest;
   /** Probe outputs [B, classes + targets] for images [B, H, W, C] in the probe's input range. */
   apply(images: tf.Tensor4D): tf.Tensor2D;
+  /** Forward mode: the outputs ([1, columns]) and their tangents ([k, columns]) for an image dual (model/forward). */
+  pushForward(image: Dual): { out: Dual; fallbacks: ForwardFallback[] };
   dispose(): void;
 }
 
@@ -87,6 +91,13 @@ export async function loadProbe(files: ModelFiles, imageShape: readonly [number,
       const x = scale === 1 && shift === 0 ? images : tf.add(tf.mul(images, scale), shift);
       return model.apply(x, { training: false }) as tf.Tensor2D;
     }),
+    // Call inside a tf.tidy: the intermediate duals are the caller's to release.
+    pushForward: (image) => {
+      // The input rescaling is affine: its tangent is only scaled.
+      const x: Dual = scale === 1 && shift === 0 ? image : { primal: tf.add(tf.mul(image.primal, scale), shift), tangent: image.tangent && tf.mul(image.tangent, scale) };
+      const { outputs, fallbacks } = pushForward(model, [x]);
+      return { out: outputs[0], fallbacks };
+    },
     dispose: () => disposeModel(model),
   };
 }
