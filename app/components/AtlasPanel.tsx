@@ -6,7 +6,7 @@
 import * as d3 from 'd3';
 import { useState } from 'react';
 import { histogram } from '../../src/geometry/spectrum';
-import type { Sweep } from '../../src/engine/types';
+import type { Sweep } from '../../src/engine/sweep';
 import { MAX_SWEEP_COUNT, MIN_SWEEP_COUNT } from '../../src/state/vocabulary';
 import { isRunning, resultOf } from '../state/jobs';
 import { sweepJob } from '../state/transitions';

@@ -6,7 +6,7 @@
  */
 import * as d3 from 'd3';
 import { useEffect, useState } from 'react';
-import type { CurveWalk } from '../../src/engine/types';
+import type { CurveWalk } from '../../src/engine/curveWalk';
 import { MAX_CURVE_STEPS, MAX_DIRECTIONS, MAX_INTENSITY } from '../../src/state/vocabulary';
 import { isRunning, resultOf } from '../state/jobs';
 import { curveJob } from '../state/transitions';

@@ -8,7 +8,7 @@
  */
 import * as d3 from 'd3';
 import { useState, type DragEvent } from 'react';
-import type { InvertRequest, InvertResult } from '../../src/engine/types';
+import type { InvertRequest, InvertResult } from '../../src/engine/invert';
 import { datasetLabel, RENDERED_DATASETS, type RenderedDataset } from '../../src/methods/datasetTargets';
 import type { LatentSpace } from '../../src/state/vocabulary';
 import { isRunning, resultOf } from '../state/jobs';

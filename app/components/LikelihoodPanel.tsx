@@ -6,7 +6,7 @@
  */
 import * as d3 from 'd3';
 import { useState } from 'react';
-import type { Ascent, AscentStepSummary, Likelihood, LikelihoodMapResult, Veff } from '../../src/engine/types';
+import type { Ascent, AscentStepSummary, Likelihood, LikelihoodMapResult, Veff } from '../../src/engine/likelihood';
 import { LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_VEFF_SAMPLES, type AscentSettings, type LogdetFloor } from '../../src/state/vocabulary';
 import { isRunning, resultOf } from '../state/jobs';
 import { likelihoodJob, likelihoodMapJob, veffJob } from '../state/transitions';

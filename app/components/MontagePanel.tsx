@@ -6,7 +6,7 @@
  */
 import * as d3 from 'd3';
 import { useEffect, useRef, useState } from 'react';
-import type { Montage } from '../../src/engine/types';
+import type { Montage } from '../../src/engine/montage';
 import { DEFAULT_SLIDER_RANGE, SLIDER_RANGE_FACTORS } from '../../src/state/vocabulary';
 import { fmt } from '../plots/Axis';
 import { useAtlas, useSession } from '../context';

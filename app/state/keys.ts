@@ -3,7 +3,8 @@
  * store's results are current. Pure functions of the state; a result is kept with the key it was computed
  * for, and is shown only while that key is still the one asked for.
  */
-import type { Basis, FactorsResult, LatentSpace } from '../../src/engine/types';
+import type { Basis, LatentSpace } from '../../src/engine/types';
+import type { FactorsResult } from '../../src/engine/factors';
 import { encodeFloats } from '../../src/state/url';
 import type { AtlasState } from './store';
 

@@ -3,7 +3,12 @@
  * and returns a store patch or a request, so the session only applies them and talks to the workers.
  */
 import { sliderSteps } from '../../src/engine/edit';
-import type { AscentRequest, VeffRequest, LikelihoodMapRequest, BasisRequest, CurveWalkRequest, DistanceName, LatentEdit, LatentSpace, LatentSpec, LikelihoodRequest, MontageRequest, SearchRequest, SweepRequest } from '../../src/engine/types';
+import type { BasisRequest, DistanceName, LatentEdit, LatentSpace, LatentSpec } from '../../src/engine/types';
+import type { AscentRequest, VeffRequest, LikelihoodMapRequest, LikelihoodRequest } from '../../src/engine/likelihood';
+import type { CurveWalkRequest } from '../../src/engine/curveWalk';
+import type { MontageRequest } from '../../src/engine/montage';
+import type { SearchRequest } from '../../src/engine/search';
+import type { SweepRequest } from '../../src/engine/sweep';
 import { DEFAULT_SLIDER_RANGE, MAX_DIRECTIONS, type LogdetFloor } from '../../src/state/vocabulary';
 import { currentBasis, effectiveSpace, referenceKey } from './keys';
 import type { AtlasState } from './store';

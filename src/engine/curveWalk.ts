@@ -18,7 +18,33 @@ import type { JobContext } from './jobContext';
 import { anchorNote } from './explicitLatent';
 import { zOf } from './latent';
 import { checkInt, checkPositive } from './requests';
-import type { CurveWalk, CurveWalkRequest } from './types';
+import type { LatentSpec } from './types';
+
+export interface CurveWalkRequest {
+  latent: LatentSpec;
+  /** Local Basis direction (0-based) to depart along; one with σ > 1e-6·σ₁. */
+  index: number;
+  /** N pieces. */
+  steps: number;
+  /** I, the total W path length. */
+  intensity: number;
+  sign?: 1 | -1;
+}
+
+export interface CurveWalk {
+  /** N+1 frames of the curve walk (Choi Alg. 2) and of the linear walk along the same initial direction. */
+  width: number;
+  height: number;
+  curveRgba: Uint8ClampedArray;
+  linearRgba: Uint8ClampedArray;
+  /** The paths' W coordinates on the first two Local Basis directions at the start (x, y per point). */
+  curvePlane: [number, number][];
+  linearPlane: [number, number][];
+  /** How the walk was set up when that needs saying (a W or W+ code's anchor). */
+  notes: string[];
+  ms: number;
+}
+
 
 /** Limits (src/state/vocabulary); the cap on I (W path length): W coordinates are O(1), far beyond is meaningless. */
 export { MAX_CURVE_STEPS, MAX_INTENSITY } from '../state/vocabulary';

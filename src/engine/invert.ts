@@ -7,15 +7,59 @@
 import * as tf from '@tensorflow/tfjs';
 import { formatOf } from '../distance';
 import { cachedAverageMetric } from '../geometry/bases';
-import { DIAMOND_INVERSION, INVERSION_LOSSES, invert, type Precondition } from '../methods/inversion';
-import { datasetLabel, renderDatasetImage, rgbaOf, type DatasetName } from '../methods/datasetTargets';
+import { DIAMOND_INVERSION, INVERSION_LOSSES, invert, type InversionLoss, type Precondition } from '../methods/inversion';
+import { datasetLabel, renderDatasetImage, rgbaOf, type DatasetName, type RenderedDataset } from '../methods/datasetTargets';
 import { targetFromRgba } from '../methods/targetImage';
 import type { Generator } from '../model/generator';
 import { cacheOf } from './basis';
 import type { JobContext } from './jobContext';
 import { latentIn, zOf } from './latent';
 import { checkInt } from './requests';
-import type { InvertRequest, InvertResult, InvertRun } from './types';
+import type { LatentSpace } from './types';
+
+/** Inversion of a target image (src/engine/invert.ts): another seed's image, or the user's decoded picture. */
+export interface InvertRequest {
+  /** Another seed's image; a procedural data set's image (src/methods/datasetTargets.ts: 'shapes'); or a decoded picture. */
+  target: { seed: number } | { dataset: RenderedDataset; seed: number } | { rgba: Uint8ClampedArray; width: number; height: number };
+  space: LatentSpace;
+  /** Default 'diamond' (pixel for a model without a discriminator). */
+  loss?: InversionLoss;
+  /** Default 300. */
+  steps?: number;
+  /** Default 1. */
+  starts?: number;
+  /** Run plain Adam and Adam in the averaged metric's eigenbasis on the same starts (default true). */
+  compare?: boolean;
+  /** Seed of the starts. */
+  seed?: number;
+}
+
+export interface InvertRun {
+  precondition: Precondition;
+  /** Loss per step (the best start's). */
+  loss: number[];
+  /** The latent found, flat in the request's space. */
+  latent: number[];
+  pixelMse: number;
+  featureL1: number;
+  steps: number;
+  /** The reconstruction, RGBA. */
+  rgba: Uint8ClampedArray;
+  /** For a seed's image: ‖latent − the seed's latent‖ in the inversion's space. */
+  latentError?: number;
+}
+
+export interface InvertResult {
+  space: LatentSpace;
+  loss: InversionLoss;
+  width: number;
+  height: number;
+  targetRgba: Uint8ClampedArray;
+  runs: InvertRun[];
+  notes: string[];
+  ms: number;
+}
+
 
 /** Prior samples of the averaged metric that preconditions (the 'average' basis's default, so they share it). */
 const AVERAGE_SAMPLES = 12;

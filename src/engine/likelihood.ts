@@ -5,14 +5,107 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { effectiveDimension } from '../methods/effectiveDimension';
-import { DEFAULT_ASCENT, DEFAULT_ESTIMATOR, likelihoodAscent, likelihoodAt, likelihoodMap, type EstimatorSettings } from '../methods/likelihood';
+import {
+  DEFAULT_ASCENT, DEFAULT_ESTIMATOR, likelihoodAscent, likelihoodAt, likelihoodMap,
+  type AscentStep, type EstimatorSettings, type GradientMethod, type LikelihoodMap, type LogdetFloor,
+} from '../methods/likelihood';
 import type { Generator } from '../model/generator';
 import { MAX_ASCENT_STEPS } from '../state/vocabulary';
 import type { JobContext } from './jobContext';
 import { zOf } from './latent';
 import { checkInt, checkPositive } from './requests';
-import type { Ascent, AscentRequest, Likelihood, LikelihoodMapRequest, LikelihoodMapResult, LikelihoodRequest, Veff, VeffRequest } from './types';
 import { MAX_VEFF_SAMPLES } from '../state/vocabulary';
+import type { LatentSpec } from './types';
+
+/** ln Q at the current latent, exact and by Algorithm 1 (defaults: the paper's (m, p, t, g) and ε = 1e-4). */
+export interface LikelihoodRequest {
+  latent: LatentSpec;
+  eps?: number;
+  /** How ε enters ln det M: 'clamp' Σ ln max(λ, ε) (default), 'shift' ln det(M + εI). */
+  floor?: LogdetFloor;
+  degree?: number;
+  probes?: number;
+  power?: number;
+  margin?: number;
+}
+
+export interface Likelihood {
+  n: number;
+  eps: number;
+  floor: LogdetFloor;
+  logPrior: number;
+  logdetExact: number;
+  logdetEstimate: number;
+  logdetStdError: number;
+  logLikelihood: number;
+  logLikelihoodEstimate: number;
+  /** ln ℓ̂ − ln ℓ, the paper's relative error. */
+  relativeError: number;
+  /** Exact metric eigenvalues, descending. */
+  eigenvalues: number[];
+  settings: EstimatorSettings;
+  interval: [number, number];
+  polynomialError: number;
+  ms: number;
+}
+
+/** Likelihood ascent from the current latent (exact gradient, Adam). */
+export interface AscentRequest {
+  latent: LatentSpec;
+  steps: number;
+  lr: number;
+  eps?: number;
+  floor?: LogdetFloor;
+  /** ∇ ln det M exactly (default) or by differentiating Algorithm 1 at the paper's ascent settings (5, 20, 20, 1.1). */
+  gradient?: GradientMethod;
+  /** Render a frame every this many steps (and the last). */
+  every: number;
+}
+
+/** One step of the ascent (src/methods/likelihood.ts AscentStep): ln Q, ln p, ln det, λmin, λmax, ‖z‖. */
+export type AscentStepSummary = AscentStep;
+
+export interface Ascent {
+  steps: AscentStepSummary[];
+  width: number;
+  height: number;
+  /** The steps of the rendered frames, and their RGBA, frame after frame. */
+  frameSteps: number[];
+  framesRgba: Uint8ClampedArray;
+  /** The final z, to carry on from. */
+  z: number[];
+  ms: number;
+}
+
+/** ln Q over a 2-D slice of Z through the current latent (top two eigenvectors, or two random directions). */
+export interface LikelihoodMapRequest {
+  latent: LatentSpec;
+  axes: 'eigen' | 'random';
+  extent: number;
+  grid: number;
+  eps?: number;
+  floor?: LogdetFloor;
+}
+
+export type LikelihoodMapResult = LikelihoodMap & { ms: number };
+
+/** Effective dimension v_eff(τ) of the model over prior samples (Ramesh & LeCun §5). */
+export interface VeffRequest {
+  /** Prior samples seed, seed+1, … */
+  seed: number;
+  samples: number;
+  alpha?: number;
+}
+
+export interface Veff {
+  taus: number[];
+  veff: number[];
+  alpha: number;
+  samples: number;
+  zDim: number;
+  ms: number;
+}
+
 
 const FRAME_BATCH = 8;
 

@@ -15,7 +15,43 @@ import { anchorOf } from './explicitLatent';
 import { zOf } from './latent';
 import { measuredChange } from '../geometry/measure';
 import { checkDistance, checkInt, checkPositive, explorerSpace } from './requests';
-import type { LatentEdit, Montage, MontageRequest } from './types';
+import type { LatentEdit } from './types';
+import type { Basis, LatentSpace, LatentSpec, LayerRangeName } from './types';
+
+export interface MontageRequest {
+  latent: LatentSpec;
+  space: LatentSpace;
+  basis: Pick<Basis, 'directions' | 'rates' | 'distance'>;
+  /** Rows: the indices of the directions shown. */
+  rows: number[];
+  /** Columns (odd, ≥ 3): steps from −extent to +extent, the middle one the reference. */
+  columns: number;
+  /** Largest predicted image change (slider units) at the ends of each row. */
+  extent: number;
+  spherical?: boolean;
+  layers?: LayerRangeName;
+}
+
+export interface Montage {
+  rows: number;
+  columns: number;
+  width: number;
+  height: number;
+  /** rows·columns images, row-major, each width·height·4 RGBA bytes, concatenated. */
+  rgba: Uint8ClampedArray;
+  /**
+   * Per row: the predicted change step·rate of each column, i.e. the slider positions, except where the
+   * rate floor of src/engine/edit.ts shortened a step.
+   */
+  predicted: number[][];
+  /**
+   * Per row: the measured change √(2·d²(x, x₀)) of each column under the basis's distance: ‖φ(x) − φ(x₀)‖
+   * for mse and perceptual, its second-order equivalent for ssim. The middle column is 0.
+   */
+  measured: number[][];
+  ms: number;
+}
+
 
 export { MAX_COLUMNS, MAX_EXTENT } from '../state/vocabulary';
 

@@ -11,7 +11,8 @@ import { styleModelFolder, zModelFolder, pickedFiles } from '../model/testing/fi
 import { isCancelled, JobCancelled } from '../util/jobContext';
 import { Jobs } from './jobs';
 import { JobPool, MAX_JOB_WORKERS, poolSize, type PoolMember } from './pool';
-import type { EngineInfo, JobProgress, LoadResult, ModelSource, ModelSummary, Sweep, SweepItem, SweepItemRequest, SweepMergeRequest } from './types';
+import type { EngineInfo, JobProgress, LoadResult, ModelSource, ModelSummary } from './types';
+import type { Sweep, SweepItem, SweepItemRequest, SweepMergeRequest } from './sweep';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 const settle = async () => { for (let i = 0; i < 5; i++) await tick(); };

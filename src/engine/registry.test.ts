@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { isJobKind, JOB_REGISTRY, jobSpec } from './registry';
 import { Jobs } from './jobs';
 import { JOB_SPLITS } from './splits';
-import type { CurveWalk, Montage } from './types';
+import type { CurveWalk } from './curveWalk';
+import type { Montage } from './montage';
 
 describe('job registry', () => {
   it('knows its kinds and nothing else', () => {

@@ -19,10 +19,12 @@ import { computeMontage } from './montage';
 import { computeSearch } from './search';
 import { FD_FALLBACK, withDerivatives } from './secondOrder';
 import { computeSweep, computeSweepItem, mergeSweep } from './sweep';
-import type {
-  AscentRequest, Basis, BasisRequest, BackendName, FactorsRequest, InvertRequest, SearchRequest, LikelihoodRequest, LikelihoodMapRequest, VeffRequest, EngineInfo, JobProgress, LoadResult,
-  MemoryInfo, ModelSource, SweepItemRequest, SweepMergeRequest, SweepRequest,
-} from './types';
+import type { Basis, BasisRequest, BackendName, EngineInfo, JobProgress, LoadResult, MemoryInfo, ModelSource } from './types';
+import type { AscentRequest, LikelihoodRequest, LikelihoodMapRequest, VeffRequest } from './likelihood';
+import type { FactorsRequest } from './factors';
+import type { InvertRequest } from './invert';
+import type { SearchRequest } from './search';
+import type { SweepItemRequest, SweepMergeRequest, SweepRequest } from './sweep';
 
 export interface JobSpec<Req, Res> {
   /** The request, checked to be an object with the fields the kind cannot do without (one plain sentence otherwise); the compute function checks the values. */

@@ -14,7 +14,58 @@ import { cacheOf } from './basis';
 import type { JobContext, JobResources } from './jobContext';
 import { zOf } from './latent';
 import { checkInt, checkPositive, checkSeed } from './requests';
-import type { SearchRequest, SearchResult, SearchRunResult } from './types';
+import type { LatentSpec } from './types';
+
+/** Latent search (src/engine/search.ts): CMA-ES in Z beside Hessian CMA-ES, from the request's latent. */
+export interface SearchRequest {
+  /** The start (a seed, truncated or not, or a Z latent). */
+  latent: LatentSpec;
+  /** discriminator, class:NAME, factor:NAME or -factor:NAME (src/methods/search.ts). */
+  objective: string;
+  /** Default 100 (the paper's). */
+  generations?: number;
+  /** σ₀, default 0.2 (the paper's). */
+  sigma?: number;
+  /** Hessian CMA-ES's eigen-coordinates, default min(zDim, 16). */
+  k?: number;
+  /** Seed of CMA-ES's samples (default 1); both runs use it. */
+  seed?: number;
+  /** Default both, side by side. */
+  methods?: SearchMethod[];
+}
+
+export interface SearchRunResult {
+  method: SearchMethod;
+  dimensions: number;
+  population: number;
+  /** Per generation: best and mean score of the population, best so far, σ, ‖mean‖ in the search space and as a latent. */
+  history: SearchGeneration[];
+  /** The best latent z found, its score and norm, and its image. */
+  best: number[];
+  bestScore: number;
+  bestNorm: number;
+  evaluations: number;
+  rgba: Uint8ClampedArray;
+}
+
+export interface SearchResult {
+  objective: string;
+  /** The objective in words ("P(square)", "−x", "discriminator score"). */
+  label: string;
+  /** The score and norm of the start, and its image. */
+  start: number;
+  startNorm: number;
+  startRgba: Uint8ClampedArray;
+  width: number;
+  height: number;
+  generations: number;
+  sigma: number;
+  seed: number;
+  runs: SearchRunResult[];
+  notes: string[];
+  ms: number;
+}
+
 
 /** Prior samples of the averaged metric (the 'average' basis's and the inversion's: they share the cache). */
 const AVERAGE_SAMPLES = 12;

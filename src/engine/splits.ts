@@ -9,7 +9,8 @@
  * names kinds that exist.
  */
 import { MAX_SWEEP_COUNT, MIN_SWEEP_COUNT } from '../state/vocabulary';
-import type { ModelSummary, Sweep, SweepItem, SweepItemRequest, SweepMergeRequest, SweepRequest } from './types';
+import type { ModelSummary } from './types';
+import type { Sweep, SweepItem, SweepItemRequest, SweepMergeRequest, SweepRequest } from './sweep';
 
 export interface JobSplit<Req, ItemReq, Item, MergeReq, Res> {
   itemKind: string;

@@ -19,7 +19,61 @@ import type { Spectrum } from '../geometry/spectrum';
 import type { Generator } from '../model/generator';
 import type { JobContext } from './jobContext';
 import { basisSpaceOf, checkDistance, checkInt, checkSeed, explorerSpace } from './requests';
-import type { Sweep, SweepItem, SweepItemRequest, SweepMergeRequest, SweepRequest } from './types';
+import type { DistanceName, LatentSpace } from './types';
+
+export interface SweepRequest {
+  /** Latents: prior samples seed, seed+1, … */
+  seed: number;
+  count: number;
+  space: LatentSpace;
+  distance: DistanceName;
+  /** As BasisRequest.derivatives. */
+  derivatives?: 'exact' | 'fd';
+}
+
+/**
+ * One independent item of a sweep, so a pool of job workers can share a sweep out (src/engine/splits.ts):
+ * index < count is the exact metric at prior sample seed + index; index = count (style models) is the
+ * Grassmann study, which draws its own random numbers in sequence and so stays one item.
+ */
+export interface SweepItemRequest {
+  sweep: SweepRequest;
+  index: number;
+}
+
+export interface SweepItem {
+  index: number;
+  /** The metric's eigenpairs (index < count). */
+  eigenvalues?: Float64Array;
+  eigenvectors?: Float64Array;
+  /** The Grassmann curves (index = count). */
+  grassmann?: Sweep['grassmann'];
+}
+
+/** Merge a sweep's items into its result; `partial` merges the metrics so far (the live histogram, no Grassmann). */
+export interface SweepMergeRequest {
+  sweep: SweepRequest;
+  items: SweepItem[];
+  partial?: boolean;
+  /** Wall-clock time the items took, reported as the sweep's `ms`. */
+  elapsedMs?: number;
+}
+
+export interface Sweep {
+  count: number;
+  /** Off-diagonal C^H on the log scale (Wang & Ponce Eq. 6), all ordered pairs, row-major; NaN entries (flat spectra) left out. */
+  logCorrelations: number[];
+  /** Summary of the log correlations: mean and std. */
+  logCorrelationMean: number;
+  logCorrelationStd: number;
+  /**
+   * Grassmann study (Choi Fig. 8) for style models: mean geodesic distance (Eq. 14) vs subspace dimension k,
+   * curves named as in geometry/grassmann.ts GRASSMANN_CURVES: close-w, to-ganspace, random-w, to-sefa, random-O(d).
+   */
+  grassmann?: { ks: number[]; curves: { name: string; values: number[] }[] };
+  ms: number;
+}
+
 
 export { MAX_SWEEP_COUNT } from '../state/vocabulary';
 
