@@ -10,6 +10,7 @@ import { SpaceControls } from './components/SpaceControls';
 import { StatusBar } from './components/StatusBar';
 import { BasisControls } from './components/BasisControls';
 import { CopyLink } from './components/CopyLink';
+import { ExportMenu } from './components/ExportMenu';
 import { EigenSliders } from './components/EigenSliders';
 import { ExplorerPanels } from './components/ExplorerPanels';
 
@@ -26,6 +27,7 @@ export function App() {
         </div>
         <div className="top-actions">
           <CopyLink />
+          <ExportMenu />
           <button type="button" className="button subtle help-button" aria-haspopup="dialog"
             onClick={() => session.store.setState({ helpOpen: true })}>? Help</button>
         </div>

@@ -14,6 +14,7 @@ import { DISTANCES, type DistanceName } from '../../src/distance';
 import type { Generator } from '../../src/model/generator';
 import fs from 'node:fs';
 import { npyBytes } from '../../src/util/npy';
+import { basisArrays } from '../../src/export/basisFiles';
 import { openModel, rows, UsageError, type Opts } from './common';
 
 export const BASES = BASIS_KINDS;
@@ -107,13 +108,9 @@ export async function basisCommand(opts: Opts) {
  * (√(vᵀHv)), .reference.npy [n] (the latent the basis was computed at, in the basis space).
  */
 function writeBasisNpy(prefix: string, b: { k: number; n: number; directions: Float64Array; values: ArrayLike<number>; rates: ArrayLike<number>; reference: ArrayLike<number> }): string[] {
-  const arrays: [string, Float64Array, number[]][] = [
-    ['directions', Float64Array.from(b.directions.subarray(0, b.k * b.n)), [b.k, b.n]],
-    ['values', Float64Array.from(b.values), [b.values.length]],
-    ['rates', Float64Array.from(b.rates), [b.rates.length]],
-    ['reference', Float64Array.from(b.reference), [b.reference.length]],
-  ];
-  return arrays.map(([name, data, shape]) => {
+  const directions = Array.from({ length: b.k }, (_, i) => Array.from(b.directions.subarray(i * b.n, (i + 1) * b.n)));
+  // The same arrays under the same names as the app's .npz export (src/export/basisFiles.ts).
+  return basisArrays({ directions, values: Array.from(b.values), rates: Array.from(b.rates), reference: Array.from(b.reference) }).map(({ name, data, shape }) => {
     const file = `${prefix}.${name}.npy`;
     try {
       fs.writeFileSync(file, npyBytes(data, shape));

@@ -1,0 +1,87 @@
+/**
+ * "Export": what the reader sees, as files to take away — the image (PNG), the current basis as numpy arrays
+ * (.npz), its numbers and the metric's spectrum as CSV, and the basis as JSON with the link that reproduces
+ * the view. The files are built by src/export/basisFiles.ts (shared with `atlas basis --npy`); this menu only
+ * picks names and hands the bytes over.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { basisJson, basisNpz, directionsCsv, exportName, spectrumCsv } from '../../src/export/basisFiles';
+import { encodeView } from '../../src/state/url';
+import { useAtlas, useSession } from '../context';
+import { download, pngOf } from '../files/download';
+import { currentBasis, currentFactors } from '../state/keys';
+import { viewOf } from '../urlSync';
+
+export function ExportMenu() {
+  const session = useSession();
+  const [open, setOpen] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const hasFrame = useAtlas((s) => s.frame !== null);
+  const basis = useAtlas(currentBasis);
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
+    const onDown = (e: PointerEvent) => { if (box.current && !box.current.contains(e.target as Node)) setOpen(false); };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('pointerdown', onDown);
+    return () => { window.removeEventListener('keydown', onKey); window.removeEventListener('pointerdown', onDown); };
+  }, [open]);
+
+  /** Model, latent, basis kind and distance: enough to tell exports of different views apart. */
+  const nameOf = (ext: string, what?: string) => {
+    const s = session.store.getState();
+    const latent = s.z ? 'z' : s.w ? 'w' : `seed${s.seed}`;
+    const b = currentBasis(s);
+    return exportName([s.model?.id ?? 'model', latent, ...(what === 'image' || !b ? [] : [b.kind, b.distance]), ...(what && what !== 'image' ? [what] : [])], ext);
+  };
+  const run = (f: () => Promise<void> | void) => async () => {
+    setProblem(null);
+    try {
+      await f();
+    } catch (e) {
+      setProblem(e instanceof Error ? e.message : String(e));
+    }
+  };
+  const exportImage = run(async () => {
+    const frame = session.store.getState().frame;
+    if (!frame) return;
+    download(nameOf('png', 'image'), await pngOf(frame.rgba, frame.width, frame.height), 'image/png');
+  });
+  const withBasis = (f: (b: NonNullable<typeof basis>, labels: ReturnType<typeof currentFactors>) => void) => run(() => {
+    const s = session.store.getState();
+    const b = currentBasis(s);
+    if (b) f(b, currentFactors(s));
+  });
+  const exportNpz = withBasis((b) => download(nameOf('npz'), basisNpz(b), 'application/octet-stream'));
+  const exportCsv = withBasis((b, f) => download(nameOf('csv', 'directions'), directionsCsv(b, f?.labels), 'text/csv'));
+  const exportSpectrum = withBasis((b) => {
+    const text = spectrumCsv(b);
+    if (text) download(nameOf('csv', 'spectrum'), text, 'text/csv');
+  });
+  const exportJson = withBasis((b, f) => {
+    const s = session.store.getState();
+    const view = viewOf(s);
+    const latent = s.z ? 'a Z latent' : s.w ? 'a W code' : `seed ${s.seed}`;
+    download(nameOf('json'), basisJson(b, { model: s.model?.id ?? '', link: view ? encodeView(view) : '', latent }, f?.labels), 'application/json');
+  });
+
+  const noBasis = basis ? undefined : 'The basis is still being computed.';
+  return (
+    <div className="copy-link" ref={box}>
+      <button type="button" className="button" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="export-menu">Export</button>
+      {open && (
+        <div className="copy-popover export-popover" role="menu" aria-label="Export">
+          <span className="export-title">Take this view away as files</span>
+          <button type="button" className="banner-close" aria-label="Close" onClick={() => setOpen(false)}>×</button>
+          <button type="button" role="menuitem" className="button subtle" disabled={!hasFrame} onClick={exportImage} data-testid="export-png">Image (PNG)</button>
+          <button type="button" role="menuitem" className="button subtle" disabled={!basis} title={noBasis ?? 'directions [k, n], values, rates, reference (and the spectrum): numpy.load(file)'} onClick={exportNpz} data-testid="export-npz">Basis arrays (.npz, numpy)</button>
+          <button type="button" role="menuitem" className="button subtle" disabled={!basis} title={noBasis} onClick={exportCsv} data-testid="export-csv">Directions (CSV: value, rate, factor)</button>
+          <button type="button" role="menuitem" className="button subtle" disabled={!basis?.spectrum} title={basis && !basis.spectrum ? 'Only a full metric (n ≤ 128) or the averaged metric has a spectrum.' : noBasis} onClick={exportSpectrum} data-testid="export-spectrum">Spectrum (CSV)</button>
+          <button type="button" role="menuitem" className="button subtle" disabled={!basis} title={noBasis} onClick={exportJson} data-testid="export-json">Basis (JSON, with its link)</button>
+          {problem && <span className="export-problem" role="alert">{problem}</span>}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+/**
+ * Exports (issue 18): the Export menu's files, read back by someone else's tools. The .npz of the current
+ * basis is loaded by numpy (Debian's python3-numpy) and its directions agree with `atlas basis` for the same
+ * view (|cos| ≥ 0.999 per direction: the CLI runs on wasm in Node, the app's job worker on its own backend);
+ * the JSON names that view; the CSV's values are the sliders' eigenvalues; the PNG decodes to the canvas's
+ * pixels.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { screenshot, type Launched } from './browser';
+import { basisValues, browserPerFile, canvasPixels, meanAbsDiff, openApp, waitForSliders } from './app';
+
+let b: Launched;
+let id: string;
+browserPerFile((browser, modelId) => {
+  b = browser;
+  id = modelId;
+});
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-export-'));
+
+/** Click an item of the Export menu and save what it downloads; returns the file's path and suggested name. */
+async function exportVia(page: Page, testid: string): Promise<{ file: string; name: string }> {
+  if (!(await page.locator(`[data-testid=${testid}]`).isVisible())) await page.click('[data-testid=export-menu]');
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=${testid}]`)]);
+  const file = path.join(dir, dl.suggestedFilename());
+  await dl.saveAs(file);
+  return { file, name: dl.suggestedFilename() };
+}
+
+it('exports the basis as .npz (numpy reads it; it equals atlas basis for the view), CSV, JSON and the image as PNG', async () => {
+  await openApp(b.page, { hash: `v=1&model=${id}&seed=3` });
+  expect(await waitForSliders(b.page)).toBeGreaterThan(0);
+  await b.page.click('[data-testid=export-menu]');
+  await screenshot(b.page, 'export-menu');
+
+  const json = await exportVia(b.page, 'export-json');
+  const meta = JSON.parse(fs.readFileSync(json.file, 'utf8'));
+  expect(json.name).toBe(`${id}-seed3-${meta.kind}-${meta.distance}.json`);
+  expect(meta).toMatchObject({ format: 'latent-atlas-directions', model: id, latent: 'seed 3' });
+  expect(meta.link).toContain('seed=3');
+
+  const npz = await exportVia(b.page, 'export-npz');
+  const read = spawnSync('/usr/bin/python3', ['-c', `import json, sys, numpy as np
+d = np.load(sys.argv[1])
+print(json.dumps({n: {'shape': list(d[n].shape), 'dtype': str(d[n].dtype), 'data': d[n].ravel().tolist()} for n in d.files}))`, npz.file], { encoding: 'utf8' });
+  expect(read.status, read.stderr).toBe(0);
+  const np = JSON.parse(read.stdout);
+  const k = meta.directions.length, n = meta.reference.length;
+  expect(np.directions.shape).toEqual([k, n]);
+  expect(np.directions.dtype).toBe('float64');
+  expect(np.directions.data).toEqual(meta.directions.flat());
+  expect(np.values.data).toEqual(meta.values);
+
+  // The same view from the CLI: seed 3, the app's basis kind, space, distance and k.
+  const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/atlas.ts', 'basis', '--model', id, '--seed', '3', '--kind', meta.kind,
+    '--space', meta.basisSpace, '--distance', meta.distance, '--k', String(k)], { encoding: 'utf8', timeout: 240_000 });
+  expect(cli.status, cli.stderr).toBe(0);
+  const want = JSON.parse(cli.stdout) as { directions: number[][]; values: number[] };
+  for (let i = 0; i < k; i++) {
+    const a = np.directions.data.slice(i * n, (i + 1) * n) as number[];
+    const cos = a.reduce((s, x, j) => s + x * want.directions[i][j], 0) / Math.hypot(...a) / Math.hypot(...want.directions[i]);
+    expect(Math.abs(cos), `direction ${i}`).toBeGreaterThanOrEqual(0.999);
+    expect(Math.abs(np.values.data[i] - want.values[i])).toBeLessThanOrEqual(1e-3 * want.values[0]);
+  }
+
+  const csv = await exportVia(b.page, 'export-csv');
+  const rows = fs.readFileSync(csv.file, 'utf8').trim().split('\n');
+  expect(rows[0].startsWith('rank,')).toBe(true);
+  const shown = await basisValues(b.page);
+  rows.slice(1).forEach((r, i) => expect(Number(r.split(',')[1])).toBeCloseTo(shown[i], 10));
+
+  const png = await exportVia(b.page, 'export-png');
+  const bytes = fs.readFileSync(png.file);
+  expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+  const decoded = await b.page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    [c.width, c.height] = [img.width, img.height];
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    return Array.from(ctx.getImageData(0, 0, c.width, c.height).data);
+  }, bytes.toString('base64'));
+  expect(meanAbsDiff(Uint8ClampedArray.from(decoded), await canvasPixels(b.page))).toBe(0);
+});
