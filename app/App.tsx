@@ -11,14 +11,16 @@ import { StatusBar } from './components/StatusBar';
 import { BasisControls } from './components/BasisControls';
 import { CopyLink } from './components/CopyLink';
 import { ExportMenu } from './components/ExportMenu';
+import { PresenterButton, PresenterKeys } from './components/Presenter';
 import { EigenSliders } from './components/EigenSliders';
 import { ExplorerPanels } from './components/ExplorerPanels';
 
 export function App() {
   const session = useSession();
   const helpOpen = useAtlas((s) => s.helpOpen);
+  const presenter = useAtlas((s) => s.presenter);
   return (
-    <div className="app">
+    <div className={`app${presenter ? ' presenter' : ''}`}>
       <header className="top-bar">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true" />
@@ -28,6 +30,7 @@ export function App() {
         <div className="top-actions">
           <CopyLink />
           <ExportMenu />
+          <PresenterButton />
           <button type="button" className="button subtle help-button" aria-haspopup="dialog"
             onClick={() => session.store.setState({ helpOpen: true })}>? Help</button>
         </div>
@@ -52,6 +55,7 @@ export function App() {
             </section>
             <EigenSliders />
           </div>
+          <PresenterKeys />
           <ExplorerPanels />
         </div>
       </main>

@@ -32,6 +32,7 @@ export function EigenSliders() {
   const distance = useAtlas((s) => s.distance);
   const running = useAtlas((s) => isRunning(s, 'basis'));
   const factors = useAtlas(currentFactors);
+  const chosen = useAtlas((s) => (s.presenter ? s.presenterDirection : -1));
   if (!basis) {
     return (
       <section className="sliders-panel" aria-labelledby="sliders-title">
@@ -56,7 +57,7 @@ export function EigenSliders() {
           const factorText = moves ? `${factorWords(moves.factor)} ${Math.round(100 * moves.share)} %` : '';
           const label = `Direction ${i + 1}${value !== undefined ? ` (${basis.valueName} ${fmt(value)})` : ''}${moves ? `, moves ${factorText}` : ''}`;
           return (
-            <div className="slider-row" key={i}>
+            <div className={`slider-row${i === chosen ? ' chosen' : ''}`} key={i} aria-current={i === chosen ? 'true' : undefined}>
               <label htmlFor={`slider-${i}`} className="slider-rank" title={`rate ${fmt(basis.rates[i])} image change per unit latent step`}>
                 {i + 1}
               </label>

@@ -51,6 +51,8 @@ export interface ViewSettings {
   layers: LayerRangeName;
   spherical: boolean;
   panel: PanelName;
+  /** Presenter mode (large image and sliders, keyboard-driven; components/Presenter.tsx). */
+  presenter: boolean;
   /** The likelihood ascent of this view (its settings; run from the current latent), null for none. */
   ascent: AscentSettings | null;
 }
@@ -75,6 +77,8 @@ export interface AtlasState extends ViewSettings {
   /** A model URL from a shared link, waiting for the reader's consent before it is fetched. */
   pendingRemoteUrl: string | null;
   helpOpen: boolean;
+  /** The direction the presenter's keys move (↑/↓ choose it, ←/→ move it). */
+  presenterDirection: number;
   /** Largest slider position: the predicted image change at either end of a slider. */
   sliderRange: number;
   /** The two directions driven by the 2-D pad. */
@@ -109,6 +113,7 @@ export function createAtlasStore(): AtlasStore {
     notices: [],
     pendingRemoteUrl: null,
     helpOpen: false,
+    presenterDirection: 0,
     ...viewDefaults(),
     sliderRange: DEFAULT_SLIDER_RANGE.mse,
     pad: [0, 1],

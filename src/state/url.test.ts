@@ -159,6 +159,7 @@ describe('url codec: decoding is total', () => {
       layers: () => pick(LAYER_RANGES),
       spherical: () => rng.next() < 0.5,
       panel: () => pick(PANELS),
+      presenter: () => rng.next() < 0.5,
       ascent: () => ({ steps: 1 + rng.int(MAX_ASCENT_STEPS), lr: pick([0.001, 0.05, 0.5, 1]), eps: pick([1e-2, 1e-4, 1e-6, 0.25]),
         floor: pick(LOGDET_FLOORS), gradient: pick(['exact', 'estimator'] as const) }),
     };

@@ -42,6 +42,8 @@ export interface ViewState {
   layers?: LayerRangeName;
   spherical?: boolean;
   panel?: PanelName;
+  /** Presenter mode: the image and sliders large, readable from the back of a room, keyboard-driven. */
+  presenter?: boolean;
   /** A likelihood ascent from this view's latent, with these settings (the Likelihood panel runs it). */
   ascent?: AscentSettings;
 }
@@ -67,7 +69,7 @@ export const DEFAULT_K = 10;
  * no longer apply.
  */
 /** The app store's keys the view binds (app/state/store.ts checks it has each, with the view's type). */
-export type ViewStoreKey = 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical' | 'panel' | 'ascent';
+export type ViewStoreKey = 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical' | 'panel' | 'presenter' | 'ascent';
 
 export interface FieldBinding<K extends keyof ViewState> {
   store: ViewStoreKey | null;
@@ -158,6 +160,11 @@ export const VIEW_FIELDS = [
     format: (v) => (v ? '1' : '0'),
   }),
   choice('panel', 'panel', 'panel', PANELS, { store: 'panel', fallback: 'spectrum', resetsSliders: false }),
+  field({
+    key: 'present', prop: 'presenter', label: 'presenter setting', store: 'presenter', fallback: false, resetsSliders: false, omitDefault: true,
+    parse: (raw) => (raw === '1' ? true : raw === '0' ? false : undefined),
+    format: (v) => (v ? '1' : '0'),
+  }),
   field({
     // steps,lr,ε,floor,gradient: e.g. asc=100,0.05,0.0001,clamp,exact. Written only with the Likelihood panel open.
     key: 'asc', prop: 'ascent', label: 'likelihood ascent', store: 'ascent', fallback: null, resetsSliders: false,

@@ -1,0 +1,69 @@
+/**
+ * Presenter mode (issue 18): a link option and a toggle; every text of the page at least 20 px at 1080p with
+ * the controls sidebar hidden; the keyboard chooses and moves a direction (the image changes, the link keeps
+ * the slider); it survives a reload, and Esc leaves it.
+ */
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { screenshot, type Launched } from './browser';
+import { browserPerFile, canvasPixels, meanAbsDiff, openApp, snapshot, waitForHash, waitForNewFrame, waitForSliders } from './app';
+
+let b: Launched;
+let id: string;
+browserPerFile((browser, modelId) => {
+  b = browser;
+  id = modelId;
+});
+
+/** The smallest computed font size among the visible HTML text of the page (SVG plots excluded). */
+const smallestText = (page: Page) => page.evaluate(() => {
+  let min = Infinity;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || !n.textContent?.trim() || el.closest('svg')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    min = Math.min(min, parseFloat(getComputedStyle(el).fontSize));
+  }
+  return min;
+});
+
+it('presenter mode: large text, keyboard-driven sliders, kept by the link and a reload, left with Esc', async () => {
+  await b.page.setViewportSize({ width: 1920, height: 1080 });
+  await openApp(b.page, { hash: `v=1&model=${id}&seed=3` });
+  expect(await waitForSliders(b.page)).toBeGreaterThan(1);
+  expect(await smallestText(b.page)).toBeLessThan(20); // the normal view is denser
+  await b.page.click('[data-testid=presenter-toggle]');
+  await waitForHash(b.page, 'present=1');
+  expect(await b.page.locator('.sidebar').isVisible()).toBe(false);
+  expect(await smallestText(b.page)).toBeGreaterThanOrEqual(20);
+
+  // ↓ chooses direction 2, → moves it by a tenth of the range: a new frame, the link carries the slider.
+  const before = await canvasPixels(b.page);
+  const key = (await snapshot(b.page)).frameKey!;
+  await b.page.locator('body').click({ position: { x: 5, y: 300 } });
+  await b.page.keyboard.press('ArrowDown');
+  expect(await b.page.locator('.slider-row.chosen [data-testid=slider-1]').count()).toBe(1);
+  await b.page.keyboard.press('ArrowRight');
+  await b.page.keyboard.press('ArrowRight');
+  await waitForNewFrame(b.page, key);
+  expect(Number(await b.page.locator('[data-testid=slider-1]').inputValue())).toBeGreaterThan(0);
+  expect(Number(await b.page.locator('[data-testid=slider-0]').inputValue())).toBe(0);
+  expect(meanAbsDiff(before, await canvasPixels(b.page))).toBeGreaterThan(0.1);
+  const hash = await waitForHash(b.page, '&c=');
+  await screenshot(b.page, 'presenter');
+
+  // A reload keeps presenter mode and the slider.
+  await b.page.reload();
+  await waitForSliders(b.page);
+  expect(await b.page.locator('.app.presenter').count()).toBe(1);
+  expect(hash).toContain('present=1');
+  expect(Number(await b.page.locator('[data-testid=slider-1]').inputValue())).toBeGreaterThan(0);
+
+  await b.page.keyboard.press('Escape');
+  expect(await b.page.locator('.app.presenter').count()).toBe(0);
+  expect(await b.page.locator('.sidebar').isVisible()).toBe(true);
+  await b.page.waitForFunction(() => !location.hash.includes('present='), undefined, { timeout: 10_000 });
+  await b.page.setViewportSize({ width: 1280, height: 800 });
+});
