@@ -56,14 +56,17 @@ it('trains a short walk with a live curve and preview; its slider moves the obje
   await b.page.click('.steer-panel button.primary');
   // While training: a curve with some steps and the preview strip, not yet done.
   await b.page.waitForSelector('[data-testid=steer-training][data-done=false] [data-testid=steer-preview] canvas', { timeout: 180_000 });
+  await b.page.locator('[data-testid=steer-training]').scrollIntoViewIfNeeded();
   await screenshot(b.page, 'steer-training');
   await b.page.waitForSelector('[data-testid=steer-training][data-done=true]', { timeout: 300_000 });
   expect(await b.page.getAttribute('[data-testid=steer-training]', 'data-steps')).toBe('200');
   expect(await b.page.locator('[data-testid=steer-preview] canvas').count()).toBe(5);
   await b.page.waitForSelector('[data-testid=steer-walk]');
   const zero = await walkTo(b.page, 0);
-  const left = await walkTo(b.page, -15);
-  const right = await walkTo(b.page, 15);
+  // ±6 px: the data's shapes sit within ±6.4 px of the centre. Further out this model's walk fades the shape
+  // instead of moving it (docs/findings.md, Steerability), so the object's centroid is only meaningful here.
+  const left = await walkTo(b.page, -6);
+  const right = await walkTo(b.page, 6);
   const [cl, c0, cr] = [left, zero, right].map(centroidX);
   expect(right.data).not.toEqual(zero.data);
   // Asked to move right: the object's centroid moves right of where −α puts it, by more than a pixel.
@@ -71,7 +74,7 @@ it('trains a short walk with a live curve and preview; its slider moves the obje
   expect(cr).toBeGreaterThan(c0);
   await b.page.locator('[data-testid=steer-walk]').scrollIntoViewIfNeeded();
   await screenshot(b.page, 'steer-walked');
-  console.log(`centroid x at α −15, 0, +15: ${cl.toFixed(2)}, ${c0.toFixed(2)}, ${cr.toFixed(2)} px`);
+  console.log(`centroid x at α −6, 0, +6: ${cl.toFixed(2)}, ${c0.toFixed(2)}, ${cr.toFixed(2)} px`);
 });
 
 it('limits plot requested vs achieved; the walk is saved and survives a reload', async () => {
