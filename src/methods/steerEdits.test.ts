@@ -91,7 +91,7 @@ describe('rotate', () => {
 
 describe('colour', () => {
   it('adds each channel\'s offset, in units of a [−1, 1] image scaled to the range', () => {
-    const src = image(4, 4, 3, (y, x, ch) => 0.1 * ch);
+    const src = image(4, 4, 3, (_y, _x, ch) => 0.1 * ch);
     const { target, mask } = editTargets('color', src, [[0.5, -0.25, 0]], [0, 1]);
     expect(px(target, 4, 3, 2, 2, 0)).toBeCloseTo(0.25, 6);
     expect(px(target, 4, 3, 2, 2, 1)).toBeCloseTo(0.1 - 0.125, 6);
