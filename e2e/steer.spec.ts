@@ -1,8 +1,9 @@
 /**
  * The Steer panel on the default model: a short shift-x walk trains in the job worker with a live loss curve and
  * preview strip; moving its α slider redraws the current image, and the object moves the way it was asked — its
- * centroid (computed here from the canvas, independently of the app) lies further right at +α than at −α. The walk
- * is saved in the browser and survives a reload; limits plot requested vs achieved.
+ * centroid (computed here from the canvas, independently of the app) lies further right at +α than at −α; a link
+ * carries the walk and its α to a fresh page. The walk is saved in the browser and survives a reload; limits plot
+ * requested vs achieved.
  */
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -75,6 +76,16 @@ it('trains a short walk with a live curve and preview; its slider moves the obje
   await b.page.locator('[data-testid=steer-walk]').scrollIntoViewIfNeeded();
   await screenshot(b.page, 'steer-walked');
   console.log(`centroid x at α −6, 0, +6: ${cl.toFixed(2)}, ${c0.toFixed(2)}, ${cr.toFixed(2)} px`);
+  // The link carries the walk and its α: a fresh page shows the same walked image.
+  await b.page.waitForFunction(() => /[#&]stw=shift-x%2Cw%2C6%2C/.test(location.hash), undefined, { timeout: 10_000 });
+  const fresh = await b.context.newPage();
+  try {
+    await fresh.goto(b.page.url());
+    await fresh.waitForSelector('[data-testid=steer-applied][data-alpha="6"]', { timeout: 180_000 });
+    expect((await appliedPixels(fresh)).data).toEqual(right.data);
+  } finally {
+    await fresh.close();
+  }
 });
 
 it('limits plot requested vs achieved; the walk is saved and survives a reload', async () => {

@@ -8,7 +8,8 @@
 import * as d3 from 'd3';
 import { useEffect, useState } from 'react';
 import type { SteerProgress, SteerLimitsResult } from '../../src/engine/steer';
-import { checkSavedWalk, WALK_KINDS, type SavedWalk, type WalkKind } from '../../src/methods/savedWalk';
+import { checkSavedWalk, WALK_FORMAT, WALK_KINDS, type SavedWalk, type WalkKind } from '../../src/methods/savedWalk';
+import type { SteerLink } from '../../src/state/url';
 import { identityOf, STEER_EDITS, trainedRange, unitOf, type SteerEdit } from '../../src/methods/steerEdits';
 import { isRunning, resultOf } from '../state/jobs';
 import { referenceKey } from '../state/keys';
@@ -24,6 +25,24 @@ const WALK_LABELS: Record<WalkKind, string> = { linear: 'Linear z + αw', nonlin
 
 /** A walk's identity for job keys: what it is and how it was trained. */
 const walkKey = (w: SavedWalk) => `${w.model}|${w.edit}|${w.kind}|${w.space}|${w.training.steps}|${w.training.lr}|${w.training.seed}|${w.training.finalLoss}`;
+
+/** What a link carries of a walk at α: a linear walk of one direction (colour's three and networks do not fit). */
+function linkOf(w: SavedWalk, alpha: number): SteerLink | null {
+  if (w.kind !== 'linear' || w.edit === 'color' || !w.directions || w.directions.length !== 1) return null;
+  return { edit: w.edit, space: w.space, alpha, direction: w.directions[0] };
+}
+
+/** The walk a link carries, for the model shown. */
+function walkFromLink(link: SteerLink, model: string, size: number): SavedWalk {
+  return {
+    format: WALK_FORMAT, version: 1, model, edit: link.edit, kind: 'linear', space: link.space, dim: link.direction.length, size,
+    directions: [link.direction], direction: link.direction, name: `linear ${link.edit} from the link`,
+    training: { steps: 0, lr: 0, loss: 'l2', seed: 0, finalLoss: NaN },
+  };
+}
+
+const sameDirection = (w: SavedWalk | null, link: SteerLink) => !!w && w.edit === link.edit && w.space === link.space
+  && w.directions?.length === 1 && w.directions[0].length === link.direction.length && w.directions[0].every((v, i) => Math.fround(v) === Math.fround(link.direction[i]));
 
 /** Training results already saved in this page (switching tabs re-mounts the panel with the same result). */
 const savedResults = new Set<string>();
@@ -55,6 +74,7 @@ export function SteerPanel() {
   const [persist, setPersist] = useState(true);
   const [message, setMessage] = useState<string | null>(null);
   const modelId = model?.id ?? '';
+  const link = useAtlas((s) => s.steerWalk);
 
   useEffect(() => {
     if (!modelId) return;
@@ -76,6 +96,20 @@ export function SteerPanel() {
   const size = model?.height ?? 32;
   const range = walk ? sliderRange(walk.edit, size) : null;
   const alpha = walk && range ? range.alpha(t) : 0;
+
+  // A link's walk becomes the current walk (once per walk: the slider then moves freely) ...
+  useEffect(() => {
+    if (!link || !modelId || sameDirection(walk, link)) return;
+    setWalk(walkFromLink(link, modelId, size));
+    setT(link.edit === 'zoom' ? Math.log2(link.alpha) : link.alpha);
+  }, [link, modelId]);
+  // ... and the current walk at α goes into the link, when a link can carry it.
+  useEffect(() => {
+    if (!walk) return;
+    const next = linkOf(walk, alpha);
+    const now = session.store.getState().steerWalk;
+    if (next === null ? now !== null : !(now && sameDirection(walk, now) && now.alpha === alpha)) session.set('steerWalk', next);
+  }, [walk, alpha]);
   const applyKey = walk && refKey ? `${walkKey(walk)}|${refKey}|${alpha}` : null;
 
   // The slider's image: the walk applied to the current latent at α.
@@ -174,6 +208,7 @@ export function SteerPanel() {
                 onChange={(e) => setT(Number(e.target.value))} data-testid="steer-alpha" />
               <span data-testid="steer-alpha-value">{fmt(alpha)} {unitOf(walk.edit)}</span>
             </label>
+            {!linkOf(walk, alpha) && <span className="hint">A link cannot carry this walk (colour&apos;s three directions or a network): export it instead.</span>}
             <button type="button" className="button small" onClick={measure}>Measure limits</button>
             <JobStatus kind="steerLimits" label="limits" onRetry={measure} />
           </div>
