@@ -315,10 +315,12 @@ function LimitsView({ limits }: { limits: SteerLimitsResult }) {
       </table>
       {limits.matches && (
         <table className="numbers" data-testid="steer-matches">
-          <thead><tr><th>unsupervised basis</th><th>best direction</th><th>|cos| with the walk</th></tr></thead>
+          <thead><tr><th>direction</th><th>best of the basis</th><th>|cos| with the walk</th><th>moves most (probe)</th></tr></thead>
           <tbody>
+            <tr><th>the walk</th><td /><td>1</td><td>{limits.walkFactor ? `${limits.walkFactor.factor} ${Math.round(100 * limits.walkFactor.share)} %` : '–'}</td></tr>
             {limits.matches.map((m) => (
-              <tr key={m.kind}><th>{m.kind}</th><td>{m.skipped ? m.skipped : `#${m.index + 1} of ${m.k}`}</td><td>{fmt(m.cosine)}</td></tr>
+              <tr key={m.kind}><th>{m.kind}</th><td>{m.skipped ? m.skipped : `#${m.index + 1} of ${m.k}`}</td><td>{fmt(m.cosine)}</td>
+                <td>{m.factor ? `${m.factor.factor} ${Math.round(100 * m.factor.share)} %` : '–'}</td></tr>
             ))}
           </tbody>
         </table>

@@ -11,7 +11,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { dataImages } from '../../src/engine/steer';
+import { dataImages, directionFactors } from '../../src/engine/steer';
+import { quietContext } from '../../src/util/jobContext';
 import { meanW } from '../../src/engine/truncation';
 import { GLOBAL_DIRECTIONS } from '../../src/geometry/bases';
 import { sampleAlpha, STEER_EDITS } from '../../src/methods/steerEdits';
@@ -134,6 +135,7 @@ export async function steerLimitsCommand(opts: Opts) {
     const t0 = performance.now();
     const limits = await steerLimits(g, walk, probe, { count, seed, alphas, data });
     const matches = walk.kind === 'linear' && opts.choice('match', ['yes', 'no'] as const, 'yes') === 'yes' ? await matchUnsupervised(g, walk, g.samplePrior(0, 1), Math.min(walk.dim, GLOBAL_DIRECTIONS)) : null;
+    const walkFactor = matches ? await directionFactors(g, walk, g.samplePrior(0, 1), matches, probe, quietContext()) : null;
     if (opts.has('png')) {
       const show = limits.alphas.slice(0, 13);
       const images = walkImages(g, walk, g.samplePrior(seed, 4), 4, show);
@@ -145,7 +147,7 @@ export async function steerLimitsCommand(opts: Opts) {
       writeGridPng(opts.str('png')!, data2, b, h, w, c, { cols: show.length, range: g.manifest.output.range, scale: 3 });
       images.dispose();
     }
-    return { model: g.manifest.id, walk: walk.kind, control, ...limits, matches, seconds: (performance.now() - t0) / 1000 };
+    return { model: g.manifest.id, walk: walk.kind, control, ...limits, matches, walkFactor, seconds: (performance.now() - t0) / 1000 };
   } finally {
     probe?.dispose();
     g.dispose();

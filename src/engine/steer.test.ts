@@ -11,6 +11,7 @@ import { isCancelled } from './jobContext';
 import { cpuJobsWithTinyProbe, withJobsGenerator } from './testing';
 import type { SteerProgress } from './steer';
 import { walkImages, type SavedWalk } from '../methods/steerWalk';
+import { walkDirection } from '../methods/steerMatch';
 import { SIZE } from '../model/testing/fixtures';
 
 let jobs: Jobs;
@@ -68,7 +69,15 @@ describe('steer jobs', () => {
     for (const kind of ['metric', 'average', 'random', 'local']) {
       expect(byKind[kind].cosine).toBeGreaterThan(0);
       expect(byKind[kind].cosine).toBeLessThanOrEqual(1 + 1e-9);
+      // The reported |cos| is the returned direction's (unit) with the walk's.
+      const d = byKind[kind].direction!;
+      expect(Math.hypot(...d)).toBeCloseTo(1, 6);
+      const w = walkDirection(walk);
+      expect(Math.abs(d.reduce((s, v, i) => s + v * w[i], 0))).toBeCloseTo(byKind[kind].cosine, 6);
+      // The tiny probe reads one target, t: every direction moves it alone.
+      expect(byKind[kind].factor).toEqual({ factor: 't', share: 1 });
     }
+    expect(r.walkFactor).toEqual({ factor: 't', share: 1 });
   });
 
   it('cancels cleanly and refuses bad requests in one sentence', async () => {

@@ -11,7 +11,10 @@ import { shapesBatch } from '../data/shapes';
 import { GLOBAL_DIRECTIONS } from '../geometry/bases';
 import { checkEdit, identityOf, trainedRange, type SteerEdit } from '../methods/steerEdits';
 import { defaultAlphas, steerLimits, type SteerLimits } from '../methods/steerLimits';
-import { matchUnsupervised, type DirectionMatch } from '../methods/steerMatch';
+import { matchUnsupervised, walkDirection, type DirectionMatch } from '../methods/steerMatch';
+import { referenceOf } from '../geometry/bases';
+import { factorGroupsOf } from '../geometry/factorGroups';
+import { computeFactors } from './factors';
 import { MAX_STEER_STEPS, parseWalk, STEER_DEFAULTS, trainWalk, walkImages, type SavedWalk, type SteerAlpha, type SteerLoss, type WalkKind, type WalkSpace } from '../methods/steerWalk';
 import type { Generator } from '../model/generator';
 import type { Probe } from '../model/probe';
@@ -83,6 +86,8 @@ export interface SteerLimitsRequest {
 
 export interface SteerLimitsResult extends SteerLimits {
   matches: DirectionMatch[] | null;
+  /** Which factor of the data the walk's own direction moves most at the latent, read by the probe (linear walks, probes with factors). */
+  walkFactor: { factor: string; share: number } | null;
   /** Which data set the σ and FD come from, when the model's probe names one. */
   data: 'shapes' | 'faces' | null;
 }
@@ -187,10 +192,27 @@ export async function computeSteerLimits(g: Generator, req: SteerLimitsRequest, 
   const data = dataImages(g, 256, 0x57ee5);
   const limits = await steerLimits(g, walk, probe, { count, seed, alphas: req.alphas ?? defaultAlphas(walk.edit, walk.size), data }, ctx);
   let matches: DirectionMatch[] | null = null;
+  let walkFactor: SteerLimitsResult['walkFactor'] = null;
   if (req.match !== false && walk.kind === 'linear') {
     ctx.progress('matching unsupervised directions', 0, 1);
     const z = zOf(g, req.latent ?? { seed: 0 });
     matches = await matchUnsupervised(g, walk, z, Math.min(walk.dim, GLOBAL_DIRECTIONS), ctx, cacheOf(g));
+    const factors = await directionFactors(g, walk, z, matches, probe, ctx);
+    walkFactor = factors;
   }
-  return { ...limits, notes: [...notes, ...limits.notes], matches, data: data ? dataSourceOf(g) : null };
+  return { ...limits, notes: [...notes, ...limits.notes], matches, walkFactor, data: data ? dataSourceOf(g) : null };
+}
+
+/**
+ * The factor the walk's direction and each matched basis direction move most at latent z (engine/factors.ts:
+ * the probe's target rates per unit image change, grouped into factors). Fills `matches[i].factor`; returns the
+ * walk's. Null without a probe that reads factors.
+ */
+export async function directionFactors(g: Generator, walk: SavedWalk, z: Float32Array, matches: DirectionMatch[], probe: Probe | null, ctx: JobContext): Promise<{ factor: string; share: number } | null> {
+  if (!probe || !factorGroupsOf(probe.manifest.layout.targets)) return null;
+  const shown = matches.filter((m) => m.direction);
+  const directions = [Array.from(walkDirection(walk)), ...shown.map((m) => m.direction!)];
+  const r = await computeFactors(g, { basisSpace: walk.space, reference: Array.from(referenceOf(g, z, walk.space)), directions }, ctx, { probe: async () => probe });
+  shown.forEach((m, i) => { m.factor = r.labels[i + 1]; });
+  return r.labels[0];
 }

@@ -17,6 +17,10 @@ export interface DirectionMatch {
   cosine: number;
   /** Directions compared. */
   k: number;
+  /** The best direction itself (unit, in the walk's space), for factor scores. */
+  direction?: number[];
+  /** Which factor of the data it moves most and that factor's share (filled by the caller that has a probe). */
+  factor?: { factor: string; share: number } | null;
   /** Why the kind was left out, when it was. */
   skipped?: string;
 }
@@ -54,7 +58,9 @@ export async function matchUnsupervised(g: Generator, walk: SavedWalk, z: ArrayL
         const c = Math.abs(dot) / Math.sqrt(nn);
         if (c > bestCos) [best, bestCos] = [r, c];
       }
-      out.push({ kind, index: best, cosine: bestCos, k: b.k });
+      const row = Array.from(b.directions.subarray(best * b.n, (best + 1) * b.n));
+      const norm = Math.hypot(...row);
+      out.push({ kind, index: best, cosine: bestCos, k: b.k, direction: row.map((v) => v / norm) });
     } catch (e) {
       if ((e as Error).name === 'JobCancelled') throw e;
       out.push({ kind, index: -1, cosine: NaN, k: 0, skipped: (e as Error).message });
