@@ -30,7 +30,7 @@ for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.limits.json') 
     const sd = m.exactDataSd ?? m.dataSd;
     const ch = (k: number) => f2(m.perAlpha[k].change);
     rows.push(`| ${model} | ${limits.edit} | ${f2(walk.heldOutLoss.afterOneStep, 3)} → ${f2(walk.heldOutLoss.final, 3)} | ${m.name} | ${ch(at(lo))} / ${ch(at(hi))} | `
-      + `${m.monotone ? 'yes' : 'no'} | ${m.saturation.negative ?? '–'} / ${m.saturation.positive ?? '–'} | `
+      + `${m.monotone ? 'yes' : 'no'} | ${f2(m.saturation.negative)} / ${f2(m.saturation.positive)} | `
       + `${m.saturation.negative === null ? '–' : ch(at(m.saturation.negative))} / ${m.saturation.positive === null ? '–' : ch(at(m.saturation.positive))} | ${f2(m.pearson)} (${f2(c.pearson)}) | `
       + `${f2(m.deltaMu)} (${f2(c.deltaMu)}) | ${f2(sd)}${m.exactDataSd !== null ? ' exact' : ''} | ${f2(m.deltaMu / (sd ?? NaN))} | `
       + `${limits.fd ? `${f2(limits.fd[at(limits.edit === 'zoom' ? 1 : 0)], 0)} → ${f2(limits.fd[at(lo)], 0)} / ${f2(limits.fd[at(hi)], 0)}` : '–'} |`);
