@@ -5,6 +5,8 @@
  * carries the walk and its α to a fresh page. The walk is saved in the browser and survives a reload; limits plot
  * requested vs achieved.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { screenshot, type Launched } from './browser';
@@ -98,4 +100,28 @@ it('limits plot requested vs achieved; the walk is saved and survives a reload',
   await b.page.click('#tab-steer');
   await b.page.waitForSelector('.steer-saved li', { timeout: 30_000 });
   expect(await b.page.locator('.steer-saved li').first().textContent()).toMatch(/linear shift-x · 200 steps/);
+});
+
+it('a walk exported as JSON, deleted and imported again is the same walk: the slider draws the same pixels', async () => {
+  await b.page.waitForSelector('.steer-saved li', { timeout: 30_000 });
+  const [download] = await Promise.all([b.page.waitForEvent('download'), b.page.click('.steer-saved li >> text=Export')]);
+  const file = await download.path();
+  expect(file).toBeTruthy();
+  const json = JSON.parse(fs.readFileSync(file!, 'utf8'));
+  expect(json).toMatchObject({ format: 'latent-atlas/steer-walk', edit: 'shift-x', kind: 'linear' });
+  // The walk at +6 px before the round trip.
+  await b.page.click('.steer-saved li >> text=Use');
+  const before = await walkTo(b.page, 6);
+  await b.page.click('.steer-saved li >> text=Delete');
+  await b.page.waitForFunction(() => document.querySelectorAll('.steer-saved li').length === 0, undefined, { timeout: 10_000 });
+  await b.page.setInputFiles('input[aria-label="Import a walk"]', file!);
+  await b.page.waitForSelector('.steer-saved li', { timeout: 10_000 });
+  expect(await b.page.textContent('.steer-saved [role=status]')).toMatch(/^Imported /);
+  await walkTo(b.page, 0);
+  expect((await walkTo(b.page, 6)).data).toEqual(before.data);
+  // A file that is not a walk is refused in one sentence.
+  const bad = path.join(path.dirname(file!), 'not-a-walk.json');
+  fs.writeFileSync(bad, JSON.stringify({ hello: 1 }));
+  await b.page.setInputFiles('input[aria-label="Import a walk"]', bad);
+  await b.page.waitForFunction(() => /Could not import not-a-walk\.json: This is not a saved walk/.test(document.querySelector('.steer-saved [role=status]')?.textContent ?? ''), undefined, { timeout: 10_000 });
 });
