@@ -18,6 +18,7 @@ import { traverse } from './atlas/traverse';
 import { score } from './atlas/score';
 import { invert } from './atlas/invert';
 import { search } from './atlas/search';
+import { steer, steerApply, steerLimitsCommand } from './atlas/steer';
 
 interface Command {
   run: (o: Opts) => Promise<unknown>;
@@ -85,6 +86,21 @@ const COMMANDS: Record<string, Command> = {
     run: search, options: ['model', 'objective', 'method', 'seed', 'generations', 'sigma', 'k', 'average-samples', 'png'],
     usage: `${MODEL} --objective discriminator|class:NAME|factor:NAME|-factor:NAME [--method cmaes|hessian-cmaes] [--seed S] [--generations G]\n  [--sigma 0.2] [--k K] [--average-samples M] [--png FILE]`,
     summary: 'CMA-ES on a score of the image (probe class or factor, discriminator), full space or Wang & Ponce\'s Hessian CMA-ES: curves per generation',
+  },
+  steer: {
+    run: steer, options: ['model', 'edit', 'walk', 'space', 'steps', 'lr', 'loss', 'seed'],
+    usage: `${MODEL} --edit zoom|shift-x|shift-y|rotate|color [--walk linear|nonlinear] [--space z|w] [--steps 2000] [--lr 1e-3]\n  [--loss l2|perceptual] [--seed S]`,
+    summary: 'Jahanian et al.: learn a walk that zooms, shifts, rotates or recolours; the walk JSON (direction or networks) and its loss curve',
+  },
+  'steer-apply': {
+    run: steerApply, options: ['model', 'walk', 'seed', 'alphas', 'png'],
+    usage: `${MODEL} --walk WALK.json --alphas A1,A2,… [--seed S] [--png FILE]   (α in px, × field of view, °, or colour offset)`,
+    summary: 'a learned walk\'s frames from one seed: {latents, shape, outputs} like generate',
+  },
+  'steer-limits': {
+    run: steerLimitsCommand, options: ['model', 'walk', 'count', 'seed', 'alphas', 'control', 'control-seed', 'match', 'png'],
+    usage: `${MODEL} --walk WALK.json [--count 64] [--seed S] [--alphas LIST] [--control none|random] [--match yes|no] [--png FILE]`,
+    summary: 'requested vs achieved transformation per α, saturation, FD per α, Δμ vs the data\'s σ, nearest unsupervised directions',
   },
   veff: {
     run: veff, options: ['model', 'samples', 'alpha', 'random', 'seed'],

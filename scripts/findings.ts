@@ -268,6 +268,10 @@ function report(r: Results): string {
     'Its own study, [likelihood.md](likelihood.md) (`npm run likelihood-study`): Algorithm 1 against the exact log-determinant over ε, degree, probes and both floors (clamp, shift); its gradient against the exact one; likelihood ascent by both gradients with the probe reading its images; the effective dimension v_eff(τ).', '');
   // The inversion study's own numbers (docs/inversion.json) beside the papers'; the study refreshes this section too.
   push(...findingsSection8(readInversionJson(path.join(ROOT, 'docs'))));
+  // The steerability study's summary (docs/steerability-summary.md, written with docs/steerability.md from
+  // scripts/steer-study.sh and steer-table.ts): kept verbatim so a findings run does not drop it.
+  const steer = path.join(ROOT, 'docs', 'steerability-summary.md');
+  if (fs.existsSync(steer)) push(fs.readFileSync(steer, 'utf8').trimEnd(), '');
   push('## Reproduce', '', '```', 'npm run findings', 'npm run atlas -- spectrum --model shapes-style --space w --samples 16', 'npm run atlas -- grassmann --model shapes-style --samples 100', 'npm run atlas -- score --model shapes-style --seeds 8 --top 5', 'npm run atlas -- traverse --model shapes-style --seed 101 --basis local --range 2 --curve 4 --png out.png', '```', '');
   return out.join('\n');
 }

@@ -9,6 +9,7 @@ import { LikelihoodPanel } from './LikelihoodPanel';
 import { MontagePanel } from './MontagePanel';
 import { SearchPanel } from './SearchPanel';
 import { SpectrumPanel } from './SpectrumPanel';
+import { SteerPanel } from './SteerPanel';
 
 export const PANEL_LABELS: Record<PanelName, string> = {
   spectrum: 'Spectrum',
@@ -18,6 +19,7 @@ export const PANEL_LABELS: Record<PanelName, string> = {
   likelihood: 'Likelihood',
   invert: 'Invert',
   search: 'Search',
+  steer: 'Steer',
 };
 
 export function ExplorerPanels() {
@@ -48,6 +50,7 @@ export function ExplorerPanels() {
         {panel === 'likelihood' && <LikelihoodPanel />}
         {panel === 'invert' && <InvertPanel />}
         {panel === 'search' && <SearchPanel />}
+        {panel === 'steer' && <SteerPanel />}
       </div>
     </section>
   );

@@ -8,6 +8,7 @@ import type { JobKind, JobResult } from '../../src/engine/registry';
 import type { BackendName, BasisKind, Catalogue, DistanceName, JobProgress, LatentSpace, LayerRangeName, ModelSummary, WasmInfo } from '../../src/engine/types';
 import type { PanelName, ViewStoreKey } from '../../src/state/url';
 import { DEFAULT_SLIDER_RANGE, type AscentSettings } from '../../src/state/vocabulary';
+import type { SteerLink } from '../../src/state/url';
 import { viewDefaults } from './view';
 
 export interface Frame {
@@ -55,6 +56,8 @@ export interface ViewSettings {
   presenter: boolean;
   /** The likelihood ascent of this view (its settings; run from the current latent), null for none. */
   ascent: AscentSettings | null;
+  /** A linear steering walk carried by the link (the Steer panel applies it), null for none. */
+  steerWalk: SteerLink | null;
 }
 
 export interface AtlasState extends ViewSettings {

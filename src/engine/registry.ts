@@ -18,6 +18,7 @@ import { computeAscent, computeLikelihood, computeLikelihoodMap, computeVeff } f
 import { computeMontage } from './montage';
 import { computeSearch } from './search';
 import { FD_FALLBACK, withDerivatives } from './secondOrder';
+import { computeSteer, computeSteerApply, computeSteerLimits, type SteerApplyRequest, type SteerLimitsRequest, type SteerRequest } from './steer';
 import { computeSweep, computeSweepItem, mergeSweep } from './sweep';
 import type { Basis, BasisRequest, BackendName, EngineInfo, JobProgress, LoadResult, MemoryInfo, ModelSource } from './types';
 import type { AscentRequest, LikelihoodRequest, LikelihoodMapRequest, VeffRequest } from './likelihood';
@@ -114,6 +115,21 @@ export const JOB_REGISTRY = {
     check: fieldsOf<SearchRequest>('search', ['latent', 'objective']),
     run: computeSearch,
     transfer: (r) => [r.startRgba.buffer, ...r.runs.map((run) => run.rgba.buffer)],
+  }),
+  steer: spec({
+    check: fieldsOf<SteerRequest>('steering', ['edit', 'walk']),
+    run: computeSteer,
+    transfer: (r) => (r.previewRgba ? [r.previewRgba.buffer] : []),
+  }),
+  steerApply: spec({
+    check: fieldsOf<SteerApplyRequest>('walk application', ['walk', 'latent', 'alphas']),
+    run: computeSteerApply,
+    transfer: (r) => [r.rgba.buffer],
+  }),
+  steerLimits: spec({
+    check: fieldsOf<SteerLimitsRequest>('steering limits', ['walk']),
+    run: computeSteerLimits,
+    transfer: none,
   }),
   sweep: spec({
     check: fieldsOf<SweepRequest>('sweep', ['seed', 'count', 'space', 'distance']),

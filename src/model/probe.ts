@@ -29,6 +29,8 @@ export interface Probe {
   apply(images: tf.Tensor4D): tf.Tensor2D;
   /** Forward mode: the outputs ([1, columns]) and their tangents ([k, columns]) for an image dual (model/forward). */
   pushForward(image: Dual): { out: Dual; fallbacks: ForwardFallback[] };
+  /** The network's `features` layer [B, F] (the Fréchet distances' feature space), when it has one. */
+  features?(images: tf.Tensor4D): tf.Tensor2D;
   dispose(): void;
 }
 
@@ -85,12 +87,14 @@ export async function loadProbe(files: ModelFiles, imageShape: readonly [number,
   }
   const [lo, hi] = imageRange, [plo, phi] = manifest.input.range;
   const scale = (phi - plo) / (hi - lo), shift = plo - lo * scale;
+  const toProbe = (images: tf.Tensor4D) => (scale === 1 && shift === 0 ? images : tf.add(tf.mul(images, scale), shift));
+  const featureLayer = model.layers.find((l) => l.name === 'features');
+  // A second model over the same layers (shares the weights; disposing the probe frees them once).
+  const featureModel = featureLayer ? tf.model({ inputs: model.inputs, outputs: featureLayer.output as tf.SymbolicTensor }) : null;
   return {
     manifest,
-    apply: (images) => tf.tidy(() => {
-      const x = scale === 1 && shift === 0 ? images : tf.add(tf.mul(images, scale), shift);
-      return model.apply(x, { training: false }) as tf.Tensor2D;
-    }),
+    apply: (images) => tf.tidy(() => model.apply(toProbe(images), { training: false }) as tf.Tensor2D),
+    ...(featureModel ? { features: (images: tf.Tensor4D) => tf.tidy(() => featureModel.apply(toProbe(images), { training: false }) as tf.Tensor2D) } : {}),
     // Call inside a tf.tidy: the intermediate duals are the caller's to release.
     pushForward: (image) => {
       // The input rescaling is affine: its tangent is only scaled.

@@ -162,6 +162,8 @@ describe('url codec: decoding is total', () => {
       presenter: () => rng.next() < 0.5,
       ascent: () => ({ steps: 1 + rng.int(MAX_ASCENT_STEPS), lr: pick([0.001, 0.05, 0.5, 1]), eps: pick([1e-2, 1e-4, 1e-6, 0.25]),
         floor: pick(LOGDET_FLOORS), gradient: pick(['exact', 'estimator'] as const) }),
+      steerWalk: () => ({ edit: pick(['zoom', 'shift-x', 'shift-y', 'rotate'] as const), space: pick(['z', 'w'] as const),
+        alpha: pick([0.25, 1, 3.5, 4]), direction: Array.from(rng.normals(1 + rng.int(64))) }),
     };
     expect(Object.keys(values).sort()).toEqual(VIEW_FIELDS.map((f) => f.prop).sort());
     const seen = new Set<string>();
@@ -174,6 +176,18 @@ describe('url codec: decoding is total', () => {
       expect(decodeView(encodeView(view as ViewState))).toEqual({ state: view, notices: [] });
     }
     expect([...seen].sort()).toEqual(Object.keys(values).sort());
+  });
+
+  it('a steering walk reads back exactly; a malformed one is dropped with a notice', () => {
+    const steerWalk = { edit: 'shift-x' as const, space: 'w' as const, alpha: -6, direction: [0.5, -0.25, 1e-3] };
+    const hash = encodeView({ seed: 3, panel: 'steer', steerWalk });
+    expect(decodeView(hash).state.steerWalk).toEqual({ ...steerWalk, direction: Array.from(Float32Array.from(steerWalk.direction)) });
+    const d = encodeFloats([1, 2]);
+    for (const bad of [`color,w,1,${d}`, `zoom,w,0,${d}`, `zoom,w,-2,${d}`, `shift-x,q,1,${d}`, `shift-x,w,x,${d}`, 'shift-x,w,1,', `shift-x,w,1,${d},9`]) {
+      const r = decodeView(`v=1&stw=${encodeURIComponent(bad)}`);
+      expect(r.state.steerWalk).toBeUndefined();
+      expect(r.notices).toEqual(['Ignored an invalid steering walk.']);
+    }
   });
 
   it('an ascent reads back exactly; a malformed one is dropped with a notice', () => {

@@ -10,6 +10,7 @@
  * was dropped. Notices are text, never HTML, and quote at most a short, sanitised piece of the input.
  */
 import { isModelId } from '../util/modelId';
+import { STEER_EDITS, type SteerEdit } from '../methods/steerEdits';
 import {
   BASIS_KINDS, DISTANCES, LAYER_RANGES, LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_DIRECTIONS, MAX_SEED, MAX_TRUNCATION, PANELS, SPACES,
   type AscentSettings, type BasisKind, type DistanceName, type LatentSpace, type LayerRangeName, type PanelName,
@@ -46,6 +47,20 @@ export interface ViewState {
   presenter?: boolean;
   /** A likelihood ascent from this view's latent, with these settings (the Likelihood panel runs it). */
   ascent?: AscentSettings;
+  /** A learned linear steering walk and its slider's α (the Steer panel applies it to this view's latent). */
+  steerWalk?: SteerLink;
+}
+
+/**
+ * A linear walk of one direction, carried whole by a link (a walk lives in one browser's storage, so a link
+ * cannot name it by id): the edit, its space, the slider's α, and the direction as float32s. Colour's three
+ * directions and non-linear walks' networks are too long for a link; they travel as exported files.
+ */
+export interface SteerLink {
+  edit: Exclude<SteerEdit, 'color'>;
+  space: 'z' | 'w';
+  alpha: number;
+  direction: number[];
 }
 
 export interface DecodedView {
@@ -69,7 +84,7 @@ export const DEFAULT_K = 10;
  * no longer apply.
  */
 /** The app store's keys the view binds (app/state/store.ts checks it has each, with the view's type). */
-export type ViewStoreKey = 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical' | 'panel' | 'presenter' | 'ascent';
+export type ViewStoreKey = 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical' | 'panel' | 'presenter' | 'ascent' | 'steerWalk';
 
 export interface FieldBinding<K extends keyof ViewState> {
   store: ViewStoreKey | null;
@@ -172,7 +187,26 @@ export const VIEW_FIELDS = [
     parse: parseAscent,
     format: (v) => [v.steps, v.lr, v.eps, v.floor, v.gradient].map(String).join(','),
   }),
+  field({
+    // edit,space,α,direction: e.g. stw=shift-x,w,6,<float32s>. Written only with the Steer panel open.
+    key: 'stw', prop: 'steerWalk', label: 'steering walk', store: 'steerWalk', fallback: null, resetsSliders: false,
+    relevant: (v) => v.panel === 'steer',
+    parse: parseSteerLink,
+    format: (v) => [v.edit, v.space, String(v.alpha), encodeFloats(v.direction)].join(','),
+  }),
 ];
+
+function parseSteerLink(raw: string): SteerLink | undefined {
+  const parts = raw.split(',');
+  if (parts.length !== 4) return undefined;
+  const edit = STEER_EDITS.find((e) => e === parts[0] && e !== 'color') as SteerLink['edit'] | undefined;
+  const space = parts[1] === 'z' || parts[1] === 'w' ? parts[1] : undefined;
+  const alpha = /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d{1,3})?$/i.test(parts[2]) ? Number(parts[2]) : NaN;
+  const direction = decodeFloats(parts[3]);
+  if (!edit || !space || !Number.isFinite(alpha) || Math.abs(alpha) > 1e6 || (edit === 'zoom' && !(alpha > 0))) return undefined;
+  if (!direction || direction.length === 0 || direction.length > MAX_Z) return undefined;
+  return { edit, space, alpha, direction };
+}
 
 function parseAscent(raw: string): AscentSettings | undefined {
   const parts = raw.split(',');
