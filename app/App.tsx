@@ -12,6 +12,7 @@ import { BasisControls } from './components/BasisControls';
 import { CopyLink } from './components/CopyLink';
 import { ExportMenu } from './components/ExportMenu';
 import { PresenterButton, PresenterKeys } from './components/Presenter';
+import { TourCard, TourMenu } from './components/Tour';
 import { EigenSliders } from './components/EigenSliders';
 import { ExplorerPanels } from './components/ExplorerPanels';
 
@@ -30,6 +31,7 @@ export function App() {
         <div className="top-actions">
           <CopyLink />
           <ExportMenu />
+          <TourMenu />
           <PresenterButton />
           <button type="button" className="button subtle help-button" aria-haspopup="dialog"
             onClick={() => session.store.setState({ helpOpen: true })}>? Help</button>
@@ -49,6 +51,7 @@ export function App() {
           <OwnModel />
         </aside>
         <div className="main-column">
+          <TourCard />
           <div className="explorer-top">
             <section className="stage" aria-label="Image">
               <ImageCanvas />

@@ -8,7 +8,8 @@
  */
 import type { JobKind, JobRequest, JobResult } from '../src/engine/registry';
 import type { Basis, LatentSpace, LoadResult, ModelSource, PickedFile } from '../src/engine/types';
-import type { ViewState, ViewStoreKey } from '../src/state/url';
+import { decodeView, URL_VERSION, type ViewState, type ViewStoreKey } from '../src/state/url';
+import { tourOf } from '../src/state/tours';
 import { isCancelled } from '../src/util/jobContext';
 import type { EngineClient } from './engine/client';
 import type { JobsClient } from './engine/jobsClient';
@@ -101,6 +102,17 @@ export class Session {
     // A changed model in an edited hash: bundled ones load directly, remote ones ask first.
     if (ref && view.model && !(ref.kind === 'bundled' && ref.id === view.model)) void this.loadBundled(view.model, true);
     if (ref && view.modelUrl && !(ref.kind === 'url' && ref.url === view.modelUrl)) this.store.setState({ pendingRemoteUrl: view.modelUrl });
+  }
+
+  /**
+   * Show step `step` (1-based) of a guided tour: its view, as a link would set it, with the tour position
+   * (presenter mode stays as it is: a presenter walks the class through a tour).
+   */
+  showTourStep(id: string, step: number): void {
+    const view = tourOf(id)?.steps[step - 1]?.view;
+    if (!view) return;
+    const { state, notices } = decodeView(`v=${URL_VERSION}&${view}&tour=${id}.${step}`);
+    this.applyView({ ...state, presenter: this.store.getState().presenter }, notices);
   }
 
   loadBundled(id: string, keepView = false): Promise<void> {

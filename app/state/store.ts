@@ -9,6 +9,7 @@ import type { BackendName, BasisKind, Catalogue, DistanceName, JobProgress, Late
 import type { PanelName, ViewStoreKey } from '../../src/state/url';
 import { DEFAULT_SLIDER_RANGE, type AscentSettings } from '../../src/state/vocabulary';
 import type { SteerLink } from '../../src/state/url';
+import type { TourPosition } from '../../src/state/tours';
 import { viewDefaults } from './view';
 
 export interface Frame {
@@ -54,6 +55,8 @@ export interface ViewSettings {
   panel: PanelName;
   /** Presenter mode (large image and sliders, keyboard-driven; components/Presenter.tsx). */
   presenter: boolean;
+  /** The guided tour shown and its step (components/Tour.tsx), null for none. */
+  tour: TourPosition | null;
   /** The likelihood ascent of this view (its settings; run from the current latent), null for none. */
   ascent: AscentSettings | null;
   /** A linear steering walk carried by the link (the Steer panel applies it), null for none. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../util/random';
 import { decodeFloats, decodeView, encodeFloats, encodeView, sanitiseView, URL_VERSION, VIEW_FIELDS, type ViewState } from './url';
 import { BASIS_KINDS, DISTANCES, LAYER_RANGES, LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_DIRECTIONS, PANELS, SPACES } from './vocabulary';
+import { TOURS } from './tours';
 
 describe('url codec: round trips', () => {
   const views: ViewState[] = [
@@ -160,6 +161,7 @@ describe('url codec: decoding is total', () => {
       spherical: () => rng.next() < 0.5,
       panel: () => pick(PANELS),
       presenter: () => rng.next() < 0.5,
+      tour: () => { const t = pick(TOURS); return { id: t.id, step: 1 + rng.int(t.steps.length) }; },
       ascent: () => ({ steps: 1 + rng.int(MAX_ASCENT_STEPS), lr: pick([0.001, 0.05, 0.5, 1]), eps: pick([1e-2, 1e-4, 1e-6, 0.25]),
         floor: pick(LOGDET_FLOORS), gradient: pick(['exact', 'estimator'] as const) }),
       steerWalk: () => ({ edit: pick(['zoom', 'shift-x', 'shift-y', 'rotate'] as const), space: pick(['z', 'w'] as const),

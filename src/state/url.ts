@@ -10,6 +10,7 @@
  * was dropped. Notices are text, never HTML, and quote at most a short, sanitised piece of the input.
  */
 import { isModelId } from '../util/modelId';
+import { tourOf, type TourPosition } from './tours';
 import { STEER_EDITS, type SteerEdit } from '../methods/steerEdits';
 import {
   BASIS_KINDS, DISTANCES, LAYER_RANGES, LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_DIRECTIONS, MAX_SEED, MAX_TRUNCATION, PANELS, SPACES,
@@ -45,6 +46,8 @@ export interface ViewState {
   panel?: PanelName;
   /** Presenter mode: the image and sliders large, readable from the back of a room, keyboard-driven. */
   presenter?: boolean;
+  /** A guided tour and its step (src/state/tours.ts): the Tour card shows it. */
+  tour?: TourPosition;
   /** A likelihood ascent from this view's latent, with these settings (the Likelihood panel runs it). */
   ascent?: AscentSettings;
   /** A learned linear steering walk and its slider's α (the Steer panel applies it to this view's latent). */
@@ -84,7 +87,7 @@ export const DEFAULT_K = 10;
  * no longer apply.
  */
 /** The app store's keys the view binds (app/state/store.ts checks it has each, with the view's type). */
-export type ViewStoreKey = 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical' | 'panel' | 'presenter' | 'ascent' | 'steerWalk';
+export type ViewStoreKey = 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical' | 'panel' | 'presenter' | 'tour' | 'ascent' | 'steerWalk';
 
 export interface FieldBinding<K extends keyof ViewState> {
   store: ViewStoreKey | null;
@@ -179,6 +182,17 @@ export const VIEW_FIELDS = [
     key: 'present', prop: 'presenter', label: 'presenter setting', store: 'presenter', fallback: false, resetsSliders: false, omitDefault: true,
     parse: (raw) => (raw === '1' ? true : raw === '0' ? false : undefined),
     format: (v) => (v ? '1' : '0'),
+  }),
+  field({
+    // tour=ID.STEP, e.g. tour=metric.2: a tour of src/state/tours.ts and a step it has.
+    key: 'tour', prop: 'tour', label: 'tour step', store: 'tour', fallback: null, resetsSliders: false,
+    parse: (raw) => {
+      const m = /^([a-z-]{1,32})\.(\d{1,2})$/.exec(raw);
+      const tour = m ? tourOf(m[1]) : undefined;
+      const step = m ? Number(m[2]) : 0;
+      return tour && step >= 1 && step <= tour.steps.length ? { id: tour.id, step } : undefined;
+    },
+    format: (v) => `${v.id}.${v.step}`,
   }),
   field({
     // steps,lr,ε,floor,gradient: e.g. asc=100,0.05,0.0001,clamp,exact. Written only with the Likelihood panel open.
