@@ -8,6 +8,7 @@ import * as d3 from 'd3';
 import { useEffect, useState } from 'react';
 import type { CurveWalk } from '../../src/engine/curveWalk';
 import { MAX_CURVE_STEPS, MAX_DIRECTIONS, MAX_INTENSITY } from '../../src/state/vocabulary';
+import { download, webmOf } from '../files/download';
 import { isRunning, resultOf } from '../state/jobs';
 import { curveJob } from '../state/transitions';
 import { Axis, MARGIN, inner } from '../plots/Axis';
@@ -76,9 +77,35 @@ function CurvePlayer({ walk }: { walk: CurveWalk }) {
         <input type="range" className="slider" min={0} max={frames - 1} step={1} value={frame} aria-label="Walk step"
           onChange={(e) => { setPlaying(false); setFrame(Number(e.target.value)); }} />
         <span className="slider-value">{frame}/{frames - 1}</span>
+        <SaveVideo walk={walk} />
       </div>
       {walk.notes?.map((n) => <p key={n} className="hint" data-testid="curve-note">{n}</p>)}
     </div>
+  );
+}
+
+/** Save the curve traversal, then the linear one, as WebM videos (recorded in real time: about N/5 s each). */
+function SaveVideo({ walk }: { walk: CurveWalk }) {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const save = async (which: 'curve' | 'linear') => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      const video = await webmOf(which === 'curve' ? walk.curveRgba : walk.linearRgba, walk.width, walk.height);
+      download(`${which}-walk.webm`, video, 'video/webm');
+    } catch (e) {
+      setProblem(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" className="button small subtle" disabled={busy} onClick={() => void save('curve')} data-testid="save-curve-webm">{busy ? 'Recording…' : 'Curve walk as WebM'}</button>
+      <button type="button" className="button small subtle" disabled={busy} onClick={() => void save('linear')}>Linear walk as WebM</button>
+      {problem && <span className="error-text" role="alert">{problem}</span>}
+    </>
   );
 }
 

@@ -30,7 +30,7 @@ export function HelpOverlay() {
           <dt>Montage</dt>
           <dd>Rows are directions, columns equal steps of predicted change (Wang &amp; Ponce Fig. 1); the small plot beside each row compares measured change with the prediction (dashed V).</dd>
           <dt>Curve walk</dt>
-          <dd>Iterative Curve-Traversal (Choi et al. Alg. 2) re-computes the Local Basis at every step and follows it; beside it the straight walk along the first step's direction, and both paths in the plane of the first two directions.</dd>
+          <dd>Iterative Curve-Traversal (Choi et al. Alg. 2) re-computes the Local Basis at every step and follows it; beside it the straight walk along the first step's direction, and both paths in the plane of the first two directions. Either walk can be saved as a WebM video (recorded in the browser, about N/5 seconds).</dd>
           <dt>Atlas sweep</dt>
           <dd>Many latents at once: how alike the metric is from place to place (C^H on the log scale, Wang &amp; Ponce Tab. 4), and for style models how far Local Bases are from each other and from GANSpace/SeFa on the Grassmannian (Choi et al. Fig. 8).</dd>
           <dt>Likelihood</dt>
