@@ -90,6 +90,39 @@ print(json.dumps({n: {'shape': list(d[n].shape), 'dtype': str(d[n].dtype), 'data
   expect(meanAbsDiff(Uint8ClampedArray.from(decoded), await canvasPixels(b.page))).toBe(0);
 });
 
+it('exports the spectrum panel\'s plots as SVG and PNG in one zip (Python\'s zipfile, XML parser and PNG header read them)', async () => {
+  await openApp(b.page, { hash: `v=1&model=${id}&seed=3&panel=spectrum` });
+  await waitForSliders(b.page);
+  await b.page.waitForSelector('.tabpanel svg.plot');
+  const plots = await b.page.locator('.tabpanel svg.plot').count();
+  const zip = await exportVia(b.page, 'export-plots');
+  expect(zip.name.startsWith(`${id}-seed3-`) && zip.name.endsWith("-spectrum-plots.zip")).toBe(true);
+  const read = spawnSync('/usr/bin/python3', ['-c', `import json, sys, zipfile, struct, xml.etree.ElementTree as ET
+z = zipfile.ZipFile(sys.argv[1])
+assert z.testzip() is None
+out = []
+for n in z.namelist():
+    b = z.read(n)
+    if n.endswith('.svg'):
+        root = ET.fromstring(b)
+        out.append({'name': n, 'tag': root.tag, 'texts': sum(1 for e in root.iter() if e.tag.endswith('text')), 'width': root.get('width')})
+    else:
+        assert b[:8] == b'\\x89PNG\\r\\n\\x1a\\n', n
+        w, h = struct.unpack('>II', b[16:24])
+        out.append({'name': n, 'width': w, 'height': h})
+print(json.dumps(out))`, zip.file], { encoding: 'utf8' });
+  expect(read.status, read.stderr).toBe(0);
+  const files = JSON.parse(read.stdout) as { name: string; tag?: string; texts?: number; width: number | string; height?: number }[];
+  expect(files.length).toBe(2 * plots);
+  for (let i = 1; i <= plots; i++) {
+    const svg = files.find((f) => f.name === `spectrum-plot${i}.svg`)!;
+    const png = files.find((f) => f.name === `spectrum-plot${i}.png`)!;
+    expect(svg.tag).toBe('{http://www.w3.org/2000/svg}svg');
+    expect(svg.texts).toBeGreaterThan(2); // axis ticks and labels came along
+    expect(png.width).toBe(2 * Number(svg.width));
+  }
+});
+
 it('saves the curve walk as a WebM video that a <video> element decodes', async () => {
   await openApp(b.page, { hash: `v=1&model=${id}&seed=3&panel=curve` });
   await b.page.click('text="Walk"');

@@ -1,7 +1,7 @@
 /**
  * "Export": what the reader sees, as files to take away — the image (PNG), the current basis as numpy arrays
- * (.npz), its numbers and the metric's spectrum as CSV, and the basis as JSON with the link that reproduces
- * the view. The files are built by src/export/basisFiles.ts (shared with `atlas basis --npy`); this menu only
+ * (.npz), its numbers and the metric's spectrum as CSV, the basis as JSON with the link that reproduces
+ * the view, and the shown panel's plots as SVG and PNG (one .zip). The files are built by src/export/basisFiles.ts (shared with `atlas basis --npy`); this menu only
  * picks names and hands the bytes over.
  */
 import { useEffect, useRef, useState } from 'react';
@@ -9,6 +9,8 @@ import { basisJson, basisNpz, directionsCsv, exportName, spectrumCsv } from '../
 import { encodeView } from '../../src/state/url';
 import { useAtlas, useSession } from '../context';
 import { download, pngOf } from '../files/download';
+import { pngOfSvg, standaloneSvg } from '../files/plots';
+import { storedZip } from '../../src/util/zip';
 import { currentBasis, currentFactors } from '../state/keys';
 import { viewOf } from '../urlSync';
 
@@ -66,6 +68,21 @@ export function ExportMenu() {
     download(nameOf('json'), basisJson(b, { model: s.model?.id ?? '', link: view ? encodeView(view) : '', latent }, f?.labels), 'application/json');
   });
 
+  const exportPlots = run(async () => {
+    const svgs = [...document.querySelectorAll<SVGSVGElement>('.tabpanel svg.plot')];
+    if (svgs.length === 0) throw new Error('The panel shown has no plot yet.');
+    // The page's own background (the plots' light ink is drawn for it), not a transparent one.
+    const background = getComputedStyle(document.documentElement).getPropertyValue('--bg').trim() || '#0f1115';
+    const entries = [];
+    for (const [i, svg] of svgs.entries()) {
+      const text = standaloneSvg(svg, background);
+      const { width, height } = svg.getBoundingClientRect();
+      const name = `${session.store.getState().panel}-plot${i + 1}`;
+      entries.push({ name: `${name}.svg`, bytes: new TextEncoder().encode(text) }, { name: `${name}.png`, bytes: await pngOfSvg(text, width, height) });
+    }
+    download(nameOf('zip', `${session.store.getState().panel}-plots`), storedZip(entries), 'application/zip');
+  });
+
   const noBasis = basis ? undefined : 'The basis is still being computed.';
   return (
     <div className="copy-link" ref={box}>
@@ -79,6 +96,7 @@ export function ExportMenu() {
           <button type="button" role="menuitem" className="button subtle" disabled={!basis} title={noBasis} onClick={exportCsv} data-testid="export-csv">Directions (CSV: value, rate, factor)</button>
           <button type="button" role="menuitem" className="button subtle" disabled={!basis?.spectrum} title={basis && !basis.spectrum ? 'Only a full metric (n ≤ 128) or the averaged metric has a spectrum.' : noBasis} onClick={exportSpectrum} data-testid="export-spectrum">Spectrum (CSV)</button>
           <button type="button" role="menuitem" className="button subtle" disabled={!basis} title={noBasis} onClick={exportJson} data-testid="export-json">Basis (JSON, with its link)</button>
+          <button type="button" role="menuitem" className="button subtle" onClick={exportPlots} data-testid="export-plots">Plots of this panel (SVG + PNG, .zip)</button>
           {problem && <span className="export-problem" role="alert">{problem}</span>}
         </div>
       )}

@@ -45,7 +45,7 @@ export function HelpOverlay() {
           <dd>"Copy link" writes the whole view — model, latent, basis, sliders, panel — into the URL; opening it reproduces the same pixels.</dd>
           <dd>"Tours" starts a guided tour, one per paper: each step sets the view (model, latent, basis, sliders, panel) and says what to look at; the tour and its step are in the link, so a copied link reopens it there.</dd>
           <dd>"Present" switches to presenter mode (also <code>present=1</code> in a link): the controls sidebar hidden, the image and sliders large, every text at least 20 px; ↑/↓ choose a direction, ←/→ move it by a tenth of the range, 0 puts it back, R resets all, P or Esc leaves. The plots keep their size.</dd>
-          <dd>"Export" saves the image (PNG), the current basis as numpy arrays (.npz: directions [k, n], values, rates, reference, and the spectrum when there is one), the directions' numbers and the spectrum as CSV, and the basis as JSON with the link that reproduces the view. <code>atlas basis --npy</code> writes the same arrays from the command line.</dd>
+          <dd>"Export" saves the image (PNG), the current basis as numpy arrays (.npz: directions [k, n], values, rates, reference, and the spectrum when there is one), the directions' numbers and the spectrum as CSV, the basis as JSON with the link that reproduces the view, and the plots of the panel shown as SVG and PNG (one .zip). <code>atlas basis --npy</code> writes the same arrays from the command line.</dd>
         </dl>
         <button ref={button} type="button" className="button primary" onClick={close}>Got it</button>
       </div>
