@@ -18,6 +18,7 @@ import { traverse } from './atlas/traverse';
 import { score } from './atlas/score';
 import { invert } from './atlas/invert';
 import { search } from './atlas/search';
+import { realism, walk } from './atlas/realism';
 
 interface Command {
   run: (o: Opts) => Promise<unknown>;
@@ -85,6 +86,16 @@ const COMMANDS: Record<string, Command> = {
     run: search, options: ['model', 'objective', 'method', 'seed', 'generations', 'sigma', 'k', 'average-samples', 'png'],
     usage: `${MODEL} --objective discriminator|class:NAME|factor:NAME|-factor:NAME [--method cmaes|hessian-cmaes] [--seed S] [--generations G]\n  [--sigma 0.2] [--k K] [--average-samples M] [--png FILE]`,
     summary: 'CMA-ES on a score of the image (probe class or factor, discriminator), full space or Wang & Ponce\'s Hessian CMA-ES: curves per generation',
+  },
+  realism: {
+    run: realism, options: ['model', 'count', 'improve-count', 'sigma', 'psi', 'seed', 'protos', 'inversion-steps', 'proto-steps', 'lambda', 'png'],
+    usage: `${MODEL} --count N [--sigma auto|VALUE] [--psi 1,0.75,0.5,0.25,0.1] [--seed S] [--protos P] [--improve-count M] [--inversion-steps 100]\n  [--proto-steps 501] [--lambda 3] [--png FILE]`,
+    summary: 'Wen et al.: baseline, truncation ψ, σ toward the mean protoimage and σ-optimised samples: probe Fréchet distance, share read confidently, factor spread',
+  },
+  walk: {
+    run: walk, options: ['model', 'seed', 'target-seed', 'steps', 'png'],
+    usage: `${MODEL} --seed S --target-seed T [--steps K] [--png FILE]`,
+    summary: 'the hypersphere walk z_{k+1} = P(z_k + (z_k − z_{k−1})) from one seed towards another: latents, step angles, discriminator scores',
   },
   veff: {
     run: veff, options: ['model', 'samples', 'alpha', 'random', 'seed'],

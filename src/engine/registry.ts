@@ -16,6 +16,7 @@ import type { JobContext, JobResources } from './jobContext';
 import { computeInvert } from './invert';
 import { computeAscent, computeLikelihood, computeLikelihoodMap, computeVeff } from './likelihood';
 import { computeMontage } from './montage';
+import { computeRealism, computeRealismBlend, computeRealismSweep, type RealismBlendRequest, type RealismRequest, type RealismSweepRequest } from './realism';
 import { computeSearch } from './search';
 import { FD_FALLBACK, withDerivatives } from './secondOrder';
 import { computeSweep, computeSweepItem, mergeSweep } from './sweep';
@@ -50,6 +51,7 @@ function fieldsOf<Req>(what: string, fields: readonly string[]): (req: unknown) 
 const none = (): Transferable[] => [];
 
 const NEEDS_Z_LIKELIHOOD = 'The likelihood is a density of z, and a W or W+ code has no z of the model\'s own; explore a seed or a Z latent.';
+const NEEDS_Z_REALISM = 'Realism walks the sphere of z, and a W or W+ code has no z of the model\'s own; start from a seed or a Z latent.';
 const NEEDS_Z_SEARCH = 'The search runs in Z, and a W or W+ code has no z of the model\'s own; start from a seed or a Z latent.';
 
 /** A basis, taking derivatives exactly when the model allows it and by finite differences (with a warning) when not. */
@@ -112,6 +114,22 @@ export const JOB_REGISTRY = {
     check: fieldsOf<SearchRequest>('search', ['latent', 'objective']),
     run: computeSearch,
     transfer: (r) => [r.startRgba.buffer, ...r.runs.map((run) => run.rgba.buffer)],
+  }),
+  realism: spec({
+    needsZ: NEEDS_Z_REALISM,
+    check: fieldsOf<RealismRequest>('realism', ['latent']),
+    run: computeRealism,
+    transfer: (r) => [r.originalRgba.buffer, r.protoRgba.buffer, r.improvedRgba.buffer, r.walk.rgba.buffer] as ArrayBuffer[],
+  }),
+  realismBlend: spec({
+    check: fieldsOf<RealismBlendRequest>('realism blend', ['z', 'proto', 'sigma']),
+    run: (g, req) => computeRealismBlend(g, req),
+    transfer: (r) => [r.rgba.buffer as ArrayBuffer],
+  }),
+  realismSweep: spec({
+    check: fieldsOf<RealismSweepRequest>('realism sweep', ['count']),
+    run: computeRealismSweep,
+    transfer: none,
   }),
   sweep: spec({
     check: fieldsOf<SweepRequest>('sweep', ['seed', 'count', 'space', 'distance']),

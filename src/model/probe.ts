@@ -25,6 +25,8 @@ export interface Probe {
   readonly manifest: ProbeManifest;
   /** Probe outputs [B, classes + targets] for images [B, H, W, C] in the probe's input range. */
   apply(images: tf.Tensor4D): tf.Tensor2D;
+  /** The activations of the network's layer named `features` [B, F] (the docs' Fréchet space), when it has one. */
+  features?(images: tf.Tensor4D): tf.Tensor2D;
   dispose(): void;
 }
 
@@ -81,12 +83,14 @@ export async function loadProbe(files: ModelFiles, imageShape: readonly [number,
   }
   const [lo, hi] = imageRange, [plo, phi] = manifest.input.range;
   const scale = (phi - plo) / (hi - lo), shift = plo - lo * scale;
+  const rescale = (images: tf.Tensor4D) => (scale === 1 && shift === 0 ? images : tf.add(tf.mul(images, scale), shift));
+  // A second model over the same layers (sharing their weights, so only `model` is disposed).
+  const featureLayer = model.layers.find((l) => l.name === 'features');
+  const featureModel = featureLayer ? tf.model({ inputs: model.inputs, outputs: featureLayer.output as tf.SymbolicTensor }) : null;
   return {
     manifest,
-    apply: (images) => tf.tidy(() => {
-      const x = scale === 1 && shift === 0 ? images : tf.add(tf.mul(images, scale), shift);
-      return model.apply(x, { training: false }) as tf.Tensor2D;
-    }),
+    apply: (images) => tf.tidy(() => model.apply(rescale(images), { training: false }) as tf.Tensor2D),
+    ...(featureModel ? { features: (images: tf.Tensor4D) => tf.tidy(() => featureModel.apply(rescale(images), { training: false }) as tf.Tensor2D) } : {}),
     dispose: () => disposeModel(model),
   };
 }
