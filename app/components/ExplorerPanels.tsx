@@ -7,6 +7,7 @@ import { CurveWalkPanel } from './CurveWalkPanel';
 import { InvertPanel } from './InvertPanel';
 import { LikelihoodPanel } from './LikelihoodPanel';
 import { MontagePanel } from './MontagePanel';
+import { RealismPanel } from './RealismPanel';
 import { SearchPanel } from './SearchPanel';
 import { SpectrumPanel } from './SpectrumPanel';
 
@@ -18,6 +19,7 @@ export const PANEL_LABELS: Record<PanelName, string> = {
   likelihood: 'Likelihood',
   invert: 'Invert',
   search: 'Search',
+  realism: 'Realism',
 };
 
 export function ExplorerPanels() {
@@ -48,6 +50,7 @@ export function ExplorerPanels() {
         {panel === 'likelihood' && <LikelihoodPanel />}
         {panel === 'invert' && <InvertPanel />}
         {panel === 'search' && <SearchPanel />}
+        {panel === 'realism' && <RealismPanel />}
       </div>
     </section>
   );

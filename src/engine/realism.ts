@@ -58,7 +58,7 @@ export interface RealismResult {
   protoCosine: number;
   protoLoss: number[];
   sigmaLoss: number[];
-  /** The hypersphere walk from z through ẑ: frames side by side (row-major RGBA, frames × width), scores alone, probe reading. */
+  /** The hypersphere walk from z through ẑ: RGBA frame after frame, each frame's score alone, the probe's reading. */
   walk: { frames: number; rgba: Uint8ClampedArray; scores: number[]; reading: string[] | null };
   batch: number;
   notes: string[];
@@ -134,15 +134,6 @@ async function meanBatchScore(g: Generator, z: ArrayLike<number>, count: number)
   return v;
 }
 
-/** Frames [count] side by side as one RGBA strip (count·width wide). */
-function strip(rgba: Uint8ClampedArray, count: number, width: number, height: number): Uint8ClampedArray {
-  const out = new Uint8ClampedArray(rgba.length);
-  for (let k = 0; k < count; k++) for (let y = 0; y < height; y++) {
-    out.set(rgba.subarray(((k * height + y) * width) * 4, ((k * height + y + 1) * width) * 4), ((y * count + k) * width) * 4);
-  }
-  return out;
-}
-
 /** The probe's top class per image ("square 97 %"), or null without classes. */
 async function readings(probe: Probe, g: Generator, z: ArrayLike<number>, count: number): Promise<string[] | null> {
   const layout = probe.manifest.layout;
@@ -210,7 +201,7 @@ export async function computeRealism(g0: Generator, req: RealismRequest, ctx: Jo
     scores: { original: alone[0], proto: alone[1], improved: alone[2] },
     batchScores: { original: await meanBatchScore(g, z, B), proto: await meanBatchScore(g, proto.protos, B), improved: await meanBatchScore(g, sigma.latents, B) },
     protoCosine: cosineRows(pr, orig, 1, n)[0], protoLoss: proto.loss, sigmaLoss: sigma.loss,
-    walk: { frames: walkSteps + 1, rgba: strip(await rgbaOf(g, walkZ, walkSteps + 1), walkSteps + 1, width, height), scores: await scoresAlone(g, walkZ, walkSteps + 1), reading },
+    walk: { frames: walkSteps + 1, rgba: await rgbaOf(g, walkZ, walkSteps + 1), scores: await scoresAlone(g, walkZ, walkSteps + 1), reading },
     batch: B, notes, ms: performance.now() - t0,
   };
 }
