@@ -87,6 +87,7 @@ export async function realism(opts: Opts) {
       const improved = study.improved;
       const samples = Array.from({ length: shown }, (_, i) => ({
         z: Array.from(z.subarray(i * n, (i + 1) * n)),
+        ...(i < study.protoCount ? { proto: Array.from(study.protos.subarray(i * n, (i + 1) * n)) } : {}),
         ...(improved ? { improved: Array.from(improved.latents.subarray(i * n, (i + 1) * n)), sigma: improved.sigmas[i] } : {}),
       }));
       let png: string | undefined;
@@ -94,14 +95,15 @@ export async function realism(opts: Opts) {
         png = path.resolve(opts.required('png'));
         const [h, w, c] = g.outputShape;
         const after = improved ? improved.latents.subarray(0, shown * n) : null;
-        // Rows: the samples, the mean protoimage reached from each (σ = 1), the improved samples.
-        const latents = [...z, ...Array.from({ length: shown }, () => Array.from(study.protoMean)).flat(), ...(after ?? [])];
+        // Rows: the samples, each one's own protoimage (or p̄ beyond the searched ones), the improved samples (toward p̄).
+        const protoRow = Array.from({ length: shown }, (_, i) => (i < study.protoCount ? Array.from(study.protos.subarray(i * n, (i + 1) * n)) : Array.from(study.protoMean))).flat();
+        const latents = [...z, ...protoRow, ...(after ?? [])];
         const rows = after ? 3 : 2;
         const images = await imagesOf(g, Float64Array.from(latents), rows * shown);
         writeGridPng(png, images, rows * shown, h, w, c, { cols: shown, scale: 3, range: g.manifest.output.range });
       }
       return {
-        model: g.manifest.id, count, protoCount: study.protoCount, realFloor: quality.floor, rows: study.rows,
+        model: g.manifest.id, count, protoCount: study.protoCount, protoLosses: study.protoLosses, realFloor: quality.floor, rows: study.rows,
         protoMean: Array.from(study.protoMean), samples, notes: study.notes, ...(png ? { png } : {}), ms: performance.now() - t0,
       };
     } finally {

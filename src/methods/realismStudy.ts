@@ -156,6 +156,9 @@ export interface RealismStudy {
   /** The σ-optimised latents and σ of every sample (when `improve`), for regeneration checks and grids. */
   improved: { latents: Float64Array; sigmas: Float64Array } | null;
   protoMean: Float64Array;
+  /** The protoimage latents of the first `protoCount` samples, [protoCount × zDim], and their search's final losses. */
+  protos: Float64Array;
+  protoLosses: number[];
   protoCount: number;
   notes: string[];
 }
@@ -211,5 +214,5 @@ export async function realismStudy(g: Generator, options: Partial<RealismStudyOp
     if (m0 < o.count) await add('baseline', null, g, z.subarray(0, m0 * n), m0);
     await add('improved', sigmas.reduce((a, b) => a + b, 0) / m0, g, latents, m0);
   }
-  return { rows, improved, protoMean: proto.mean, protoCount: o.protoCount, notes };
+  return { rows, improved, protoMean: proto.mean, protos: proto.protos, protoLosses: proto.losses, protoCount: o.protoCount, notes };
 }

@@ -1,6 +1,6 @@
 /**
- * atlas realism and atlas walk on a bundled model: the improved latents the CLI reports regenerate, through the
- * model loaded here, the improved row of the PNG it writes (to one 8-bit level), and its originals are the seed's
+ * atlas realism and atlas walk on a bundled model: the protoimage and improved latents the CLI reports regenerate,
+ * through the model loaded here, the protoimage and improved rows of the PNG it writes (to one 8-bit level), and its originals are the seed's
  * prior samples; each improved latent is P(σ·p̄ + (1 − σ)·z) of the reported σ and mean protoimage; rows come in
  * the documented order; the walk stays on the sphere with step angles atan2(sin θ, 2 − cos θ); bad input exits 2.
  */
@@ -47,7 +47,9 @@ describe('atlas realism', () => {
       const image = PNG.sync.read(fs.readFileSync(png));
       const scale = 3, gut = 1;
       const improved: number[] = out.samples.flatMap((s: { improved: number[] }) => s.improved);
+      const protos: number[] = out.samples.flatMap((s: { proto: number[] }) => s.proto);
       const regenerated = await imagesOf(g, Float64Array.from(improved), 8);
+      const protoImages = await imagesOf(g, Float64Array.from(protos), 8);
       let worst = 0;
       out.samples.forEach((s: { z: number[]; improved: number[]; sigma: number }, k: number) => {
         for (let j = 0; j < n; j++) expect(s.z[j]).toBe(prior[k * n + j]);
@@ -55,12 +57,14 @@ describe('atlas realism', () => {
         expect(s.sigma).toBeLessThanOrEqual(0.75);
         const again = interpolateToward(s.z, out.protoMean, s.sigma, 1, n);
         for (let j = 0; j < n; j++) expect(Math.abs(again[j] - s.improved[j])).toBeLessThan(1e-12);
-        // Row 3 of the grid (original, mean protoimage, improved), column k, pixel (y, x) at the top-left of its 3×3 block.
-        const ox = gut + k * (w * scale + gut), oy = gut + 2 * (h * scale + gut);
-        for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-          const v = regenerated[((k * h + y) * w + x) * c];
-          const expected = Math.max(0, Math.min(255, Math.round(((v + 1) / 2) * 255)));
-          worst = Math.max(worst, Math.abs(image.data[((oy + y * scale) * image.width + ox + x * scale) * 4] - expected));
+        // Rows 2 and 3 of the grid (original, protoimage, improved), column k, pixel (y, x) at the top-left of its 3×3 block.
+        for (const [row, images] of [[1, protoImages], [2, regenerated]] as const) {
+          const ox = gut + k * (w * scale + gut), oy = gut + row * (h * scale + gut);
+          for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+            const v = images[((k * h + y) * w + x) * c];
+            const expected = Math.max(0, Math.min(255, Math.round(((v + 1) / 2) * 255)));
+            worst = Math.max(worst, Math.abs(image.data[((oy + y * scale) * image.width + ox + x * scale) * 4] - expected));
+          }
         }
       });
       expect(worst).toBeLessThanOrEqual(1);
