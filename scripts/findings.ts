@@ -23,6 +23,7 @@ import { basesFor, type BasisName } from './atlas/bases';
 import type { DistanceName } from '../src/distance';
 import type { Generator } from '../src/model/generator';
 import { findingsSection8, readInversionJson } from './inversionSummary';
+import { findingsSection9, readRealismRuns } from './realismSummary';
 import { anisotropyText, f2, f3, grassmannText, homogeneityText, isotropyText, label, pct, scoreText, table, WANG_TAB2, WANG_TAB4, type ModelInfo } from './findingsText';
 
 const QUICK = process.argv.includes('--quick');
@@ -268,6 +269,8 @@ function report(r: Results): string {
     'Its own study, [likelihood.md](likelihood.md) (`npm run likelihood-study`): Algorithm 1 against the exact log-determinant over ε, degree, probes and both floors (clamp, shift); its gradient against the exact one; likelihood ascent by both gradients with the probe reading its images; the effective dimension v_eff(τ).', '');
   // The inversion study's own numbers (docs/inversion.json) beside the papers'; the study refreshes this section too.
   push(...findingsSection8(readInversionJson(path.join(ROOT, 'docs'))));
+  // Wen et al.'s realism against truncation, from the `atlas realism` outputs in docs/realism/ (scripts/realism-findings.ts refreshes it alone).
+  push(...findingsSection9(readRealismRuns(path.join(ROOT, 'docs'))));
   push('## Reproduce', '', '```', 'npm run findings', 'npm run atlas -- spectrum --model shapes-style --space w --samples 16', 'npm run atlas -- grassmann --model shapes-style --samples 100', 'npm run atlas -- score --model shapes-style --seeds 8 --top 5', 'npm run atlas -- traverse --model shapes-style --seed 101 --basis local --range 2 --curve 4 --png out.png', '```', '');
   return out.join('\n');
 }
