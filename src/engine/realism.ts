@@ -169,6 +169,8 @@ export async function computeRealism(g0: Generator, req: RealismRequest, ctx: Jo
     g.isStyleBased ? 'This model pixel-normalises z, so P changes nothing it sees.' : 'This model takes z as it is: the sample is moved to the sphere of radius √d first.',
     `Batch of ${B}: this sample and ${companions} prior samples (seed ${seed}), scored together in the protoimage search.`,
   ];
+  const psi = req.latent && typeof req.latent === 'object' && 'truncation' in req.latent ? req.latent.truncation ?? 1 : 1;
+  if (!g0.isStyleBased && psi !== 1) notes.push(`Truncation ψ ${psi} scales z, and P puts z back on the sphere: this starts from the untruncated sample.`);
   const recovered = new Float64Array(B * n);
   for (let i = 0; i < B; i++) {
     await ctx.checkpoint();
