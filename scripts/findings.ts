@@ -270,7 +270,7 @@ function report(r: Results): string {
   // The inversion study's own numbers (docs/inversion.json) beside the papers'; the study refreshes this section too.
   push(...findingsSection8(readInversionJson(path.join(ROOT, 'docs'))));
   // Wen et al.'s realism against truncation, from the `atlas realism` outputs in docs/realism/ (scripts/realism-findings.ts refreshes it alone).
-  push(...findingsSection9(readRealismRuns(path.join(ROOT, 'docs'))));
+  push(...findingsSection9(readRealismRuns(path.join(ROOT, 'docs')), path.join(ROOT, 'docs')));
   push('## Reproduce', '', '```', 'npm run findings', 'npm run atlas -- spectrum --model shapes-style --space w --samples 16', 'npm run atlas -- grassmann --model shapes-style --samples 100', 'npm run atlas -- score --model shapes-style --seeds 8 --top 5', 'npm run atlas -- traverse --model shapes-style --seed 101 --basis local --range 2 --curve 4 --png out.png', '```', '');
   return out.join('\n');
 }

@@ -10,7 +10,7 @@ import { findingsSection9, readRealismRuns } from './realismSummary';
 const docs = path.resolve(import.meta.dirname, '..', 'docs');
 const file = path.join(docs, 'findings.md');
 const doc = fs.readFileSync(file, 'utf8');
-const section = findingsSection9(readRealismRuns(docs)).join('\n') + '\n';
+const section = findingsSection9(readRealismRuns(docs), docs).join('\n') + '\n';
 const at = doc.indexOf('## 9. '), end = doc.indexOf('## Reproduce');
 if (end < 0) throw new Error('docs/findings.md has no "## Reproduce" section to put §9 before.');
 fs.writeFileSync(file, at >= 0 ? doc.slice(0, at) + section + doc.slice(end) : doc.slice(0, end) + section + doc.slice(end));

@@ -37,7 +37,7 @@ function verdict(a: number, b: number, noise: number): string {
   return a < b ? 'better' : 'worse';
 }
 
-export function findingsSection9(runs: RealismRun[]): string[] {
+export function findingsSection9(runs: RealismRun[], docsDir: string): string[] {
   const out = ['## 9. Realism from the discriminator (Wen et al., Table 1)', ''];
   out.push('`atlas realism` (src/methods/realismStudy.ts, the code of the app\'s Realism panel): the same N prior samples as the baseline, under truncation '
     + '(ψ in W for the style models, ψ·z for the DCGANs), moved toward the mean protoimage p̄ by a fixed σ (the authors\' FID recipe: protoimages of a subset, '
@@ -49,24 +49,29 @@ export function findingsSection9(runs: RealismRun[]): string[] {
   '| paper (FID, CelebA) | baseline | truncation (best ψ) | proposed (best σ) |', '|---|---|---|---|',
   '| PGAN | 12.09 | 11.84 | 11.69 |', '| WGAN-GP | 58.53 | 58.36 | 57.38 |', '');
   if (runs.length === 0) return [...out, '(Not run yet.)', ''];
-  out.push('| ours (probe Fréchet distance) | N | real vs real | baseline | truncation (best ψ) | best σ toward p̄ | σ optimised (M) | its baseline (M) |', '|---|---|---|---|---|---|---|---|');
+  out.push('| ours (probe Fréchet distance) | N | real vs real | baseline | truncation (best ψ of 1, 0.75, 0.5, 0.25, 0.1) | best ψ < 1 | best σ toward p̄ | σ optimised (M) | its baseline (M) |', '|---|---|---|---|---|---|---|---|---|');
   const verdicts: string[] = [];
   for (const r of runs) {
     const base = r.rows.find((x) => x.method === 'baseline' && x.count === r.count)!;
     const best = (m: Row['method']) => r.rows.filter((x) => x.method === m && x.count === r.count).sort((a, b) => a.frechet - b.frechet)[0];
-    const trunc = best('truncation'), sig = best('sigma');
+    // The paper's truncation series runs ψ 0.1…1.0, so ψ = 1 (the baseline) is one of its candidates; ψ < 1 is shown too.
+    const truncBelow = best('truncation'), sig = best('sigma');
+    const trunc = truncBelow && truncBelow.frechet < base.frechet ? truncBelow : { ...base, method: 'truncation' as const, param: 1 };
     const imp = r.rows.find((x) => x.method === 'improved');
     const impBase = imp ? r.rows.find((x) => x.method === 'baseline' && x.count === imp.count) : undefined;
-    out.push(`| ${r.model} | ${r.count} | ${f1(r.realFloor)} | ${f1(base.frechet)} | ${f1(trunc?.frechet ?? null)} (ψ ${trunc?.param}) | ${f1(sig?.frechet ?? null)} (σ ${sig?.param}) | ${imp ? `${f1(imp.frechet)} (M ${imp.count})` : '–'} | ${impBase ? f1(impBase.frechet) : '–'} |`);
-    if (trunc && sig) {
-      verdicts.push(`- **${r.model}**: best σ toward p̄ vs best truncation: ${verdict(sig.frechet, trunc.frechet, r.realFloor)} (${f1(sig.frechet)} vs ${f1(trunc.frechet)}); `
+    out.push(`| ${r.model} | ${r.count} | ${f1(r.realFloor)} | ${f1(base.frechet)} | ${f1(trunc.frechet)} (ψ ${trunc.param}) | ${f1(truncBelow?.frechet ?? null)} (ψ ${truncBelow?.param}) | ${f1(sig?.frechet ?? null)} (σ ${sig?.param}) | ${imp ? `${f1(imp.frechet)} (M ${imp.count})` : '–'} | ${impBase ? f1(impBase.frechet) : '–'} |`);
+    if (sig) {
+      verdicts.push(`- **${r.model}**: best σ toward p̄ vs best truncation: ${verdict(sig.frechet, trunc.frechet, r.realFloor)} (${f1(sig.frechet)} vs ${f1(trunc.frechet)} at ψ ${trunc.param}); `
         + `vs baseline: ${verdict(sig.frechet, base.frechet, r.realFloor)} (${f1(base.frechet)}). `
-        + `Factor spread: baseline ${f2(base.factorSpread)}, best σ ${f2(sig.factorSpread)}, best ψ ${f2(trunc.factorSpread)}; read confidently: ${pct(base.confident)} → ${pct(sig.confident)} (σ) / ${pct(trunc.confident)} (ψ)`
+        + `Factor spread: baseline ${f2(base.factorSpread)}, best σ ${f2(sig.factorSpread)}, ψ ${truncBelow?.param} ${f2(truncBelow?.factorSpread ?? null)}; read confidently: ${pct(base.confident)} → ${pct(sig.confident)} (σ ${sig.param}) / ${pct(truncBelow?.confident ?? null)} (ψ ${truncBelow?.param})`
         + (imp && impBase ? `. σ optimised on ${imp.count}: ${f1(imp.frechet)} against ${f1(impBase.frechet)} for the same samples unchanged — ${verdict(imp.frechet, impBase.frechet, r.realFloor)}, spread ${f2(impBase.factorSpread)} → ${f2(imp.factorSpread)}, mean D ${f2(impBase.meanD)} → ${f2(imp.meanD)}.` : '.'));
     }
   }
   out.push('', ...verdicts, '');
   for (const r of runs) {
+    if (fs.existsSync(path.join(docsDir, 'img', `realism-${r.model}.png`))) {
+      out.push(`${r.model}, the first 8 samples (top), protoimages (middle), σ-optimised toward p̄ (bottom):`, '', `![${r.model}: samples, protoimages, improved](img/realism-${r.model}.png)`, '');
+    }
     out.push(`<details><summary>${r.model}: every row (N ${r.count}, ${r.protoCount} protoimages, ${(r.ms / 60000).toFixed(1)} min)</summary>`, '',
       '| row | N | Fréchet | read confidently | factor spread | mean D (each image alone) |', '|---|---|---|---|---|---|',
       ...r.rows.map((x) => `| ${label(x)} | ${x.count} | ${f1(x.frechet)} | ${pct(x.confident)} | ${f2(x.factorSpread)} | ${f2(x.meanD)} |`), '',
