@@ -14,6 +14,11 @@ import { useBackend } from '../../scripts/lib/tfnode';
 import { openModelId } from '../../scripts/atlas/common';
 import { imagesOf } from '../../src/methods/realismStudy';
 import { interpolateToward } from '../../src/methods/realism';
+import * as tf from '@tensorflow/tfjs';
+import { loadProbe } from '../../src/model/probe';
+import { dirFiles } from '../../scripts/lib/fsFiles';
+import { loadLayersModelFromDir } from '../../scripts/lib/modelio';
+import { probeFeatures } from '../../scripts/lib/probeQuality';
 
 function atlas(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/atlas.ts', ...args], { encoding: 'utf8', timeout: 600_000 });
@@ -25,6 +30,27 @@ beforeAll(async () => {
 });
 
 describe('atlas realism', () => {
+  it('the worker\'s probe features (Probe.features) are the docs\' (probeFeatures of the features layer)', async () => {
+    const g = await openModelId('shapes-style');
+    const probe = await loadProbe(dirFiles('public/models/probes/shapes-probe'), g.outputShape, g.manifest.output.range);
+    const model = await loadLayersModelFromDir('public/models/probes/shapes-probe/model');
+    try {
+      const images = await imagesOf(g, Float64Array.from(g.samplePrior(3, 8)), 8);
+      const expected = probeFeatures(model, images, 8);
+      const t = tf.tidy(() => probe.features!(tf.tensor4d(images, [8, ...g.outputShape])));
+      const got = await t.data();
+      t.dispose();
+      expect(got.length).toBe(expected.length);
+      let worst = 0;
+      for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - expected[i]));
+      expect(worst).toBeLessThan(1e-5);
+    } finally {
+      probe.dispose();
+      model.dispose();
+      g.dispose();
+    }
+  });
+
   it('reports improved latents that regenerate the images of its PNG', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-realism-'));
     const png = path.join(dir, 'grid.png');
