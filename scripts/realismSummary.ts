@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 interface Row { method: 'baseline' | 'truncation' | 'sigma' | 'improved'; param: number | null; count: number; frechet: number; confident: number | null; factorSpread: number | null; meanD: number }
-export interface RealismRun { model: string; count: number; protoCount: number; realFloor: number; rows: Row[]; notes: string[]; ms: number; command?: string }
+export interface RealismRun { model: string; count: number; protoCount: number; protoCosine?: number; realFloor: number; rows: Row[]; notes: string[]; ms: number; command?: string }
 
 /** Every docs/realism/<model>.json, in the bundled models' order where known. */
 export function readRealismRuns(docs: string): RealismRun[] {
@@ -75,7 +75,7 @@ export function findingsSection9(runs: RealismRun[], docsDir: string): string[] 
     out.push(`<details><summary>${r.model}: every row (N ${r.count}, ${r.protoCount} protoimages, ${(r.ms / 60000).toFixed(1)} min)</summary>`, '',
       '| row | N | Fréchet | read confidently | factor spread | mean D (each image alone) |', '|---|---|---|---|---|---|',
       ...r.rows.map((x) => `| ${label(x)} | ${x.count} | ${f1(x.frechet)} | ${pct(x.confident)} | ${f2(x.factorSpread)} | ${f2(x.meanD)} |`), '',
-      ...r.notes.map((n) => `- ${n}`), ...(r.command ? ['', `\`${r.command}\``] : []), '', '</details>', '');
+      ...r.notes.map((n) => `- ${n}`), ...(r.protoCosine !== undefined ? [`- Mean cos(protoimage latent, its z): ${f2(r.protoCosine)}.`] : []), ...(r.command ? ['', `\`${r.command}\``] : []), '', '</details>', '');
   }
   return out;
 }

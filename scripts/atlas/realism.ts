@@ -103,7 +103,7 @@ export async function realism(opts: Opts) {
         writeGridPng(png, images, rows * shown, h, w, c, { cols: shown, scale: 3, range: g.manifest.output.range });
       }
       return {
-        model: g.manifest.id, count, protoCount: study.protoCount, protoLosses: study.protoLosses, realFloor: quality.floor, rows: study.rows,
+        model: g.manifest.id, count, protoCount: study.protoCount, protoLosses: study.protoLosses, protoCosine: study.protoCosine, realFloor: quality.floor, rows: study.rows,
         protoMean: Array.from(study.protoMean), samples, notes: study.notes, ...(png ? { png } : {}), ms: performance.now() - t0,
       };
     } finally {

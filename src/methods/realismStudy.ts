@@ -16,7 +16,7 @@ import type { Generator } from '../model/generator';
 import { truncatedGenerator } from '../engine/truncation';
 import { checkpoint, type ComputeContext } from '../util/jobContext';
 import { invert } from './inversion';
-import { discriminatorCritic, interpolateToward, meanProto, optimiseSigma, projectToSphere, protoimageSearch, PROTO_DEFAULTS } from './realism';
+import { cosineRows, discriminatorCritic, interpolateToward, meanProto, optimiseSigma, projectToSphere, protoimageSearch, PROTO_DEFAULTS } from './realism';
 
 export const DEFAULT_PSIS = [1, 0.75, 0.5, 0.25, 0.1];
 export const DEFAULT_SIGMAS = [0.01, 0.02, 0.03, 0.04, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5];
@@ -159,6 +159,8 @@ export interface RealismStudy {
   /** The protoimage latents of the first `protoCount` samples, [protoCount × zDim], and their search's final losses. */
   protos: Float64Array;
   protoLosses: number[];
+  /** Mean cos(protoimage latent, its z) over the searched samples (the paper: protoimages lie at a large angle). */
+  protoCosine: number;
   protoCount: number;
   notes: string[];
 }
@@ -214,5 +216,6 @@ export async function realismStudy(g: Generator, options: Partial<RealismStudyOp
     if (m0 < o.count) await add('baseline', null, g, z.subarray(0, m0 * n), m0);
     await add('improved', sigmas.reduce((a, b) => a + b, 0) / m0, g, latents, m0);
   }
-  return { rows, improved, protoMean: proto.mean, protos: proto.protos, protoLosses: proto.losses, protoCount: o.protoCount, notes };
+  const protoCosine = cosineRows(proto.protos, proto.z, o.protoCount, n).reduce((a, b) => a + b, 0) / o.protoCount;
+  return { rows, improved, protoMean: proto.mean, protos: proto.protos, protoLosses: proto.losses, protoCosine, protoCount: o.protoCount, notes };
 }
