@@ -45,7 +45,8 @@ export function findingsSection9(runs: RealismRun[], docsDir: string): string[] 
     + '(Adam 0.01, ≤ 100 steps, σ in [0.5, 0.75], D pulled to 0) on the first M samples, measured against a baseline of the same M samples. '
     + 'Quality: the probe\'s Fréchet distance to N real images (lower is better; our probes\' features, not Inception, so only the direction of a change compares with the paper\'s FID), '
     + 'the share the probe reads with confidence, and the factor spread (generated / real sd, averaged over the probe\'s targets: diversity). '
-    + 'A difference smaller than the Fréchet distance between two real sets of the same N is called equal.', '',
+    + 'A difference smaller than the Fréchet distance between two real sets of the same N is called equal. '
+    + 'The DCGANs take z as it is, so every σ row is also moved onto the √d sphere by P: their σ 0.01 row is close to P(z) alone, the projection\'s own effect (the style models normalise z, so there P changes nothing).', '',
   '| paper (FID, CelebA) | baseline | truncation (best ψ) | proposed (best σ) |', '|---|---|---|---|',
   '| PGAN | 12.09 | 11.84 | 11.69 |', '| WGAN-GP | 58.53 | 58.36 | 57.38 |', '');
   if (runs.length === 0) return [...out, '(Not run yet.)', ''];
