@@ -56,9 +56,12 @@ it('the σ slider re-renders the blend', async () => {
 it('the quality-vs-diversity sweep streams rows and can be cancelled; the app keeps working', async () => {
   await b.page.fill('input[aria-label="Sweep samples"]', '64');
   await b.page.click('text=Compare with truncation');
-  await b.page.waitForSelector('[data-testid=realism-sweep]', { timeout: 120_000 });
-  const rows = Number(await b.page.getAttribute('[data-testid=realism-sweep]', 'data-rows'));
-  expect(rows).toBeGreaterThanOrEqual(1);
+  // Baseline and the four truncation rows come before the protoimage search: wait for three, streamed while running.
+  await b.page.waitForFunction(() => Number(document.querySelector('[data-testid=realism-sweep]')?.getAttribute('data-rows') ?? 0) >= 3, undefined, { timeout: 180_000 });
+  expect(await b.page.getAttribute('[data-testid=realism-sweep]', 'data-done')).toBe('false');
+  expect(await b.page.locator('[data-testid=realism-plot] circle').count()).toBeGreaterThanOrEqual(3);
+  await b.page.locator('[data-testid=realism-plot]').scrollIntoViewIfNeeded();
+  await screenshot(b.page, 'realism-sweep');
   await b.page.click('[data-testid=job-realismSweep] >> text=Cancel');
   await b.page.waitForSelector('[data-testid=job-realismSweep]', { state: 'detached', timeout: 30_000 });
   await b.page.fill('#seed-input', '14');

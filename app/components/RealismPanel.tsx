@@ -170,7 +170,7 @@ function QualityPlot({ rows }: { rows: RealismRow[] }) {
           <g key={rowLabel(r)} transform={`translate(${x(xOf(r))},${y(yOf(r))})`}>
             <circle r={4} className={`realism-point realism-${r.method}`} />
             <title>{rowLabel(r)}</title>
-            {r.param !== null && r.method !== 'improved' && <text x={5} y={-4} fontSize={9}>{r.param}</text>}
+            {r.param !== null && r.method !== 'improved' && <text className="realism-label" x={5} y={-4}>{r.param}</text>}
           </g>
         ))}
         <Axis scale={x} orient="bottom" y={h} label={hasSpread ? 'factor spread (generated / real sd)' : 'share read confidently'} />
