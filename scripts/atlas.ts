@@ -19,6 +19,7 @@ import { score } from './atlas/score';
 import { invert } from './atlas/invert';
 import { search } from './atlas/search';
 import { steer, steerApply, steerLimitsCommand } from './atlas/steer';
+import { realism, walk } from './atlas/realism';
 
 interface Command {
   run: (o: Opts) => Promise<unknown>;
@@ -101,6 +102,16 @@ const COMMANDS: Record<string, Command> = {
     run: steerLimitsCommand, options: ['model', 'walk', 'count', 'seed', 'alphas', 'control', 'control-seed', 'match', 'png'],
     usage: `${MODEL} --walk WALK.json [--count 64] [--seed S] [--alphas LIST] [--control none|random] [--match yes|no] [--png FILE]`,
     summary: 'requested vs achieved transformation per α, saturation, FD per α, Δμ vs the data\'s σ, nearest unsupervised directions',
+  },
+  realism: {
+    run: realism, options: ['model', 'count', 'improve-count', 'sigma', 'psi', 'seed', 'protos', 'inversion-steps', 'proto-steps', 'lambda', 'png'],
+    usage: `${MODEL} --count N [--sigma auto|VALUE] [--psi 1,0.75,0.5,0.25,0.1] [--seed S] [--protos P] [--improve-count M] [--inversion-steps 100]\n  [--proto-steps 501] [--lambda 3] [--png FILE]`,
+    summary: 'Wen et al.: baseline, truncation ψ, σ toward the mean protoimage and σ-optimised samples: probe Fréchet distance, share read confidently, factor spread',
+  },
+  walk: {
+    run: walk, options: ['model', 'seed', 'target-seed', 'steps', 'png'],
+    usage: `${MODEL} --seed S --target-seed T [--steps K] [--png FILE]`,
+    summary: 'the hypersphere walk z_{k+1} = P(z_k + (z_k − z_{k−1})) from one seed towards another: latents, step angles, discriminator scores',
   },
   veff: {
     run: veff, options: ['model', 'samples', 'alpha', 'random', 'seed'],

@@ -23,6 +23,7 @@ import { basesFor, type BasisName } from './atlas/bases';
 import type { DistanceName } from '../src/distance';
 import type { Generator } from '../src/model/generator';
 import { findingsSection8, readInversionJson } from './inversionSummary';
+import { findingsRealismSection, readRealismRuns } from './realismSummary';
 import { anisotropyText, f2, f3, grassmannText, homogeneityText, isotropyText, label, pct, scoreText, table, WANG_TAB2, WANG_TAB4, type ModelInfo } from './findingsText';
 
 const QUICK = process.argv.includes('--quick');
@@ -272,6 +273,8 @@ function report(r: Results): string {
   // scripts/steer-study.sh and steer-table.ts): kept verbatim so a findings run does not drop it.
   const steer = path.join(ROOT, 'docs', 'steerability-summary.md');
   if (fs.existsSync(steer)) push(fs.readFileSync(steer, 'utf8').trimEnd(), '');
+  // Wen et al.'s realism against truncation, from the `atlas realism` outputs in docs/realism/ (scripts/realism-findings.ts refreshes it alone).
+  push(...findingsRealismSection(readRealismRuns(path.join(ROOT, 'docs')), path.join(ROOT, 'docs')));
   push('## Reproduce', '', '```', 'npm run findings', 'npm run atlas -- spectrum --model shapes-style --space w --samples 16', 'npm run atlas -- grassmann --model shapes-style --samples 100', 'npm run atlas -- score --model shapes-style --seeds 8 --top 5', 'npm run atlas -- traverse --model shapes-style --seed 101 --basis local --range 2 --curve 4 --png out.png', '```', '');
   return out.join('\n');
 }

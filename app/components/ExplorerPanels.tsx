@@ -7,6 +7,7 @@ import { CurveWalkPanel } from './CurveWalkPanel';
 import { InvertPanel } from './InvertPanel';
 import { LikelihoodPanel } from './LikelihoodPanel';
 import { MontagePanel } from './MontagePanel';
+import { RealismPanel } from './RealismPanel';
 import { SearchPanel } from './SearchPanel';
 import { SpectrumPanel } from './SpectrumPanel';
 import { SteerPanel } from './SteerPanel';
@@ -20,6 +21,7 @@ export const PANEL_LABELS: Record<PanelName, string> = {
   invert: 'Invert',
   search: 'Search',
   steer: 'Steer',
+  realism: 'Realism',
 };
 
 export function ExplorerPanels() {
@@ -51,6 +53,7 @@ export function ExplorerPanels() {
         {panel === 'invert' && <InvertPanel />}
         {panel === 'search' && <SearchPanel />}
         {panel === 'steer' && <SteerPanel />}
+        {panel === 'realism' && <RealismPanel />}
       </div>
     </section>
   );

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { SHAPE_CLASSES, factorTargets, shapesBatch } from '../../src/data/shapes';
 import { FACE_TARGET_NAMES, HAIR_STYLES, facesBatch, faceTargets } from '../../src/data/faces';
 import type { ProbeLayout } from '../../src/model/probeLayout';
+import { readProbeRows, type ProbeReading } from '../../src/model/probeReading';
 import { fitGaussian, frechetDistance, type Gaussian } from '../../src/linalg/frechet';
 import { Rng } from '../../src/util/random';
 import { loadFashion } from './fashion';
@@ -35,48 +36,15 @@ export function gaussianOf(features: Float32Array, n: number): Gaussian {
 
 export { frechetDistance };
 
-export interface ProbeReading {
-  /** Per categorical factor (the layout's order): the share of images whose top class is each class. */
-  shares: number[][];
-  /** The first categorical factor's shares (shapes, Fashion-MNIST: the class). */
-  classShare: number[];
-  /** Share of images read with confidence: every categorical factor's top class at softmax p ≥ 0.9. */
-  confident: number;
-  /** Mean and sd of each regression target; for shapes also the hue histogram over 12 bins of the circle. */
-  factorMeans: number[];
-  factorStds: number[];
-  hueBins: number[];
-}
+export type { ProbeReading };
 
-/** What the probe reads in images [n, h, w, c]: its outputs laid out by `layout` (src/model/probeLayout.ts). */
+/** What the probe reads in images [n, h, w, c]: its outputs laid out by `layout` (src/model/probeLayout.ts), read by src/model/probeReading.ts. */
 export function readProbe(probe: tf.LayersModel, images: Float32Array, n: number, layout: ProbeLayout): ProbeReading {
   const [, h, w, c] = probe.inputs[0].shape as number[];
   const out = tf.tidy(() => probe.predict(tf.tensor4d(images, [n, h, w, c])) as tf.Tensor2D);
-  const rows = out.arraySync();
+  const values = out.dataSync();
   out.dispose();
-  const shares = layout.categorical.map((g) => new Array(g.classes.length).fill(0));
-  const T = layout.targets.length, at = layout.targetOffset;
-  const sums = new Array(T).fill(0), sq = new Array(T).fill(0);
-  const [hueCos, hueSin] = [layout.targets.indexOf('hue_cos'), layout.targets.indexOf('hue_sin')];
-  const hueBins = new Array(hueCos >= 0 && hueSin >= 0 ? 12 : 0).fill(0);
-  let confident = 0;
-  for (const row of rows) {
-    let sure = true;
-    layout.categorical.forEach((g, k) => {
-      const logits = row.slice(g.offset, g.offset + g.classes.length);
-      const top = Math.max(...logits);
-      const z = logits.reduce((a, l) => a + Math.exp(l - top), 0);
-      shares[k][logits.indexOf(top)] += 1 / n;
-      sure &&= 1 / z >= 0.9;
-    });
-    if (sure && layout.categorical.length > 0) confident += 1 / n;
-    for (let j = 0; j < T; j++) { sums[j] += row[at + j] / n; sq[j] += row[at + j] ** 2 / n; }
-    if (hueBins.length > 0) {
-      const hue = ((Math.atan2(row[at + hueSin], row[at + hueCos]) / (2 * Math.PI)) % 1 + 1) % 1;
-      hueBins[Math.min(11, Math.floor(hue * 12))] += 1 / n;
-    }
-  }
-  return { shares, classShare: shares[0] ?? [], confident, factorMeans: sums, factorStds: sq.map((s, j) => Math.sqrt(Math.max(0, s - sums[j] ** 2))), hueBins };
+  return readProbeRows(values, n, layout);
 }
 
 /** `count` real images [count, size, size, channels] in [-1, 1]: fresh shapes or faces renders, or a seeded draw from Fashion-MNIST's test split. */

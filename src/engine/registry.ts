@@ -16,6 +16,7 @@ import type { JobContext, JobResources } from './jobContext';
 import { computeInvert } from './invert';
 import { computeAscent, computeLikelihood, computeLikelihoodMap, computeVeff } from './likelihood';
 import { computeMontage } from './montage';
+import { computeRealism, computeRealismBlend, computeRealismSweep, type RealismBlendRequest, type RealismRequest, type RealismSweepRequest } from './realism';
 import { computeSearch } from './search';
 import { FD_FALLBACK, withDerivatives } from './secondOrder';
 import { computeSteer, computeSteerApply, computeSteerLimits, type SteerApplyRequest, type SteerLimitsRequest, type SteerRequest } from './steer';
@@ -53,6 +54,7 @@ function fieldsOf<Req>(what: string, fields: readonly string[]): (req: unknown) 
 const none = (): Transferable[] => [];
 
 const NEEDS_Z_LIKELIHOOD = 'The likelihood is a density of z, and a W or W+ code has no z of the model\'s own; explore a seed or a Z latent.';
+const NEEDS_Z_REALISM = 'Realism walks the sphere of z, and a W or W+ code has no z of the model\'s own; start from a seed or a Z latent.';
 const NEEDS_Z_SEARCH = 'The search runs in Z, and a W or W+ code has no z of the model\'s own; start from a seed or a Z latent.';
 
 /** A basis, taking derivatives exactly when the model allows it and by finite differences (with a warning) when not. */
@@ -129,6 +131,22 @@ export const JOB_REGISTRY = {
   steerLimits: spec({
     check: fieldsOf<SteerLimitsRequest>('steering limits', ['walk']),
     run: computeSteerLimits,
+    transfer: none,
+  }),
+  realism: spec({
+    needsZ: NEEDS_Z_REALISM,
+    check: fieldsOf<RealismRequest>('realism', ['latent']),
+    run: computeRealism,
+    transfer: (r) => [r.originalRgba.buffer, r.protoRgba.buffer, r.improvedRgba.buffer, r.walk.rgba.buffer] as ArrayBuffer[],
+  }),
+  realismBlend: spec({
+    check: fieldsOf<RealismBlendRequest>('realism blend', ['z', 'proto', 'sigma']),
+    run: (g, req) => computeRealismBlend(g, req),
+    transfer: (r) => [r.rgba.buffer as ArrayBuffer],
+  }),
+  realismSweep: spec({
+    check: fieldsOf<RealismSweepRequest>('realism sweep', ['count']),
+    run: computeRealismSweep,
     transfer: none,
   }),
   sweep: spec({

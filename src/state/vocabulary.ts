@@ -22,8 +22,8 @@ export type LayerRangeName = 'coarse' | 'middle' | 'fine' | 'all';
 export const LAYER_RANGES: readonly LayerRangeName[] = ['coarse', 'middle', 'fine', 'all'];
 
 /** The explorer's lower panels. */
-export type PanelName = 'spectrum' | 'montage' | 'curve' | 'atlas' | 'likelihood' | 'invert' | 'search' | 'steer';
-export const PANELS: readonly PanelName[] = ['spectrum', 'montage', 'curve', 'atlas', 'likelihood', 'invert', 'search', 'steer'];
+export type PanelName = 'spectrum' | 'montage' | 'curve' | 'atlas' | 'likelihood' | 'invert' | 'search' | 'steer' | 'realism';
+export const PANELS: readonly PanelName[] = ['spectrum', 'montage', 'curve', 'atlas', 'likelihood', 'invert', 'search', 'steer', 'realism'];
 
 /** Seeds are unsigned 32-bit integers. */
 export const MAX_SEED = 0xffffffff;
