@@ -80,6 +80,17 @@ export const TOURS: readonly Tour[] = [
     ],
   },
   {
+    id: 'realism', title: 'Realism vs truncation', paper: 'Wen et al., Diamond in the rough',
+    steps: [
+      { title: 'Protoimages', view: 'model=faces-style&seed=3&panel=realism',
+        text: 'Find the protoimage: this sample and seven others are inverted, then walked along the great circle of the sphere ‖z‖ = √d until the discriminator scores them least real. Protoimages are what the model draws when it fails, so moving a sample away from one should make it look more real.' },
+      { title: 'Moving away, part of the way', view: 'model=faces-style&seed=3&panel=realism',
+        text: 'The improved image is P(σ·proto + (1 − σ)·z), with σ chosen per sample to bring the discriminator\'s score to a target. The σ slider re-renders the blend live; each image shows the discriminator\'s score alone beside it.' },
+      { title: 'Bought with diversity', view: 'model=faces-style&seed=3&psi=0.5&panel=realism',
+        text: 'Truncation (here ψ = 0.5) is the usual way to trade variety for realism. Compare with truncation measures both over many samples: the probe\'s Fréchet distance, the share it reads confidently and how much the factors still vary. On our four models neither does better than the plain samples (docs/findings.md §10).' },
+    ],
+  },
+  {
     id: 'steer', title: 'How far can a walk zoom?', paper: 'Jahanian et al., ICLR 2020',
     steps: [
       { title: 'Learning a walk', view: 'model=shapes-dcgan&seed=3&panel=steer',
