@@ -5,17 +5,14 @@
  * image change, and how purely.
  */
 import * as tf from '@tensorflow/tfjs';
-import fs from 'node:fs';
-import path from 'node:path';
-import { loadLayersModelFromDir } from '../lib/modelio';
 import { anchorDistance } from '../../src/distance';
 import { directionalRates, factorGroupsOf, factorRates, responseForward, scoreDirections, type FactorGroup, type FactorScore } from '../../src/geometry/factorScore';
 import type { Dual, ForwardFallback } from '../../src/model/forward/dual';
-import { pushForward } from '../../src/model/forward/interpret';
 import type { Generator } from '../../src/model/generator';
-import { probeLayout, type ProbeOutputsJson } from '../../src/model/probeLayout';
+import type { Probe } from '../../src/model/probe';
+import { probeOf } from './search';
 import { BASES, basesFor, checkBasis, directionsAt, LOCAL_BASES, maxDirections, type BasisName } from './bases';
-import { defaultSpace, latentFor, MODELS_DIR, openModel, seedRange, UsageError, weightsHash, type Opts } from './common';
+import { defaultSpace, latentFor, openModel, seedRange, UsageError, weightsHash, type Opts } from './common';
 
 export interface ScoreOptions {
   bases?: BasisName[];
@@ -51,32 +48,34 @@ export interface ScoreStudy {
   ms: number;
 }
 
-interface Probe {
-  id: string;
-  model: tf.LayersModel;
-  /** Columns before the targets: the class logits of every categorical factor. */
-  classes: number;
+/** The model's probe (read as the app reads it: images mapped to the probe's input range) and its factors. */
+interface ScoreProbe {
+  probe: Probe;
   targets: string[];
+  /** Column of the first target (after every categorical factor's logits). */
+  offset: number;
   groups: readonly FactorGroup[];
 }
 
-/** The probe's targets and their tangents for an image dual (forward mode through its network). */
-function readoutForward(probe: Probe, image: Dual): { out: Dual; fallbacks: ForwardFallback[] } {
-  const T = probe.targets.length;
-  const { outputs: [out], fallbacks } = pushForward(probe.model, [image]);
-  const targets = (t: tf.Tensor) => t.slice([0, probe.classes], [-1, T]);
-  return { out: { primal: targets(out.primal), tangent: out.tangent && targets(out.tangent) }, fallbacks };
+async function openProbe(g: Generator): Promise<ScoreProbe> {
+  if (!g.manifest.probe) throw new UsageError(`score needs a model with a factor probe; ${g.manifest.id} has none`);
+  const probe = await probeOf(g);
+  const { targets, targetOffset } = probe.manifest.layout;
+  const groups = factorGroupsOf(targets);
+  if (!groups) {
+    probe.dispose();
+    throw new UsageError(`score needs a probe that reads factors; probe ${probe.manifest.id} of ${g.manifest.id} only classifies`);
+  }
+  return { probe, targets, offset: targetOffset, groups };
 }
 
-async function openProbe(g: Generator): Promise<Probe> {
-  const id = g.manifest.probe;
-  const dir = id ? path.join(MODELS_DIR, 'probes', id) : '';
-  if (!id || !fs.existsSync(path.join(dir, 'manifest.json'))) throw new UsageError(`score needs a model with a factor probe; ${g.manifest.id} has none`);
-  const layout = probeLayout((JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { outputs?: ProbeOutputsJson }).outputs);
-  const targets = layout.targets;
-  const groups = factorGroupsOf(targets);
-  if (!groups) throw new UsageError(`score needs a probe that reads factors; probe ${id} of ${g.manifest.id} only classifies`);
-  return { id, model: await loadLayersModelFromDir(path.join(dir, 'model')), classes: layout.targetOffset, targets, groups };
+/** The targets' columns of a probe output [B, columns]. */
+const targetsOf = (p: ScoreProbe, t: tf.Tensor) => t.slice([0, p.offset], [-1, p.targets.length]);
+
+/** The probe's targets and their tangents for an image dual (forward mode through its network). */
+function readoutForward(p: ScoreProbe, image: Dual): { out: Dual; fallbacks: ForwardFallback[] } {
+  const { out, fallbacks } = p.probe.pushForward(image);
+  return { out: { primal: targetsOf(p, out.primal), tangent: out.tangent && targetsOf(p, out.tangent) }, fallbacks };
 }
 
 export async function scoreStudy(g: Generator, o: ScoreOptions): Promise<ScoreStudy> {
@@ -93,8 +92,7 @@ export async function scoreStudy(g: Generator, o: ScoreOptions): Promise<ScoreSt
   const seeds = seedRange(o.seed, o.seeds);
   const perSeed = new Map<BasisName, Float64Array[]>(bases.map((b) => [b, []]));
   const notes = new Map<BasisName, string[]>();
-  const T = probe.targets.length;
-  const readout = (img: tf.Tensor) => (probe.model.apply(img, { training: false }) as tf.Tensor2D).slice([0, probe.classes], [-1, T]);
+  const readout = (img: tf.Tensor) => targetsOf(probe, probe.probe.apply(img as tf.Tensor4D));
   try {
     for (const [i, seed] of seeds.entries()) {
       const x0 = latentFor(g, [seed], o.space);
@@ -119,7 +117,7 @@ export async function scoreStudy(g: Generator, o: ScoreOptions): Promise<ScoreSt
       o.onProgress?.(i + 1, seeds.length);
     }
   } finally {
-    probe.model.dispose();
+    probe.probe.dispose();
   }
   const factors = probe.groups.map((f) => f.name);
   const methods: MethodScore[] = bases.map((b) => ({ basis: b, notes: LOCAL_BASES.includes(b) ? [`computed at each seed`] : notes.get(b)!, ...scoreDirections(perSeed.get(b)!, o.top, factors) }));
@@ -129,7 +127,7 @@ export async function scoreStudy(g: Generator, o: ScoreOptions): Promise<ScoreSt
     for (const m of methods) if (m.clarity[j] > top.clarity[j]) top = m;
     best[f] = { basis: top.basis, clarity: top.clarity[j] };
   });
-  return { model: g.manifest.id, weights: weightsHash(g), probe: probe.id, space: o.space, distance: 'mse', seeds, top: o.top, factors, methods, best, ms: performance.now() - t0 };
+  return { model: g.manifest.id, weights: weightsHash(g), probe: probe.probe.manifest.id, space: o.space, distance: 'mse', seeds, top: o.top, factors, methods, best, ms: performance.now() - t0 };
 }
 
 export async function score(opts: Opts) {
