@@ -2,25 +2,18 @@
  * "Copy link": the exact view as a URL (written now, not after the debounce), put on the clipboard when
  * the browser allows it and shown in a field either way, so it can be copied by hand.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { encodeView } from '../../src/state/url';
 import { useSession } from '../context';
 import { viewOf } from '../urlSync';
+import { useDismiss } from './useDismiss';
 
 export function CopyLink() {
   const session = useSession();
   const [link, setLink] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const box = useRef<HTMLDivElement>(null);
-  // Close on Escape or a click elsewhere, like any popover.
-  useEffect(() => {
-    if (!link) return;
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setLink(null);
-    const onDown = (e: PointerEvent) => { if (box.current && !box.current.contains(e.target as Node)) setLink(null); };
-    window.addEventListener('keydown', onKey);
-    window.addEventListener('pointerdown', onDown);
-    return () => { window.removeEventListener('keydown', onKey); window.removeEventListener('pointerdown', onDown); };
-  }, [link]);
+  useDismiss(box, link !== null, useCallback(() => setLink(null), []));
   const copy = async () => {
     const view = viewOf(session.store.getState());
     if (!view) return;

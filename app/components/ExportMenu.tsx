@@ -4,10 +4,11 @@
  * the view, and the shown panel's plots as SVG and PNG (one .zip). The files are built by src/export/basisFiles.ts (shared with `atlas basis --npy`); this menu only
  * picks names and hands the bytes over.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { basisJson, basisNpz, directionsCsv, exportName, spectrumCsv } from '../../src/export/basisFiles';
 import { encodeView } from '../../src/state/url';
 import { useAtlas, useSession } from '../context';
+import { useDismiss } from './useDismiss';
 import { download, pngOf } from '../files/download';
 import { pngOfSvg, standaloneSvg } from '../files/plots';
 import { storedZip } from '../../src/util/zip';
@@ -21,14 +22,7 @@ export function ExportMenu() {
   const box = useRef<HTMLDivElement>(null);
   const hasFrame = useAtlas((s) => s.frame !== null);
   const basis = useAtlas(currentBasis);
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
-    const onDown = (e: PointerEvent) => { if (box.current && !box.current.contains(e.target as Node)) setOpen(false); };
-    window.addEventListener('keydown', onKey);
-    window.addEventListener('pointerdown', onDown);
-    return () => { window.removeEventListener('keydown', onKey); window.removeEventListener('pointerdown', onDown); };
-  }, [open]);
+  useDismiss(box, open, useCallback(() => setOpen(false), []));
 
   /** Model, latent, basis kind and distance: enough to tell exports of different views apart. */
   const nameOf = (ext: string, what?: string) => {

@@ -3,22 +3,16 @@
  * Back / Next / End. Each step sets the view through the same settings a link carries, and the tour
  * position is in the link too (tour=ID.STEP), so a copied link reopens the tour at its step.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { TOURS, tourOf } from '../../src/state/tours';
 import { useAtlas, useSession } from '../context';
+import { useDismiss } from './useDismiss';
 
 export function TourMenu() {
   const session = useSession();
   const [open, setOpen] = useState(false);
   const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
-    const onDown = (e: PointerEvent) => { if (box.current && !box.current.contains(e.target as Node)) setOpen(false); };
-    window.addEventListener('keydown', onKey);
-    window.addEventListener('pointerdown', onDown);
-    return () => { window.removeEventListener('keydown', onKey); window.removeEventListener('pointerdown', onDown); };
-  }, [open]);
+  useDismiss(box, open, useCallback(() => setOpen(false), []));
   return (
     <div className="copy-link" ref={box}>
       <button type="button" className="button subtle" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)} data-testid="tours-menu">Tours</button>
