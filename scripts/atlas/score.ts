@@ -7,9 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { anchorDistance } from '../../src/distance';
 import { directionalRates, factorGroupsOf, factorRates, responseForward, scoreDirections, type FactorGroup, type FactorScore } from '../../src/geometry/factorScore';
-import type { Dual, ForwardFallback } from '../../src/model/forward/dual';
 import type { Generator } from '../../src/model/generator';
-import type { Probe } from '../../src/model/probe';
+import { probeTargets, type Probe } from '../../src/model/probe';
 import { probeOf } from './search';
 import { BASES, basesFor, checkBasis, directionsAt, LOCAL_BASES, maxDirections, type BasisName } from './bases';
 import { defaultSpace, latentFor, openModel, seedRange, UsageError, weightsHash, type Opts } from './common';
@@ -52,30 +51,19 @@ export interface ScoreStudy {
 interface ScoreProbe {
   probe: Probe;
   targets: string[];
-  /** Column of the first target (after every categorical factor's logits). */
-  offset: number;
   groups: readonly FactorGroup[];
 }
 
 async function openProbe(g: Generator): Promise<ScoreProbe> {
   if (!g.manifest.probe) throw new UsageError(`score needs a model with a factor probe; ${g.manifest.id} has none`);
   const probe = await probeOf(g);
-  const { targets, targetOffset } = probe.manifest.layout;
+  const { targets } = probe.manifest.layout;
   const groups = factorGroupsOf(targets);
   if (!groups) {
     probe.dispose();
     throw new UsageError(`score needs a probe that reads factors; probe ${probe.manifest.id} of ${g.manifest.id} only classifies`);
   }
-  return { probe, targets, offset: targetOffset, groups };
-}
-
-/** The targets' columns of a probe output [B, columns]. */
-const targetsOf = (p: ScoreProbe, t: tf.Tensor) => t.slice([0, p.offset], [-1, p.targets.length]);
-
-/** The probe's targets and their tangents for an image dual (forward mode through its network). */
-function readoutForward(p: ScoreProbe, image: Dual): { out: Dual; fallbacks: ForwardFallback[] } {
-  const { out, fallbacks } = p.probe.pushForward(image);
-  return { out: { primal: targetsOf(p, out.primal), tangent: out.tangent && targetsOf(p, out.tangent) }, fallbacks };
+  return { probe, targets, groups };
 }
 
 export async function scoreStudy(g: Generator, o: ScoreOptions): Promise<ScoreStudy> {
@@ -92,7 +80,8 @@ export async function scoreStudy(g: Generator, o: ScoreOptions): Promise<ScoreSt
   const seeds = seedRange(o.seed, o.seeds);
   const perSeed = new Map<BasisName, Float64Array[]>(bases.map((b) => [b, []]));
   const notes = new Map<BasisName, string[]>();
-  const readout = (img: tf.Tensor) => targetsOf(probe, probe.probe.apply(img as tf.Tensor4D));
+  const targets = probeTargets(probe.probe);
+  const readout = (img: tf.Tensor) => targets.read(img as tf.Tensor4D);
   try {
     for (const [i, seed] of seeds.entries()) {
       const x0 = latentFor(g, [seed], o.space);
@@ -102,7 +91,7 @@ export async function scoreStudy(g: Generator, o: ScoreOptions): Promise<ScoreSt
         const maps = {
           render: (x: tf.Tensor) => g.generate(x, o.space), imageFeatures: (img: tf.Tensor) => dist.features(img as tf.Tensor4D), readout,
           // Exact derivatives by forward mode, as the app's slider labels take them (fd needs no tangents).
-          ...(o.method === 'fd' ? {} : { forward: responseForward(g, o.space, dist, (image) => readoutForward(probe, image)) }),
+          ...(o.method === 'fd' ? {} : { forward: responseForward(g, o.space, dist, targets.pushForward) }),
         };
         for (const b of bases) {
           const d = await directionsAt(ctx, b, seed, cache);

@@ -9,8 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { anchorDistance } from '../distance';
 import { dominantFactor, factorGroupsOf } from '../geometry/factorGroups';
 import { directionalRates, factorRates, responseForward } from '../geometry/factorScore';
-import type { Dual } from '../model/forward/dual';
 import type { Generator } from '../model/generator';
+import { probeTargets } from '../model/probe';
 import { MAX_DIRECTIONS } from './edit';
 import type { JobContext, JobResources } from './jobContext';
 
@@ -61,21 +61,14 @@ export async function computeFactors(g: Generator, req: FactorsRequest, ctx: Job
   const images0 = tf.tidy(() => g.generate(x0, space));
   const distance = anchorDistance('mse', g, images0);
   try {
-    const T = layout.targets.length;
-    const targetsOf = (out: Dual): Dual => ({
-      primal: out.primal.slice([0, layout.targetOffset], [-1, T]),
-      tangent: out.tangent && out.tangent.slice([0, layout.targetOffset], [-1, T]),
-    });
+    const targets = probeTargets(probe);
     const maps = {
       render: (x: tf.Tensor) => g.generate(x, space),
       imageFeatures: (img: tf.Tensor) => distance.features(img as tf.Tensor4D),
-      readout: (img: tf.Tensor) => probe.apply(img as tf.Tensor4D).slice([0, layout.targetOffset], [-1, T]),
+      readout: (img: tf.Tensor) => targets.read(img as tf.Tensor4D),
       // Forward mode when the model allows it: one batched pass, no second derivatives (which on WebGPU gave
       // NaN through the probe and lost the GPU process).
-      forward: responseForward(g, space, distance, (image) => {
-        const { out, fallbacks } = probe.pushForward(image);
-        return { out: targetsOf(out), fallbacks };
-      }),
+      forward: responseForward(g, space, distance, targets.pushForward),
     };
     const rates = await directionalRates(maps, x0, Float64Array.from(req.directions.flat()), { method: req.derivatives ?? 'exact' });
     const perFactor = factorRates(rates, layout.targets, groups);

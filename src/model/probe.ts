@@ -106,4 +106,20 @@ export async function loadProbe(files: ModelFiles, imageShape: readonly [number,
   };
 }
 
+/**
+ * The probe's regression targets alone (the columns after every categorical factor's logits): images →
+ * [B, T], and in forward mode an image dual → the targets' dual (call inside a tf.tidy).
+ */
+export function probeTargets(probe: Probe): { read(images: tf.Tensor4D): tf.Tensor2D; pushForward(image: Dual): { out: Dual; fallbacks: ForwardFallback[] } } {
+  const { targetOffset, targets } = probe.manifest.layout;
+  const columns = <T extends tf.Tensor>(t: T): T => t.slice([0, targetOffset], [-1, targets.length]);
+  return {
+    read: (images) => tf.tidy(() => columns(probe.apply(images))),
+    pushForward: (image) => {
+      const { out, fallbacks } = probe.pushForward(image);
+      return { out: { primal: columns(out.primal), tangent: out.tangent && columns(out.tangent) }, fallbacks };
+    },
+  };
+}
+
 const manifest0 = (files: ModelFiles) => (files.label.endsWith('/') ? files.label : `${files.label}/`);
