@@ -79,6 +79,20 @@ describe('view from the URL table', () => {
     expect(viewPatch({ sliders: [0.3] }, shown()).patch.sliderRange).toBe(0.4);
   });
 
+  it('carries the slider reach as a multiple of the distance default, and widens it to hold the positions', () => {
+    // ssim's default reach is 0.5: a reach of 2 (±1.0) written and read back.
+    const s = shown({ distance: 'ssim', sliderRange: 1 });
+    const view = viewOf(s)!;
+    expect(view.reach).toBe(2);
+    const read = decodeView(encodeView(view)).state;
+    expect(viewPatch(read, shown()).patch.sliderRange).toBe(1);
+    // The default reach is left out of the link; a narrower one is kept.
+    expect(viewOf(shown({ distance: 'mse', sliderRange: 0.1 }))!.reach).toBeUndefined();
+    expect(viewPatch({ distance: 'mse', reach: 0.25 }, shown()).patch.sliderRange).toBeCloseTo(0.025, 12);
+    // A narrow reach with a far position: the position wins (it is never cut).
+    expect(viewPatch({ reach: 0.25, sliders: [0.3] }, shown()).patch.sliderRange).toBe(0.4);
+  });
+
   it('resets the sliders exactly for the settings the basis depends on', () => {
     const s = shown({ sliders: [0.1] });
     const other: Record<string, unknown> = {

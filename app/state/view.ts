@@ -5,7 +5,7 @@
  * correctly without touching this file.
  */
 import { VIEW_FIELDS, type Field, type ViewState, type ViewStoreKey } from '../../src/state/url';
-import { rangeHolding } from '../../src/engine/edit';
+import { DEFAULT_SLIDER_RANGE, rangeHolding, SLIDER_RANGE_FACTORS } from '../../src/engine/edit';
 import { basisKey, effectiveSpace } from './keys';
 import type { AtlasState, ViewSettings } from './store';
 
@@ -48,13 +48,21 @@ export function viewOf(s: AtlasState): ViewState | null {
     if (Array.isArray(value) && f.prop === 'sliders') value = value.slice(0, value.findLastIndex((v: number) => v !== 0) + 1);
     view[f.prop] = value;
   }
+  const reach = reachFactor(s.sliderRange, s.distance);
+  if (reach !== undefined && reach !== 1) view.reach = reach;
   for (const f of BOUND) if (f.relevant && !f.relevant(view as ViewState)) delete view[f.prop];
   return view as ViewState;
 }
 
+/** The reach as a link writes it: a multiple of the distance's default (undefined if not one the app offers). */
+function reachFactor(range: number, distance: ViewSettings['distance']): number | undefined {
+  const factor = range / DEFAULT_SLIDER_RANGE[distance];
+  return SLIDER_RANGE_FACTORS.find((f) => Math.abs(f - factor) < 1e-9 * f);
+}
+
 /**
  * The store patch for a view decoded from a link: every bound setting takes the link's value or its
- * default (a link describes a whole view), the slider reach holds the link's positions, and the positions
+ * default (a link describes a whole view), the slider reach is the link's (widened to hold its positions), and the positions
  * are kept only if the basis they belong to is the one shown; otherwise they wait (`pendingSliders`) for
  * the first basis computed for the link's settings.
  */
@@ -68,7 +76,10 @@ export function viewPatch(view: ViewState, current: AtlasState): { patch: Partia
   const sliders = settings.sliders;
   const next = { ...current, ...settings };
   const sameBasis = current.results.basis !== undefined && current.results.basis.key === basisKey(next);
-  const out: Partial<AtlasState> = { ...settings, sliderRange: rangeHolding(settings.distance, sliders) };
+  // The link's reach, widened if its positions lie beyond it (a hand-edited link): a position is never cut.
+  const linked = DEFAULT_SLIDER_RANGE[settings.distance] * (view.reach ?? 1);
+  const reach = sliders.every((p) => Math.abs(p) <= linked) ? linked : rangeHolding(settings.distance, sliders);
+  const out: Partial<AtlasState> = { ...settings, sliderRange: reach };
   if (sameBasis) return { patch: { ...out, sliders: sliders.slice(0, current.results.basis!.value.directions.length) }, pendingSliders: null };
   return { patch: { ...out, sliders: [] }, pendingSliders: sliders.length ? sliders : null };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../util/random';
 import { decodeFloats, decodeView, encodeFloats, encodeView, sanitiseView, URL_VERSION, VIEW_FIELDS, type ViewState } from './url';
-import { BASIS_KINDS, DISTANCES, LAYER_RANGES, LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_DIRECTIONS, PANELS, SPACES } from './vocabulary';
+import { BASIS_KINDS, DISTANCES, LAYER_RANGES, LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_DIRECTIONS, PANELS, SLIDER_RANGE_FACTORS, SPACES } from './vocabulary';
 import { TOURS } from './tours';
 
 describe('url codec: round trips', () => {
@@ -14,7 +14,7 @@ describe('url codec: round trips', () => {
     { model: 'm1', z: [0, 1, -1, 0.5, Math.fround(1e-20), -3.25, 65504] },
     {
       model: 'shapes-style', seed: 7, space: 'wplus', truncation: 0.7, basis: 'local', distance: 'perceptual', k: 12,
-      sliders: [0, 1.5, -2.25, 0.1, 0.07 * 3, -1e-7], layers: 'coarse', panel: 'curve',
+      sliders: [0, 1.5, -2.25, 0.1, 0.07 * 3, -1e-7], reach: 8, layers: 'coarse', panel: 'curve',
     },
     { model: 'shapes-dcgan', seed: 3, basis: 'sefa', distance: 'ssim', k: 32, spherical: true, panel: 'atlas' },
   ];
@@ -157,6 +157,7 @@ describe('url codec: decoding is total', () => {
       distance: () => pick(DISTANCES),
       k: () => 1 + rng.int(MAX_DIRECTIONS),
       sliders: () => Array.from({ length: 1 + rng.int(MAX_DIRECTIONS) }, () => (rng.next() - 0.5) * 10 ** (rng.int(9) - 6)),
+      reach: () => pick(SLIDER_RANGE_FACTORS),
       layers: () => pick(LAYER_RANGES),
       spherical: () => rng.next() < 0.5,
       panel: () => pick(PANELS),
@@ -205,9 +206,10 @@ describe('url codec: decoding is total', () => {
     }
   });
 
-  it('binds every field but the model ones to a store key, with a default the field itself accepts', () => {
+  it('binds every field but the model ones and the reach to a store key, with a default the field itself accepts', () => {
     for (const f of VIEW_FIELDS) {
-      if (f.prop === 'model' || f.prop === 'modelUrl') {
+      // The model fields are resolved against the catalogue, the reach is converted to the distance's units (app/state/view.ts).
+      if (f.prop === 'model' || f.prop === 'modelUrl' || f.prop === 'reach') {
         expect(f.store).toBeNull();
         continue;
       }

@@ -13,7 +13,7 @@ import { isModelId } from '../util/modelId';
 import { tourOf, type TourPosition } from './tours';
 import { STEER_EDITS, type SteerEdit } from '../methods/steerEdits';
 import {
-  BASIS_KINDS, DISTANCES, LAYER_RANGES, LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_DIRECTIONS, MAX_SEED, MAX_TRUNCATION, PANELS, SPACES,
+  BASIS_KINDS, DISTANCES, LAYER_RANGES, LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_DIRECTIONS, MAX_SEED, MAX_TRUNCATION, PANELS, SLIDER_RANGE_FACTORS, SPACES,
   type AscentSettings, type BasisKind, type DistanceName, type LatentSpace, type LayerRangeName, type PanelName,
 } from './vocabulary';
 
@@ -41,6 +41,8 @@ export interface ViewState {
   k?: number;
   /** Slider positions, in predicted image change (one per direction, at most MAX_DIRECTIONS). */
   sliders?: number[];
+  /** The sliders' reach as a multiple of the distance's default (one of SLIDER_RANGE_FACTORS; 1 = default). */
+  reach?: number;
   layers?: LayerRangeName;
   spherical?: boolean;
   panel?: PanelName;
@@ -169,6 +171,13 @@ export const VIEW_FIELDS = [
     // slider position survives the link exactly (and the link stays readable).
     parse: parseNumberList,
     format: (v) => v.map((x) => String(x)).join(','),
+  }),
+  field({
+    // The reach is bound by the app's view mapping (app/state/view.ts), not one store key: the store holds it in
+    // the distance's units, the link as a multiple of that distance's default, so it reads the same for any distance.
+    key: 'reach', prop: 'reach', label: 'slider reach', store: null, fallback: null, resetsSliders: false,
+    parse: (raw) => (/^\d*\.?\d+$/.test(raw) && (SLIDER_RANGE_FACTORS as readonly number[]).includes(Number(raw)) ? Number(raw) : undefined),
+    format: (v) => String(v),
   }),
   choice('layers', 'layers', 'layer range', LAYER_RANGES, { store: 'layers', fallback: 'all', resetsSliders: false, relevant: (v) => v.space === 'wplus' }),
   field({
