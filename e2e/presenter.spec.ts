@@ -67,3 +67,46 @@ it('presenter mode: large text, keyboard-driven sliders, kept by the link and a 
   await b.page.waitForFunction(() => !location.hash.includes('present='), undefined, { timeout: 10_000 });
   await b.page.setViewportSize({ width: 1280, height: 800 });
 });
+
+it('Space plays a traversal of the chosen direction in a loop, and Space again stops it where it is', async () => {
+  await openApp(b.page, { hash: `v=1&model=${id}&seed=4&present=1` });
+  expect(await waitForSliders(b.page)).toBeGreaterThan(1);
+  await b.page.locator('body').click({ position: { x: 5, y: 300 } });
+  const value = async () => Number(await b.page.locator('[data-testid=slider-0]').inputValue());
+  await b.page.keyboard.press(' ');
+  const seen = new Set<number>();
+  for (let i = 0; i < 12; i++) {
+    seen.add(await value());
+    await b.page.waitForTimeout(150);
+  }
+  // 10 steps a side every 120 ms: over 1.8 s the slider has passed through many positions, some past 0.
+  expect(seen.size).toBeGreaterThan(4);
+  expect(Math.max(...seen)).toBeGreaterThan(0);
+  await b.page.keyboard.press(' ');
+  const stopped = await value();
+  await b.page.waitForTimeout(600);
+  expect(await value()).toBe(stopped);
+  await screenshot(b.page, 'presenter-traversal');
+});
+
+it('with the Curve walk panel showing a walk, Space replays and pauses the walk instead', async () => {
+  await openApp(b.page, { hash: `v=1&model=${id}&seed=3&panel=curve&present=1` });
+  await waitForSliders(b.page);
+  await b.page.click('text="Walk"');
+  const walk = b.page.locator('[data-testid=curve-walk]');
+  await walk.waitFor({ timeout: 180_000 });
+  await b.page.waitForSelector('[data-testid=curve-walk][data-ended=true]', { timeout: 30_000 });
+  const slider = Number(await b.page.locator('[data-testid=slider-0]').inputValue());
+  await b.page.locator('body').click({ position: { x: 5, y: 300 } });
+  await b.page.keyboard.press(' ');
+  // From its end the walk plays again from the start (a frame every 220 ms) ...
+  await b.page.waitForSelector('[data-testid=curve-walk][data-ended=false]', { timeout: 5_000 });
+  await b.page.waitForFunction(() => Number(document.querySelector('[data-testid=curve-walk]')?.getAttribute('data-frame')) >= 2, undefined, { timeout: 5_000 });
+  // ... Space pauses it where it is, and no slider moved.
+  await b.page.keyboard.press(' ');
+  const at = await walk.getAttribute('data-frame');
+  await b.page.waitForTimeout(700);
+  expect(await walk.getAttribute('data-frame')).toBe(at);
+  expect(await walk.getAttribute('data-ended')).toBe('false');
+  expect(Number(await b.page.locator('[data-testid=slider-0]').inputValue())).toBe(slider);
+});

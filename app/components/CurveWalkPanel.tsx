@@ -5,7 +5,7 @@
  * plane of the first two Local Basis directions at the start.
  */
 import * as d3 from 'd3';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CurveWalk } from '../../src/engine/curveWalk';
 import { MAX_CURVE_STEPS, MAX_DIRECTIONS, MAX_INTENSITY } from '../../src/state/vocabulary';
 import { download, webmOf } from '../files/download';
@@ -56,6 +56,18 @@ function CurvePlayer({ walk }: { walk: CurveWalk }) {
   const [frame, setFrame] = useState(0);
   const [playing, setPlaying] = useState(true);
   useEffect(() => { setFrame(0); setPlaying(true); }, [walk]);
+  // The presenter's Space (Presenter.tsx) toggles play; from the last frame it plays again from the start.
+  const toggles = useAtlas((s) => s.curvePlayToggles);
+  const seen = useRef(toggles);
+  const now = useRef({ playing, frame });
+  now.current = { playing, frame };
+  useEffect(() => {
+    if (toggles === seen.current) return;
+    seen.current = toggles;
+    const { playing: was, frame: at } = now.current;
+    if (!was && at >= frames - 1) setFrame(0);
+    setPlaying(!was);
+  }, [toggles, frames]);
   useEffect(() => {
     if (!playing) return;
     const t = setInterval(() => setFrame((f) => {

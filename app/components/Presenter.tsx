@@ -1,12 +1,22 @@
 /**
  * Presenter mode (issue 18): the image and the sliders large enough to read from the back of a room, the
  * controls sidebar hidden, and the keyboard driving the sliders — ↑/↓ choose a direction, ←/→ move it by a
- * tenth of the slider range, 0 puts it back, R resets all, P or Esc leaves. It is a view setting
+ * tenth of the slider range, 0 puts it back, R resets all, Space plays (a traversal of the chosen direction,
+ * or the curve walk when the Curve walk panel shows one), P or Esc leaves. It is a view setting
  * (`present=1` in the link), so a shared link opens in presenter mode and a reload keeps it.
  */
 import { useEffect } from 'react';
 import { useAtlas, useSession } from '../context';
 import { currentBasis } from '../state/keys';
+import { traversalCycle } from '../state/transitions';
+
+/**
+ * The traversal's pace: 10 steps from 0 to either end every 120 ms (a cycle in ~5 s). With reduced motion
+ * asked for, the same cycle in 2 steps per side every 600 ms: a few still frames instead of movement.
+ */
+const SMOOTH = { perSide: 10, everyMs: 120 };
+const REDUCED = { perSide: 2, everyMs: 600 };
+const reducedMotion = () => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 /** Keys typed into a field belong to the field. */
 const typing = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName));
@@ -44,7 +54,13 @@ export function PresenterKeys() {
       const step = s.sliderRange / 10;
       const value = s.sliders[i] ?? 0;
       const clamp = (v: number) => Math.max(-s.sliderRange, Math.min(s.sliderRange, Math.round(v / step) * step));
+      // Any key but Space stops a playing traversal first, so the slider it moves stays where it is put.
+      if (e.key !== ' ' && s.presenterPlaying) session.store.setState({ presenterPlaying: false });
       switch (e.key) {
+        case ' ':
+          if (s.panel === 'curve' && s.results.curve) session.store.setState({ curvePlayToggles: s.curvePlayToggles + 1 });
+          else session.store.setState({ presenterPlaying: !s.presenterPlaying });
+          break;
         case 'ArrowDown': session.store.setState({ presenterDirection: (i + 1) % k }); break;
         case 'ArrowUp': session.store.setState({ presenterDirection: (i - 1 + k) % k }); break;
         case 'ArrowRight': session.setSlider(i, clamp(value + step)); break;
@@ -58,10 +74,37 @@ export function PresenterKeys() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [on, session]);
+  usePresenterTraversal();
   if (!on) return null;
   return (
     <p className="presenter-keys" data-testid="presenter-keys">
-      <kbd>↑</kbd><kbd>↓</kbd> choose a direction · <kbd>←</kbd><kbd>→</kbd> move it · <kbd>0</kbd> back · <kbd>R</kbd> reset all · <kbd>Esc</kbd> leave
+      <kbd>↑</kbd><kbd>↓</kbd> choose a direction · <kbd>←</kbd><kbd>→</kbd> move it · <kbd>0</kbd> back · <kbd>R</kbd> reset all · <kbd>Space</kbd> play · <kbd>Esc</kbd> leave
     </p>
   );
+}
+
+/**
+ * While the presenter's traversal plays, the chosen slider loops through traversalCycle from where it stands
+ * (the nearest position of the cycle). It stops when presenter mode ends, the basis goes or a key stops it;
+ * the slider keeps its last position.
+ */
+function usePresenterTraversal() {
+  const session = useSession();
+  const playing = useAtlas((s) => s.presenter && s.presenterPlaying);
+  useEffect(() => {
+    if (!playing) return;
+    const pace = reducedMotion() ? REDUCED : SMOOTH;
+    const start = session.store.getState();
+    const cycle = traversalCycle(start.sliderRange, pace.perSide);
+    const startAt = start.sliders[start.presenterDirection] ?? 0;
+    let t = cycle.reduce((best, v, j) => (Math.abs(v - startAt) < Math.abs(cycle[best] - startAt) ? j : best), 0);
+    const timer = setInterval(() => {
+      const s = session.store.getState();
+      const basis = currentBasis(s);
+      if (!basis) { session.store.setState({ presenterPlaying: false }); return; }
+      t = (t + 1) % cycle.length;
+      session.setSlider(Math.min(s.presenterDirection, basis.directions.length - 1), cycle[t]);
+    }, pace.everyMs);
+    return () => clearInterval(timer);
+  }, [playing, session]);
 }

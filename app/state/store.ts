@@ -85,6 +85,10 @@ export interface AtlasState extends ViewSettings {
   helpOpen: boolean;
   /** The direction the presenter's keys move (↑/↓ choose it, ←/→ move it). */
   presenterDirection: number;
+  /** The presenter's traversal (Space): the chosen direction's slider swept back and forth until stopped. */
+  presenterPlaying: boolean;
+  /** Bumped by the presenter's Space when the curve walk panel shows a walk: its player toggles play on each change. */
+  curvePlayToggles: number;
   /** Largest slider position: the predicted image change at either end of a slider. */
   sliderRange: number;
   /** The two directions driven by the 2-D pad. */
@@ -120,6 +124,8 @@ export function createAtlasStore(): AtlasStore {
     pendingRemoteUrl: null,
     helpOpen: false,
     presenterDirection: 0,
+    presenterPlaying: false,
+    curvePlayToggles: 0,
     ...viewDefaults(),
     sliderRange: DEFAULT_SLIDER_RANGE.mse,
     pad: [0, 1],

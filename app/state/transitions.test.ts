@@ -6,7 +6,7 @@ import { basisKey, currentBasis, effectiveSpace, referenceKey, wantedFrameKey } 
 import { resultOf, jobOf, isRunning } from './jobs';
 import { createAtlasStore, type AtlasState } from './store';
 import {
-  basisRequest, clampPosition, curveJob, editOf, latentOf, montageJob, sweepJob, withDistance, withK, withLatent, withSeed, withSliderRange, withSliders,
+  basisRequest, clampPosition, curveJob, editOf, latentOf, montageJob, sweepJob, withDistance, withK, withLatent, withSeed, withSliderRange, withSliders, traversalCycle,
 } from './transitions';
 
 const model: ModelSummary = {
@@ -40,6 +40,20 @@ describe('slider transitions', () => {
     // Exploring a W or W+ code drops any z and shows it in its own space; a z drops any code.
     expect(withLatent({ space: 'wplus', values: [1, 2] })).toEqual({ w: [1, 2], z: null, space: 'wplus', sliders: [] });
     expect(withLatent({ space: 'z', values: [3] })).toEqual({ z: [3], w: null, sliders: [] });
+  });
+});
+
+describe('the presenter traversal', () => {
+  it('sweeps 0 → +reach → 0 → −reach in equal steps, each position once per cycle', () => {
+    expect(traversalCycle(1, 2)).toEqual([0, 0.5, 1, 0.5, 0, -0.5, -1, -0.5]);
+    const c = traversalCycle(0.1, 10);
+    expect(c).toHaveLength(40);
+    expect(Math.max(...c)).toBe(0.1);
+    expect(Math.min(...c)).toBe(-0.1);
+    // Consecutive positions (wrapping into the next cycle) are one step apart: no jumps in the loop.
+    c.forEach((v, i) => expect(Math.abs(c[(i + 1) % c.length] - v)).toBeCloseTo(0.01, 12));
+    expect(() => traversalCycle(0, 4)).toThrow();
+    expect(() => traversalCycle(1, 0)).toThrow();
   });
 });
 

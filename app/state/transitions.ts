@@ -33,6 +33,17 @@ export function withSliders(s: Pick<AtlasState, 'sliders' | 'sliderRange'>, posi
   return { sliders };
 }
 
+/**
+ * One cycle of a traversal along a slider, 0 → +reach → 0 → −reach → (0 again starts the next cycle), in
+ * `perSide` equal steps from 0 to either end: the presenter's Space plays it in a loop.
+ */
+export function traversalCycle(range: number, perSide: number): number[] {
+  if (!(range > 0) || !Number.isInteger(perSide) || perSide < 1) throw new Error('A traversal needs a positive reach and at least one step per side.');
+  const up = Array.from({ length: perSide }, (_, i) => (range * i) / perSide);
+  const out = [...up, range, ...up.slice(1).reverse()];
+  return [...out, ...out.map((v) => -v)].map((v) => (v === 0 ? 0 : v));
+}
+
 /** A new reach; positions beyond it are pulled in. */
 export function withSliderRange(s: Pick<AtlasState, 'sliders'>, range: number): Pick<AtlasState, 'sliders' | 'sliderRange'> {
   return { sliderRange: range, sliders: s.sliders.map((v) => clampPosition(v, range)) };
