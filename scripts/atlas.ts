@@ -64,9 +64,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'style models: Choi et al. Fig. 8, Local Bases on the Grassmannian (the app\'s atlas sweep study)',
   },
   traverse: {
-    run: traverse, options: ['model', 'seed', 'basis', 'index', 'steps', 'range', 'space', 'distance', 'spherical', 'curve', 'layers', 'samples', 'scale', 'png'],
-    usage: `${MODEL} --seed S --basis metric|local|average|ganspace|sefa|random [--index I] [--steps K] --range R [--space z|w]\n  [--distance D] [--spherical] [--curve N] [--layers coarse|middle|fine] [--samples M] [--scale X] --png FILE`,
-    summary: 'a montage PNG along one direction (metric: R is the predicted image change; others: the latent step)',
+    run: traverse, options: ['model', 'seed', 'basis', 'index', 'steps', 'range', 'space', 'distance', 'spherical', 'curve', 'layers', 'samples', 'scale', 'png', 'frames'],
+    usage: `${MODEL} --seed S --basis metric|local|average|ganspace|sefa|random [--index I] [--steps K] --range R [--space z|w]\n  [--distance D] [--spherical] [--curve N] [--layers coarse|middle|fine] [--samples M] [--scale X]
+  [--png FILE] [--frames DIR]`,
+    summary: 'a montage PNG along one direction, and/or its frames as PNGs (metric: R is the predicted image change; others: the latent step)',
   },
   likelihood: {
     run: likelihood, options: ['model', 'seed', 'space', 'eps', 'floor', 'probes', 'degree', 'power', 'margin', 'estimator-seed'],

@@ -11,13 +11,16 @@
  * --layers coarse|middle|fine (W, style models) applies the move to those style layers only: each frame is
  * a w+ code with the moved w on the chosen layers and the start's w on the others (both rows).
  *
+ * --frames DIR writes every frame as its own PNG as well (`<row>-NN.png`, NN the step, e.g. linear-00.png …),
+ * the frames of an animation for a video tool (e.g. ffmpeg -i DIR/linear-%02d.png walk.webm).
+ *
  * For `metric` the range is an IMAGE distance: T = R/√λ_I (eigenScaledSteps), so every eigenvector moves
  * the image by the same predicted RMS amount R (pixels scaled to [0, 1]) at the ends. For the other bases
  * R is the latent step T itself (unit directions).
  */
 import * as tf from '@tensorflow/tfjs';
 import path from 'node:path';
-import { writeGridPng } from '../lib/png';
+import { writeGridPng, writeImagePng } from '../lib/png';
 import { eigenScaledSteps, LAYER_RANGES, layerRange, linearPath, sphericalPath, wplusStep, type LayerRange } from '../../src/geometry/traversal';
 import { curveTraversalOfGenerator, type CurveTraversal } from '../../src/geometry/curveTraversal';
 import { DISTANCES, type DistanceName } from '../../src/distance';
@@ -40,6 +43,8 @@ export interface TraverseOptions {
   layers?: LayerRange;
   /** Where to write the montage (optional for in-process callers, who may take `images` instead). */
   png?: string;
+  /** A folder for every frame as its own PNG, `<row>-NN.png`. */
+  frames?: string;
   /** Return the frames as `images` (rows × steps images, [count, H, W, C] row-major). */
   keepImages?: boolean;
   /** Nearest-neighbour upscale of the PNG. Default 3. */
@@ -64,8 +69,28 @@ export interface TraverseResult {
   curve?: { pieces: number; indices: number[][]; minSimilarity: number; wLength: number[] };
   notes: string[];
   png?: string;
+  /** With --frames: the frame files written, row by row. */
+  frames?: string[];
   images?: Float32Array;
   ms: number;
+}
+
+/** One PNG per frame, `<row>-NN.png` in `dir` (row names as files: 'curve (guided)' → curve-guided). */
+function writeFrames(dir: string, all: Float32Array, rows: string[], K: number, shape: [number, number, number], scale: number, range: [number, number]): string[] {
+  const [h, w, c] = shape;
+  const size = h * w * c;
+  const digits = String(K - 1).length < 2 ? 2 : String(K - 1).length;
+  const files: string[] = [];
+  rows.forEach((row, r) => {
+    const stem = row.replace(/[^a-z]+/g, '-').replace(/-+$/, '');
+    for (let f = 0; f < K; f++) {
+      const file = path.resolve(dir, `${stem}-${String(f).padStart(digits, '0')}.png`);
+      const k = r * K + f;
+      writeImagePng(file, all.subarray(k * size, (k + 1) * size), h, w, c, { scale, range });
+      files.push(file);
+    }
+  });
+  return files;
 }
 
 /** Frames along a two-sided curve at latent steps ts: Z linearly interpolated between the curve's points. */
@@ -150,12 +175,13 @@ export async function traverseStudy(g: Generator, o: TraverseOptions): Promise<T
   const all = new Float32Array(frames.length * K * h * w * c);
   frames.forEach((f, r) => all.set(f, r * K * h * w * c));
   if (o.png) writeGridPng(o.png, all, frames.length * K, h, w, c, { cols: K, scale: o.scale ?? 3, range: g.manifest.output.range });
+  const frameFiles = o.frames ? writeFrames(o.frames, all, rowNames, K, [h, w, c], o.scale ?? 3, g.manifest.output.range) : undefined;
   return {
     model: g.manifest.id, basis: o.basis, space: o.space, seed: o.seed, index: o.index, t: ts,
     ...(eigenvalue !== undefined ? { eigenvalue, predicted } : {}),
     rows: rowNames, ...(curve ? { curve } : {}), notes: dirs.notes,
     ...(restrict ? { layers: layerSpan(g.styleLayers!, layers) } : {}),
-    ...(o.png ? { png: path.resolve(o.png) } : {}), ...(o.keepImages ? { images: all } : {}), ms: performance.now() - t0,
+    ...(o.png ? { png: path.resolve(o.png) } : {}), ...(frameFiles ? { frames: frameFiles } : {}), ...(o.keepImages ? { images: all } : {}), ms: performance.now() - t0,
   };
 }
 
@@ -166,7 +192,9 @@ export async function traverse(opts: Opts) {
   const steps = opts.int('steps', 7, [1, 64]);
   const range = opts.num('range', undefined, [0, 1e6]);
   const curve = opts.int('curve', 0, [0, 1000]);
-  const png = opts.required('png');
+  const png = opts.str('png');
+  const frames = opts.str('frames');
+  if (!png && !frames) throw new UsageError('traverse writes a montage (--png FILE), its frames (--frames DIR), or both');
   const distance = opts.choice('distance', DISTANCES, 'mse');
   const averageSamples = opts.int('samples', 8, [1, 1000]);
   const scale = opts.int('scale', 3, [1, 16]);
@@ -174,7 +202,7 @@ export async function traverse(opts: Opts) {
   try {
     const space = opts.choice('space', ['z', 'w'] as const, defaultSpace(g));
     const layers = opts.choice('layers', LAYER_RANGES, 'all');
-    return await traverseStudy(g, { seed, basis, index, steps, range, space, distance, spherical: opts.flag('spherical'), curve, layers, png, scale, averageSamples });
+    return await traverseStudy(g, { seed, basis, index, steps, range, space, distance, spherical: opts.flag('spherical'), curve, layers, png, frames, scale, averageSamples });
   } finally {
     g.dispose();
   }

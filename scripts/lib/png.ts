@@ -62,3 +62,20 @@ export function gridPng(
   }
   return { data: PNG.sync.write(png), width: W, height: H };
 }
+
+/** One image ([h, w, c] row-major, values in opts.range) as a PNG of its own: no gutter, upscaled by opts.scale. */
+export function writeImagePng(file: string, image: Float32Array | number[], h: number, w: number, c: number, opts: Omit<GridOptions, 'cols'> = {}): void {
+  const s = opts.scale ?? 1;
+  const [lo, hi] = opts.range ?? [-1, 1];
+  const png = new PNG({ width: w * s, height: h * s });
+  for (let y = 0; y < h * s; y++) {
+    for (let x = 0; x < w * s; x++) {
+      const src = (Math.floor(y / s) * w + Math.floor(x / s)) * c;
+      const dst = (y * w * s + x) * 4;
+      for (let ch = 0; ch < 3; ch++) png.data[dst + ch] = Math.max(0, Math.min(255, Math.round(((image[src + (c === 1 ? 0 : ch)] - lo) / (hi - lo)) * 255)));
+      png.data[dst + 3] = 255;
+    }
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, PNG.sync.write(png));
+}

@@ -110,11 +110,25 @@ describe('atlas CLI', () => {
   });
 
   it('traverse: a montage PNG with an eigen-scaled linear row and a curve row', () => {
-    const png = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-')), 'tr.png');
-    const r = atlas('traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'metric', '--index', '1', '--steps', '3', '--range', '0.1', '--curve', '2', '--png', png);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-'));
+    const png = path.join(dir, 'tr.png');
+    const r = atlas('traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'metric', '--index', '1', '--steps', '3', '--range', '0.1', '--curve', '2',
+      '--png', png, '--frames', path.join(dir, 'frames'), '--scale', '2');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.rows).toEqual(['linear', 'curve (guided)']);
+    // --frames: one PNG per frame, row by row, each the montage's cell (read back from both files).
+    expect(out.frames.map((f: string) => path.basename(f))).toEqual(['linear-00.png', 'linear-01.png', 'linear-02.png', 'curve-guided-00.png', 'curve-guided-01.png', 'curve-guided-02.png']);
+    const montage = PNG.sync.read(fs.readFileSync(png));
+    out.frames.forEach((file: string, k: number) => {
+      const frame = PNG.sync.read(fs.readFileSync(file));
+      expect([frame.width, frame.height]).toEqual([64, 64]);
+      const ox = 1 + (k % 3) * 65, oy = 1 + Math.floor(k / 3) * 65;
+      for (let y = 0; y < 64; y += 7) for (let x = 0; x < 64; x += 5) {
+        for (let ch = 0; ch < 4; ch++) expect(frame.data[(y * 64 + x) * 4 + ch]).toBe(montage.data[((oy + y) * montage.width + ox + x) * 4 + ch]);
+      }
+    });
+    expect(atlas('traverse', '--model', 'shapes-style', '--seed', '1', '--basis', 'random', '--range', '1').code).toBe(2);
     expect(out.t).toHaveLength(3);
     expect(out.t[0]).toBeCloseTo(-out.t[2], 12);
     // Eigen-scaled: the end step is range/√λ, so its predicted image change is the range.
