@@ -16,6 +16,7 @@ import { spectrum } from './atlas/spectrum';
 import { grassmann } from './atlas/grassmann';
 import { traverse } from './atlas/traverse';
 import { score } from './atlas/score';
+import { layers } from './atlas/layers';
 import { invert } from './atlas/invert';
 import { search } from './atlas/search';
 import { steer, steerApply, steerLimitsCommand } from './atlas/steer';
@@ -118,6 +119,11 @@ const COMMANDS: Record<string, Command> = {
     run: veff, options: ['model', 'samples', 'alpha', 'random', 'seed'],
     usage: `${MODEL} [--samples 12] [--alpha 0.6] [--random 16] [--seed S0]`,
     summary: 'effective dimension v_eff(τ): eigen-directions that change the image more than τ× a random one',
+  },
+  layers: {
+    run: layers, options: ['model', 'seeds', 'seed'],
+    usage: `${MODEL} [--seeds S] [--seed S0]`,
+    summary: 'style models with a factor probe: which style layer range (coarse, middle, fine) holds which factor, against each range\'s share of image change',
   },
   score: {
     run: score, options: ['model', 'basis', 'seeds', 'seed', 'top', 'space', 'samples', 'method'],

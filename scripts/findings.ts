@@ -18,6 +18,7 @@ import { bundledModels, openModelId, ROOT, weightsHash } from './atlas/common';
 import { spectrumStudy, type SpectrumStudy } from './atlas/spectrum';
 import { grassmannStudy, type GrassmannStudy } from './atlas/grassmann';
 import { scoreStudy, type ScoreStudy } from './atlas/score';
+import { layerStudy, type LayerStudy } from './atlas/layers';
 import { traverseStudy } from './atlas/traverse';
 import { basesFor, type BasisName } from './atlas/bases';
 import type { DistanceName } from '../src/distance';
@@ -53,6 +54,7 @@ async function main() {
   const spectra: SpectrumStudy[] = [];
   const grassmanns: GrassmannStudy[] = [];
   const scores: ScoreStudy[] = [];
+  const layers: LayerStudy[] = [];
   const montages: Montage[] = [];
 
   for (const id of ids) {
@@ -72,10 +74,14 @@ async function main() {
         log(`grassmann ${id} (${COUNTS.grassmann} pairs)`);
         grassmanns.push(await grassmannStudy(g, { samples: COUNTS.grassmann, seed: 0 }));
       }
-      if (g.manifest.probe === 'shapes-probe') {
+      if (g.manifest.probe && FACTOR_PROBES.includes(g.manifest.probe)) {
         log(`score ${id} (${COUNTS.scoreSeeds} seeds, top ${COUNTS.scoreTop})`);
         const space = g.isStyleBased ? 'w' : 'z';
         scores.push(await scoreStudy(g, { seeds: COUNTS.scoreSeeds, seed: 100, top: COUNTS.scoreTop, space, averageSamples: COUNTS.average }));
+        if (g.isStyleBased) {
+          log(`layers ${id} (${COUNTS.scoreSeeds} seeds)`);
+          layers.push(await layerStudy(g, { seeds: COUNTS.scoreSeeds, seed: 100 }));
+        }
         log(`montage ${id}`);
         montages.push(await montage(g, space));
       }
@@ -95,11 +101,11 @@ async function main() {
   await renderSvgs(plots);
 
   const seconds = (performance.now() - t0) / 1000;
-  const md = report({ models, spectra, grassmanns, scores, montages, seconds });
+  const md = report({ models, spectra, grassmanns, scores, layers, montages, seconds });
   fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(path.join(OUT, 'findings.md'), md);
   const strip = (s: SpectrumStudy) => ({ ...s, perSample: s.perSample.map(({ eigenvectors: _v, alphaSamples: _a, ...rest }) => rest), average: { ...s.average, eigenvectors: undefined } });
-  fs.writeFileSync(path.join(OUT, 'findings.json'), JSON.stringify({ generated: new Date().toISOString(), counts: COUNTS, seconds, models, spectra: spectra.map(strip), grassmann: grassmanns, scores }, null, 1) + '\n');
+  fs.writeFileSync(path.join(OUT, 'findings.json'), JSON.stringify({ generated: new Date().toISOString(), counts: COUNTS, seconds, models, spectra: spectra.map(strip), grassmann: grassmanns, scores, layers: layers.map(({ perSeed: _p, ...rest }) => rest) }, null, 1) + '\n');
   log(`done in ${seconds.toFixed(0)} s`);
 }
 
@@ -186,13 +192,54 @@ function scorePlot(sc: ScoreStudy): Svg {
   return heatmap({
     title: `${sc.model}: factor shares per direction (${sc.seeds.length} seeds)`,
     rows, cols: [...sc.factors, 'purity'], values, separators, cellWidth: 74, rowLabelWidth: 110,
-    caption: ['share = s_f² / Σ s² (mean over seeds); s_f = factor rate in fractions of its range', 'per unit RMS image change; purity = mean over seeds of the largest share (1/6 … 1)'],
+    caption: ['share = s_f² / Σ s² (mean over seeds); s_f = factor rate in fractions of its range', `per unit RMS image change; purity = mean over seeds of the largest share (1/${sc.factors.length} … 1)`],
   });
 }
 
 // ── The report ───────────────────────────────────────────────────────────────────────────────────
 
-interface Results { models: ModelInfo[]; spectra: SpectrumStudy[]; grassmanns: GrassmannStudy[]; scores: ScoreStudy[]; montages: Montage[]; seconds: number }
+/** Probes that read the factors of a procedural data set (factorGroups.ts): their models get §5's scores. */
+const FACTOR_PROBES = ['shapes-probe', 'faces-probe'];
+/** The factors each data set's text discusses one by one (the questions issues 3 and 13 ask). */
+const HIGHLIGHT: Record<string, string[]> = { 'shapes-probe': ['x', 'scale', 'hue'], 'faces-probe': ['smile', 'roll', 'hairHue', 'mouthOpen', 'skin'] };
+
+function facesIntro(): string[] {
+  const probeManifest = path.join(ROOT, 'public', 'models', 'probes', 'faces-probe', 'manifest.json');
+  const held = fs.existsSync(probeManifest) ? (JSON.parse(fs.readFileSync(probeManifest, 'utf8')) as { training?: { heldOut?: Record<string, number> } }).training?.heldOut ?? {} : {};
+  const r2 = Object.entries(held).filter(([key]) => key.startsWith('r2_')).map(([key, v]) => `${key.slice(3)} ${v.toFixed(2)}`).join(', ');
+  return [
+    'The faces model is scored the same way through the faces probe, which reads 13 continuous factors (src/data/faces.ts): head roll, face width, skin tone, hair hue and lightness, eye openness and spacing, gaze, smile (mouth curvature, frown ↔ smile), mouth openness, eyebrow height, background hue and the light side. Hue angles are (cos, sin) pairs (range one turn), every other factor is standardised to [−1, 1] (range 2). Hair style and glasses are categorical and not scored. Which method finds "smile"? The clarity columns answer it, the random row is the baseline.',
+    '',
+    ...(r2 ? [`Caveat: held-out R² of the faces probe on real renders: ${r2}; its reading of generated faces far from the data is less reliable.`, ''] : []),
+  ];
+}
+
+const f2s = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '—');
+
+/** §5's layer-range table per style model: where each factor lives (coarse, middle, fine) against the image-change control. */
+function layersSection(studies: LayerStudy[]): string[] {
+  const out = ['### Which style layers hold which factor? (beyond the papers)', '',
+    'StyleGAN\'s claim (Karras et al. 2019, style mixing): coarse styles set pose and shape, middle ones features, fine ones the colour scheme. Here it is measured: for each range of style inputs, the W basis vectors are applied to those layers only (the edit of the app\'s layer control and `atlas traverse --layers`), and the probe\'s factor derivatives are summed over the whole W basis — ‖J_{f,R}‖²_F in fractions of the factor\'s range, no direction-finding method involved. A factor\'s share per range is its fraction of that energy; the control is each range\'s share of all image change (tr H_R, mse). "×" = the factor\'s share in its home range over that range\'s image share: > 1 means the factor is concentrated there beyond the range\'s weight in the image. (src/geometry/layerFactors.ts, `atlas layers`)', ''];
+  for (const st of studies) {
+    const ranges = Object.keys(st.imageShares);
+    out.push(`#### \`${st.model}\` (${st.styleLayers} style inputs: ${ranges.map((r) => `${r} ${st.ranges[r][0]}–${st.ranges[r][1] - 1}`).join(', ')}; seeds ${st.seeds[0]}…${st.seeds.at(-1)})`, '');
+    out.push(table(['factor', ...ranges, 'home', '×'], [
+      ['*all image change*', ...ranges.map((r) => f2s(st.imageShares[r])), '', ''],
+      ...st.factors.map((f) => [f, ...ranges.map((r) => f2s(st.factorShares[f][r])), st.home[f].range, f2s(st.home[f].concentration)]),
+    ]), '');
+    const byRange = ranges.map((r) => {
+      const here = st.factors.filter((f) => st.home[f].range === r);
+      return `${r}: ${here.length ? here.map((f) => `${f} ${Math.round(100 * st.home[f].share)} %`).join(', ') : 'no factor'}`;
+    });
+    out.push(`- Home range of each factor (its share there): ${byRange.join('; ')}.`);
+    const colour = st.factors.filter((f) => /hue|hairLight|skin/i.test(f));
+    if (colour.length) out.push(`- Colour factors: ${colour.map((f) => `${f} lives in the ${st.home[f].range} layers (${Math.round(100 * st.home[f].share)} %, ×${f2s(st.home[f].concentration)})`).join('; ')}.`);
+    out.push('');
+  }
+  return out;
+}
+
+interface Results { models: ModelInfo[]; spectra: SpectrumStudy[]; grassmanns: GrassmannStudy[]; scores: ScoreStudy[]; layers: LayerStudy[]; montages: Montage[]; seconds: number }
 
 function report(r: Results): string {
   const out: string[] = [];
@@ -245,7 +292,7 @@ function report(r: Results): string {
 
   // Factor scores
   push('## 5. Ground truth: which directions move which factor? (beyond the papers)', '',
-    'For each basis\'s top directions at several positions, the shapes probe reads x, y, scale, rotation (cos/sin of the symmetric angle), hue (cos/sin) and background; a factor\'s rate is the norm of its targets\' derivative along the direction, divided by the RMS image change rate √(vᵀHv) (mse metric) and by the factor\'s full range (x, y, scale, background: the data set\'s range; hue and rotation: one full turn), i.e. "fractions of the factor\'s range per unit of RMS pixel change". Share = a factor\'s fraction of the squared rates; purity = the largest share (1: one factor; 1/6: all equally). Clarity of a factor = mean over seeds of the best share any of the top directions gives it; "fixed" = the best share of ONE direction index used at every seed (what a global slider offers). Shape class is categorical and not scored. Metric and Local Basis directions are recomputed at each seed; average (H̄ over the prior samples of seed 1000), GANSpace, SeFa (all style layers for style models, output units normalised) and random (seeded Gaussian directions, orthonormalised: the baseline every other row must beat) are global — the same directions as the app\'s sliders and `atlas basis`. (src/geometry/factorScore.ts, src/geometry/bases.ts)', '');
+    'For each basis\'s top directions at several positions, the shapes probe reads x, y, scale, rotation (cos/sin of the symmetric angle), hue (cos/sin) and background; a factor\'s rate is the norm of its targets\' derivative along the direction, divided by the RMS image change rate √(vᵀHv) (mse metric) and by the factor\'s full range (x, y, scale, background: the data set\'s range; hue and rotation: one full turn), i.e. "fractions of the factor\'s range per unit of RMS pixel change". Share = a factor\'s fraction of the squared rates; purity = the largest share (1: one factor; 1/F: all F factors equally). Clarity of a factor = mean over seeds of the best share any of the top directions gives it; "fixed" = the best share of ONE direction index used at every seed (what a global slider offers). Shape class is categorical and not scored. Metric and Local Basis directions are recomputed at each seed; average (H̄ over the prior samples of seed 1000), GANSpace, SeFa (all style layers for style models, output units normalised) and random (seeded Gaussian directions, orthonormalised: the baseline every other row must beat) are global — the same directions as the app\'s sliders and `atlas basis`. (src/geometry/factorScore.ts, src/geometry/bases.ts)', '');
   const probeManifest = path.join(ROOT, 'public', 'models', 'probes', 'shapes-probe', 'manifest.json');
   if (r.scores.length && fs.existsSync(probeManifest)) {
     const held = (JSON.parse(fs.readFileSync(probeManifest, 'utf8')) as { training?: { heldOut?: Record<string, number> } }).training?.heldOut ?? {};
@@ -253,11 +300,28 @@ function report(r: Results): string {
     push(`Caveat: the probe was trained on real shapes (held-out R²: ${r2}); on generated images far from the data its reading, and so its derivatives, can be unreliable — e.g. the hue of an almost invisible shape is undefined.`, '');
   }
   for (const sc of r.scores) {
+    if (sc.probe === 'faces-probe') push(...facesIntro());
     push(`### \`${sc.model}\` (${sc.space.toUpperCase()}, seeds ${sc.seeds[0]}…${sc.seeds.at(-1)}, top ${sc.top})`, '');
-    push(table(['basis', 'purity', ...sc.factors.map((f) => `${f} clarity`), ...sc.factors.map((f) => `${f} fixed`)],
-      sc.methods.map((m) => [m.basis, f2(m.purity), ...m.clarity.map(f2), ...m.fixedClarity.map((v, j) => `${f2(v)} (#${m.fixedIndex[j]})`)])), '');
-    push(`![factor shares of ${sc.model}](${imgRef(`factors-${sc.model}`)})`, '', ...scoreText(sc), '');
+    if (sc.factors.length <= 8) {
+      push(table(['basis', 'purity', ...sc.factors.map((f) => `${f} clarity`), ...sc.factors.map((f) => `${f} fixed`)],
+        sc.methods.map((m) => [m.basis, f2(m.purity), ...m.clarity.map(f2), ...m.fixedClarity.map((v, j) => `${f2(v)} (#${m.fixedIndex[j]})`)])), '');
+    } else {
+      // Many factors: one row per factor (a row per basis would be 2F columns wide), "clarity / fixed (#index)" per basis.
+      push('Each cell: clarity / fixed clarity (#direction); the best basis per factor in bold.', '');
+      push(table(['factor', ...sc.methods.map((m) => m.basis)], [
+        ['*purity*', ...sc.methods.map((m) => f2(m.purity))],
+        ...sc.factors.map((f, j) => {
+          const best = Math.max(...sc.methods.filter((m) => m.basis !== 'random').map((m) => m.clarity[j]));
+          return [f, ...sc.methods.map((m) => {
+            const cellText = `${f2(m.clarity[j])} / ${f2(m.fixedClarity[j])} (#${m.fixedIndex[j]})`;
+            return m.basis !== 'random' && m.clarity[j] === best ? `**${cellText}**` : cellText;
+          })];
+        }),
+      ]), '');
+    }
+    push(`![factor shares of ${sc.model}](${imgRef(`factors-${sc.model}`)})`, '', ...scoreText(sc, HIGHLIGHT[sc.probe] ?? sc.factors.slice(0, 3)), '');
   }
+  if (r.layers.length) push(...layersSection(r.layers));
 
   // Montages
   if (r.montages.length) {

@@ -171,17 +171,19 @@ export function grassmannText(gs: GrassmannStudy): string[] {
   return lines;
 }
 
-export function scoreText(sc: ScoreStudy): string[] {
+/** The score study in sentences: purity against random, then each `highlight` factor: which basis isolates it best. */
+export function scoreText(sc: ScoreStudy, highlight: readonly string[]): string[] {
   const lines: string[] = [];
   // Every purity and clarity claim stands beside the random-direction baseline of the same study.
   const random = sc.methods.find((m) => m.basis === 'random');
   const bases = sc.methods.filter((m) => m.basis !== 'random');
   const purest = [...bases].sort((a, b) => b.purity - a.purity);
   const base = (v: number | undefined) => (random && v !== undefined ? ` (random directions: ${f2(v)})` : '');
-  lines.push(`- Mean purity of the top ${sc.top} directions: ${purest.map((m) => `${m.basis} ${f2(m.purity)}`).join(', ')}${base(random?.purity)}; 1/6 = 0.17 would be no preference at all. ` +
+  lines.push(`- Mean purity of the top ${sc.top} directions: ${purest.map((m) => `${m.basis} ${f2(m.purity)}`).join(', ')}${base(random?.purity)}; 1/${sc.factors.length} = ${f2(1 / sc.factors.length)} would be no preference at all. ` +
     (random ? `Bases above the random baseline: ${purest.filter((m) => m.purity > random.purity).map((m) => m.basis).join(', ') || 'none'}.` : ''));
-  for (const f of ['x', 'scale', 'hue']) {
+  for (const f of highlight) {
     const j = sc.factors.indexOf(f);
+    if (j < 0) continue;
     const byClarity = [...bases].sort((a, b) => b.clarity[j] - a.clarity[j]);
     const byFixed = [...bases].sort((a, b) => b.fixedClarity[j] - a.fixedClarity[j]);
     const beats = random ? (byClarity[0].clarity[j] > random.clarity[j] ? `, above random directions' ${f2(random.clarity[j])}` : `, NOT above random directions' ${f2(random.clarity[j])}`) : '';

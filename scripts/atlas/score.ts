@@ -48,13 +48,13 @@ export interface ScoreStudy {
 }
 
 /** The model's probe (read as the app reads it: images mapped to the probe's input range) and its factors. */
-interface ScoreProbe {
+export interface ScoreProbe {
   probe: Probe;
   targets: string[];
   groups: readonly FactorGroup[];
 }
 
-async function openProbe(g: Generator): Promise<ScoreProbe> {
+export async function openProbe(g: Generator): Promise<ScoreProbe> {
   if (!g.manifest.probe) throw new UsageError(`score needs a model with a factor probe; ${g.manifest.id} has none`);
   const probe = await probeOf(g);
   const { targets } = probe.manifest.layout;
