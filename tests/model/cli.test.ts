@@ -150,6 +150,23 @@ describe('atlas CLI', () => {
     expect(fs.existsSync(png)).toBe(true);
   });
 
+  it('layers: per-factor shares over coarse, middle and fine that sum to one, a home range for each, z-space models refused', () => {
+    const r = atlas('layers', '--model', 'faces-style', '--seeds', '1', '--seed', '100');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.ranges).toEqual({ coarse: [0, 3], middle: [3, 7], fine: [7, 10] });
+    expect(out.factors).toHaveLength(13);
+    const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+    expect(sum(out.imageShares)).toBeCloseTo(1, 9);
+    for (const f of out.factors) {
+      expect(sum(out.factorShares[f])).toBeCloseTo(1, 9);
+      expect(out.factorShares[f][out.home[f].range]).toBe(Math.max(...Object.values(out.factorShares[f] as Record<string, number>)));
+    }
+    const refused = atlas('layers', '--model', 'shapes-dcgan');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.join(' ')).toMatch(/style model/);
+  });
+
   it('score: factor shares match finite differences of the probe along the same directions (from atlas basis)', async () => {
     // Independent oracle: the directions come from `atlas basis` (same view: seed 100, W, basis seed 0), and
     // the probe's targets are differenced in this process at w ± εv; a factor's share is s_f²/Σs² with
