@@ -125,3 +125,20 @@ it('a walk exported as JSON, deleted and imported again is the same walk: the sl
   await b.page.setInputFiles('input[aria-label="Import a walk"]', bad);
   await b.page.waitForFunction(() => /Could not import not-a-walk\.json: This is not a saved walk/.test(document.querySelector('.steer-saved [role=status]')?.textContent ?? ''), undefined, { timeout: 10_000 });
 });
+
+it('the loss, space and seed picked in the panel are the ones the walk is trained with (read back from its exported JSON)', async () => {
+  await b.page.selectOption('select[aria-label="Edit"]', 'zoom');
+  await b.page.fill('input[aria-label="Training steps"]', '20');
+  await b.page.selectOption('select[aria-label="Training loss"]', 'perceptual');
+  await b.page.selectOption('select[aria-label="Walk space"]', 'z');
+  await b.page.fill('input[aria-label="Training seed"]', '7');
+  await b.page.click('.steer-panel button.primary');
+  await b.page.waitForSelector('[data-testid=steer-training][data-done=true][data-steps="20"]', { timeout: 300_000 });
+  expect(await b.page.textContent('[data-testid=steer-training] figcaption')).toMatch(/^Perceptual distance/);
+  const row = b.page.locator('.steer-saved li', { hasText: 'zoom · 20 steps' }).first();
+  await row.waitFor({ timeout: 30_000 });
+  const [download] = await Promise.all([b.page.waitForEvent('download'), row.locator('text=Export').click()]);
+  const json = JSON.parse(fs.readFileSync((await download.path())!, 'utf8'));
+  expect(json).toMatchObject({ edit: 'zoom', kind: 'linear', space: 'z', training: { steps: 20, loss: 'perceptual', seed: 7 } });
+  expect(json.dim).toBe(await b.page.evaluate(() => (window as unknown as { latentAtlas: { state(): { model: { zDim: number } } } }).latentAtlas.state().model.zDim));
+});

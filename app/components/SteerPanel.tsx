@@ -8,7 +8,8 @@
 import * as d3 from 'd3';
 import { useEffect, useState } from 'react';
 import type { SteerProgress, SteerLimitsResult } from '../../src/engine/steer';
-import { checkSavedWalk, WALK_FORMAT, WALK_KINDS, type SavedWalk, type WalkKind } from '../../src/methods/savedWalk';
+import { checkSavedWalk, STEER_LOSSES, WALK_FORMAT, WALK_KINDS, type SavedWalk, type SteerLoss, type WalkKind, type WalkSpace } from '../../src/methods/savedWalk';
+import { MAX_SEED } from '../../src/state/vocabulary';
 import type { SteerLink } from '../../src/state/url';
 import { identityOf, STEER_EDITS, trainedRange, unitOf, type SteerEdit } from '../../src/methods/steerEdits';
 import { isRunning, resultOf } from '../state/jobs';
@@ -22,6 +23,7 @@ import { RgbaFrame } from './RgbaFrame';
 
 const EDIT_LABELS: Record<SteerEdit, string> = { zoom: 'Zoom', 'shift-x': 'Shift x', 'shift-y': 'Shift y', rotate: 'Rotate', color: 'Colour (brightness)' };
 const WALK_LABELS: Record<WalkKind, string> = { linear: 'Linear z + αw', nonlinear: 'Non-linear (composed steps)' };
+const LOSS_LABELS: Record<SteerLoss, string> = { l2: 'Masked L2', perceptual: 'Perceptual (D features)' };
 
 /** A walk's identity for job keys: what it is and how it was trained. */
 const walkKey = (w: SavedWalk) => `${w.model}|${w.edit}|${w.kind}|${w.space}|${w.training.steps}|${w.training.lr}|${w.training.seed}|${w.training.finalLoss}`;
@@ -68,6 +70,9 @@ export function SteerPanel() {
   const [kind, setKind] = useState<WalkKind>('linear');
   const [steps, setSteps] = useState(1000);
   const [lr, setLr] = useState(1e-3);
+  const [loss, setLoss] = useState<SteerLoss>('l2');
+  const [space, setSpace] = useState<WalkSpace | 'default'>('default');
+  const [seed, setSeed] = useState(0);
   const [walk, setWalk] = useState<SavedWalk | null>(null);
   const [t, setT] = useState(0);
   const [saved, setSaved] = useState<StoredWalk[]>([]);
@@ -121,8 +126,11 @@ export function SteerPanel() {
 
   if (!model) return null;
   const train = () => {
-    const key = `${model.id}|${edit}|${kind}|${steps}|${lr}`;
-    void session.runJob('steer', key, { edit, walk: kind, steps, lr, latent: latentOf(session.store.getState()) });
+    // A z-space model walks in Z whatever was picked for a style model; a perceptual loss needs a discriminator.
+    const walkSpace: WalkSpace = model.isStyleBased && space !== 'default' ? space : model.isStyleBased ? 'w' : 'z';
+    const walkLoss: SteerLoss = model.hasDiscriminator ? loss : 'l2';
+    const key = `${model.id}|${edit}|${kind}|${steps}|${lr}|${walkLoss}|${walkSpace}|${seed}`;
+    void session.runJob('steer', key, { edit, walk: kind, steps, lr, loss: walkLoss, space: walkSpace, seed, latent: latentOf(session.store.getState()) });
   };
   const measure = () => {
     if (!walk) return;
@@ -153,13 +161,16 @@ export function SteerPanel() {
     }
   };
   const curve = live?.losses ?? trained?.losses ?? null;
+  // The loss the curve shows: a finished walk records its own; a running job is the one asked for.
+  const trainedLoss: SteerLoss = trained && !live ? trained.walk.training.loss : model.hasDiscriminator ? loss : 'l2';
   const preview = live?.previewRgba ? live : trained && trained.walk.model === model.id ? trained : null;
   const shownLimits = limits && walk && limits.edit === walk.edit ? limits : null;
   return (
     <div className="panel-body steer-panel">
       <p className="hint">
         Learn a walk in latent space whose images follow a camera-like edit of G(z) — zoom, shift, rotation, colour — by Adam on the masked
-        L2 between G(z + αw) and edit(G(z), α) (Jahanian et al.), then steer the current image with it and see where it stops.
+        L2 (or the perceptual distance on the discriminator's features, the paper's LPIPS) between G(z + αw) and edit(G(z), α)
+        (Jahanian et al.), in W or Z, from a seed that fixes its start and batches; then steer the current image with it and see where it stops.
       </p>
       <div className="controls-row">
         <label className="field-inline">Edit
@@ -181,14 +192,36 @@ export function SteerPanel() {
             {[1e-2, 1e-3, 1e-4].map((v) => <option key={v} value={v}>{v}</option>)}
           </select>
         </label>
+        <label className="field-inline">Loss
+          <select className="select small" value={model.hasDiscriminator ? loss : 'l2'} onChange={(e) => setLoss(e.target.value as SteerLoss)} aria-label="Training loss">
+            {STEER_LOSSES.map((l) => (
+              <option key={l} value={l} disabled={l === 'perceptual' && !model.hasDiscriminator} title={l === 'perceptual' && !model.hasDiscriminator ? 'Needs the model’s discriminator' : undefined}>
+                {LOSS_LABELS[l]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {model.isStyleBased && (
+          <label className="field-inline">Space
+            <select className="select small" value={space === 'default' ? 'w' : space} onChange={(e) => setSpace(e.target.value as WalkSpace)} aria-label="Walk space">
+              <option value="w">W (as the paper's StyleGAN walks)</option>
+              <option value="z">Z</option>
+            </select>
+          </label>
+        )}
+        <label className="field-inline">Seed
+          <input className="number-input" type="number" min={0} max={MAX_SEED} value={seed} aria-label="Training seed"
+            title="Seeds the walk's initial direction and the latents and α of every batch: the same seed trains the same walk"
+            onChange={(e) => setSeed(Math.max(0, Math.min(MAX_SEED, Math.floor(Number(e.target.value) || 0))))} />
+        </label>
         <button type="button" className="button primary" disabled={training} onClick={train}>Train</button>
         <JobStatus kind="steer" label="training" onRetry={train} />
       </div>
       {curve && curve.length > 0 && (
         <div className="plots" data-testid="steer-training" data-steps={curve.length} data-done={trained && !live ? 'true' : 'false'}>
           <figure className="search-figure">
-            <LossPlot losses={curve} />
-            <figcaption className="hint">Masked L2 of each batch of 4 (grey) and its running mean over 25 steps.</figcaption>
+            <LossPlot losses={curve} label={trainedLoss === 'perceptual' ? 'perceptual distance' : 'masked L2'} />
+            <figcaption className="hint">{trainedLoss === 'perceptual' ? 'Perceptual distance (discriminator features) of the masked images' : 'Masked L2'} of each batch of 4 (grey) and its running mean over 25 steps.</figcaption>
           </figure>
           {preview?.previewRgba && (
             <div className="frame-strip" data-testid="steer-preview">
@@ -242,7 +275,7 @@ export function SteerPanel() {
   );
 }
 
-function LossPlot({ losses }: { losses: number[] }) {
+function LossPlot({ losses, label }: { losses: number[]; label: string }) {
   const W = 380, H = 200;
   const { w, h } = inner(W, H);
   const x = d3.scaleLinear().domain([1, Math.max(2, losses.length)]).range([0, w]);
@@ -255,7 +288,7 @@ function LossPlot({ losses }: { losses: number[] }) {
         <path className="search-mean" d={line(losses)} />
         <path className="search-hessian" d={line(mean)} />
         <Axis scale={x} orient="bottom" y={h} ticks={5} label="step" />
-        <Axis scale={y} orient="left" ticks={5} label="masked L2" labelOffset={44} />
+        <Axis scale={y} orient="left" ticks={5} label={label} labelOffset={44} />
       </g>
     </svg>
   );
