@@ -149,7 +149,7 @@ async function directionsOf(g: Generator, view: BasisView, reference: Float64Arr
     case 'metric': {
       const exact = n <= EXACT_LIMIT;
       const m = await computeMetric(g, reference, {
-        space: basisSpace, distance, method: fd ? 'fd' : exact ? 'exact' : 'lanczos', k: exact || fd ? n : k, signal: ctx?.signal,
+        space: basisSpace, distance, method: fd ? 'fd' : exact ? 'exact' : 'lanczos', k: exact || fd ? n : k, signal: ctx?.signal, checkpoint: ctx?.checkpoint,
         onProgress: (p) => report(ctx, `metric: ${p.phase}`, p.done, p.total),
       });
       const values = m.eigenvalues.slice(0, k);
@@ -240,7 +240,7 @@ export async function averageMetricOf(g: Generator, basisSpace: 'z' | 'w', dista
   for (let i = 0; i < count; i++) {
     await checkpoint(ctx);
     const at = referenceOf(g, zs.subarray(i * g.zDim, (i + 1) * g.zDim), basisSpace);
-    const m = await computeMetric(g, at, { space: basisSpace, distance, method: derivatives, signal: ctx?.signal });
+    const m = await computeMetric(g, at, { space: basisSpace, distance, method: derivatives, signal: ctx?.signal, checkpoint: ctx?.checkpoint });
     acc.add({ eigenvalues: m.eigenvalues, eigenvectors: m.eigenvectors });
     report(ctx, 'average', i + 1, count);
   }

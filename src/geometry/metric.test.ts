@@ -202,6 +202,38 @@ describe('computeMetric', () => {
     });
   }
 
+  it('holds between batches of directions at the job checkpoint it is given (the drag hold), and goes on when released', async () => {
+    const g = analyticGenerator(true);
+    let release: (() => void) | null = null;
+    let held = false;
+    let calls = 0;
+    const columns: number[] = [];
+    // A checkpoint that holds the second batch until released, as the paused job runner does.
+    const checkpoint = () => {
+      calls++;
+      if (calls !== 2) return Promise.resolve();
+      held = true;
+      return new Promise<void>((resolve) => { release = resolve; });
+    };
+    const job = computeMetric(g, latentIn('wplus'), {
+      space: 'wplus', distance: 'mse', method: 'exact', chunk: 2, k: 3, checkpoint,
+      onProgress: (p) => { if (p.phase === 'columns') columns.push(p.done); },
+    });
+    let finished = false;
+    void job.then(() => { finished = true; });
+    for (let i = 0; i < 50 && !held; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(held).toBe(true);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(columns).toEqual([2]); // one batch done, the second waits at the checkpoint
+    expect(finished).toBe(false);
+    release!();
+    const r = await job;
+    expect(columns.at(-1)).toBe(L * WD);
+    expect(calls).toBeGreaterThan(L * WD / 2);
+    expect(r.eigenvalues.length).toBe(3);
+    g.dispose();
+  });
+
   it('checks the latent and the space', async () => {
     const g = analyticGenerator(false);
     await expect(computeMetric(g, new Float32Array(3), { space: 'z', distance: 'mse', method: 'exact' })).rejects.toThrow(/has 3 values.*expects 5/);

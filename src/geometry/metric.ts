@@ -76,6 +76,12 @@ export interface MetricOptions {
   /** Eigenpairs returned. lanczos computes only these (default 10); the others compute all n and keep k (default n). */
   k?: number;
   signal?: AbortSignal;
+  /**
+   * The job's checkpoint (JobContext.checkpoint), awaited between batches of directions: it yields, honours a
+   * cancel, and holds the computation while the job runner is paused (a slider drag on a GPU backend), so a
+   * metric of many batches does not keep the device busy under the drag. Without it, only the signal is checked.
+   */
+  checkpoint?: () => Promise<void>;
   onProgress?: (p: MetricProgress) => void;
   /** Directions per batch through the network (default: all n at once in forward mode up to 64, else 32). */
   chunk?: number;
@@ -127,10 +133,11 @@ function latentTensor(g: Generator, latent: tf.Tensor | ArrayLike<number>, space
   return latent instanceof tf.Tensor ? tf.reshape(latent, shape) : tf.tensor(Float32Array.from(latent), shape);
 }
 
-/** Let other tasks run (an abort arrives as a message), then honour the signal. */
-async function checkpoint(signal?: AbortSignal): Promise<void> {
+/** The job's checkpoint when given; else let other tasks run (an abort arrives as a message), then honour the signal. */
+async function checkpoint(opts: Pick<MetricOptions, 'signal' | 'checkpoint'>): Promise<void> {
+  if (opts.checkpoint) return opts.checkpoint();
   await new Promise<void>((resolve) => setTimeout(resolve, 0));
-  signal?.throwIfAborted();
+  opts.signal?.throwIfAborted();
 }
 
 /** Rows start…start+k of the n×n identity, as directions. */
@@ -144,7 +151,7 @@ async function basisProducts(n: number, opts: MetricOptions, product: (v: tf.Ten
   const chunk = opts.chunk ?? 32;
   let out: Float64Array[] = [];
   for (let start = 0; start < n; start += chunk) {
-    await checkpoint(opts.signal);
+    await checkpoint(opts);
     const k = Math.min(chunk, n - start);
     const parts = tf.tidy(() => product(basisRows(start, k, n)));
     try {
@@ -165,7 +172,7 @@ async function gram(a: Float64Array, b: Float64Array, n: number, opts: MetricOpt
   for (let i = 0; i < n; i++) {
     if (i % 64 === 0 && i > 0) {
       opts.onProgress?.({ phase: 'gram', done: i, total: n });
-      await checkpoint(opts.signal);
+      await checkpoint(opts);
     }
     const ai = a.subarray(i * m, (i + 1) * m);
     for (let j = i; j < n; j++) {
@@ -193,7 +200,7 @@ async function residualCheck(lin: Linearisation, values: Float64Array, vectors: 
   let worst = 0;
   opts.onProgress?.({ phase: 'check', done: 0, total: r });
   for (let s = 0; s < r; s += chunk) {
-    await checkpoint(opts.signal);
+    await checkpoint(opts);
     const k = Math.min(chunk, r - s);
     const rows = vectors.subarray(s * n, (s + k) * n);
     const hv = await applyRows((v) => hvp(lin, v), rows, n);
@@ -213,7 +220,7 @@ const TRANSPOSE_SEED = 0x7c4e;
  * (forward-mode) columns and Jᵀ by an independent reverse-mode VJP.
  */
 async function transposeCheck(lin: Linearisation, values: Float64Array, vectors: Float64Array, r: number, mjt: Float64Array, opts: MetricOptions): Promise<number> {
-  await checkpoint(opts.signal);
+  await checkpoint(opts);
   const n = lin.x0.size, m = lin.m;
   opts.onProgress?.({ phase: 'check', done: 0, total: r });
   const rng = new Rng(TRANSPOSE_SEED);
@@ -258,7 +265,7 @@ function maxResidual(hv: Float64Array, values: Float64Array, vectors: Float64Arr
 
 /** max_i |‖J_{ε/2} vᵢ‖²_M − λᵢ| / |λ₁| over the first r pairs (fd's own error, see the module comment). */
 async function halfStepCheck(lin: Linearisation, values: Float64Array, vectors: Float64Array, r: number, eps: number, opts: MetricOptions): Promise<number> {
-  await checkpoint(opts.signal);
+  await checkpoint(opts);
   const n = lin.x0.size;
   const quad = tf.tidy(() => {
     const u = jvpFD(lin, tf.tensor2d(Float32Array.from(vectors.subarray(0, r * n)), [r, n]), eps / 2);
@@ -291,7 +298,7 @@ async function solve(g: Generator, lin: Linearisation, dist: AnchoredDistance, o
   if (method === 'lanczos') {
     const k = Math.min(opts.k ?? 10, n);
     const op = hvpOperator(lin);
-    const res = await lanczos(async (v) => { await checkpoint(opts.signal); return op(v); }, n, {
+    const res = await lanczos(async (v) => { await checkpoint(opts); return op(v); }, n, {
       k, krylovDim: opts.krylovDim, tol: opts.tol ?? 1e-7, seed: opts.seed, signal: opts.signal,
       onProgress: (done, total) => opts.onProgress?.({ phase: 'lanczos', done, total }),
     });
