@@ -8,7 +8,7 @@ import type { Montage } from './montage';
 
 describe('job registry', () => {
   it('knows its kinds and nothing else', () => {
-    expect(Object.keys(JOB_REGISTRY).sort()).toEqual(['ascent', 'basis', 'curve', 'factors', 'invert', 'likelihood', 'likelihoodMap', 'montage', 'realism', 'realismBlend', 'realismSweep', 'search', 'steer', 'steerApply', 'steerLimits', 'sweep', 'sweepItem', 'sweepMerge', 'veff']);
+    expect(Object.keys(JOB_REGISTRY).sort()).toEqual(['ascent', 'basis', 'compare', 'curve', 'factors', 'invert', 'likelihood', 'likelihoodMap', 'montage', 'realism', 'realismBlend', 'realismSweep', 'search', 'steer', 'steerApply', 'steerLimits', 'sweep', 'sweepItem', 'sweepMerge', 'veff']);
     expect(isJobKind('basis')).toBe(true);
     for (const k of ['toString', '__proto__', 'inversion', 3, null]) expect(isJobKind(k)).toBe(false);
     expect(() => jobSpec('nope' as 'basis')).toThrow("Unknown job kind 'nope'.");

@@ -10,6 +10,7 @@
  */
 import type { Generator } from '../model/generator';
 import { computeBasis } from './basis';
+import { computeCompare, type CompareRequest } from './compare';
 import { computeCurveWalk } from './curveWalk';
 import { computeFactors } from './factors';
 import type { JobContext, JobResources } from './jobContext';
@@ -78,6 +79,14 @@ export const JOB_REGISTRY = {
     check: fieldsOf('montage', ['latent', 'space', 'basis', 'rows', 'columns', 'extent']),
     run: computeMontage,
     transfer: (m) => [m.rgba.buffer],
+  }),
+  compare: spec({
+    check: fieldsOf<CompareRequest>('comparison', ['latent', 'space', 'distance', 'kinds', 'rows', 'columns', 'extent']),
+    run: async (g, req, ctx, resources) => {
+      const { result, fellBack } = await withDerivatives(g, req.derivatives, (derivatives) => computeCompare(g, { ...req, derivatives }, ctx, resources));
+      return fellBack ? { ...result, notes: [...result.notes, FD_FALLBACK] } : result;
+    },
+    transfer: (r) => r.columns.map((c) => c.montage.rgba.buffer as ArrayBuffer),
   }),
   curve: spec({
     check: fieldsOf('curve walk', ['latent', 'index', 'steps', 'intensity']),
