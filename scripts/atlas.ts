@@ -15,6 +15,7 @@ import { basisCommand } from './atlas/bases';
 import { spectrum } from './atlas/spectrum';
 import { grassmann } from './atlas/grassmann';
 import { traverse } from './atlas/traverse';
+import { compare } from './atlas/compare';
 import { score } from './atlas/score';
 import { layers } from './atlas/layers';
 import { invert } from './atlas/invert';
@@ -69,6 +70,11 @@ const COMMANDS: Record<string, Command> = {
     usage: `${MODEL} --seed S --basis metric|local|average|ganspace|sefa|random [--index I] [--steps K] --range R [--space z|w]\n  [--distance D] [--spherical] [--curve N] [--layers coarse|middle|fine] [--samples M] [--scale X]
   [--png FILE] [--frames DIR]`,
     summary: 'a montage PNG along one direction, and/or its frames as PNGs (metric: R is the predicted image change; others: the latent step)',
+  },
+  compare: {
+    run: compare, options: ['model', 'seed', 'bases', 'rows', 'columns', 'distance', 'extent', 'space', 'png'],
+    usage: `${MODEL} --seed S [--bases metric,local,ganspace] (2 or 3) [--rows R] [--columns C] [--distance D] [--extent E] [--space z|w] [--png FILE]`,
+    summary: 'bases side by side (the app\'s Compare panel): top directions with factor labels on one predicted-change scale, |cos| and span overlaps',
   },
   likelihood: {
     run: likelihood, options: ['model', 'seed', 'space', 'eps', 'floor', 'probes', 'degree', 'power', 'margin', 'estimator-seed'],

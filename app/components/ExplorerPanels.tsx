@@ -3,6 +3,7 @@ import type { PanelName } from '../../src/state/url';
 import { PANELS } from '../../src/state/url';
 import { useAtlas, useSession } from '../context';
 import { AtlasPanel } from './AtlasPanel';
+import { ComparePanel } from './ComparePanel';
 import { CurveWalkPanel } from './CurveWalkPanel';
 import { InvertPanel } from './InvertPanel';
 import { LikelihoodPanel } from './LikelihoodPanel';
@@ -15,6 +16,7 @@ import { SteerPanel } from './SteerPanel';
 export const PANEL_LABELS: Record<PanelName, string> = {
   spectrum: 'Spectrum',
   montage: 'Montage',
+  compare: 'Compare',
   curve: 'Curve walk',
   atlas: 'Atlas sweep',
   likelihood: 'Likelihood',
@@ -47,6 +49,7 @@ export function ExplorerPanels() {
       <div id={`tabpanel-${panel}`} role="tabpanel" aria-labelledby={`tab-${panel}`} className="tabpanel">
         {panel === 'spectrum' && <SpectrumPanel />}
         {panel === 'montage' && <MontagePanel />}
+        {panel === 'compare' && <ComparePanel />}
         {panel === 'curve' && <CurveWalkPanel />}
         {panel === 'atlas' && <AtlasPanel />}
         {panel === 'likelihood' && <LikelihoodPanel />}

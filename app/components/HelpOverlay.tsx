@@ -27,6 +27,8 @@ export function HelpOverlay() {
           <dd>The pad drives two sliders at once (a walk in a 2-D subspace). In W+ the edit goes only to the chosen style layers: coarse (4–8 px), middle or fine resolutions.</dd>
           <dt>Spectrum</dt>
           <dd>Eigenvalues of the metric on a log scale with the dimensions holding 99 %…99.999 % of their sum: a few directions do almost all the work. Random directions' α(v) crowd near the mean eigenvalue: the "illusion of isotropy" (Wang &amp; Ponce §4).</dd>
+          <dt>Compare</dt>
+          <dd>Two or three bases side by side at this image (e.g. local metric, Local Basis, GANSpace): each column the top directions of one basis, each row a walk from −extent to +extent of predicted image change — the same scale in every column — labelled with the factor it moves most when the model has a probe. Below, the |cos| between every pair of directions, and how much of one span the other holds (mean cos² of the principal angles, beside what random spans would share). The bases travel in the link (<code>cmp=</code>).</dd>
           <dt>Montage</dt>
           <dd>Rows are directions, columns equal steps of predicted change (Wang &amp; Ponce Fig. 1); the small plot beside each row compares measured change with the prediction (dashed V).</dd>
           <dt>Curve walk</dt>

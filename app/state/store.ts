@@ -61,6 +61,8 @@ export interface ViewSettings {
   ascent: AscentSettings | null;
   /** A linear steering walk carried by the link (the Steer panel applies it), null for none. */
   steerWalk: SteerLink | null;
+  /** The bases the Compare panel sets side by side. */
+  compareKinds: BasisKind[];
 }
 
 export interface AtlasState extends ViewSettings {

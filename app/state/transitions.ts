@@ -5,6 +5,7 @@
 import { sliderSteps } from '../../src/engine/edit';
 import type { BasisRequest, DistanceName, LatentEdit, LatentSpace, LatentSpec } from '../../src/engine/types';
 import type { AscentRequest, VeffRequest, LikelihoodMapRequest, LikelihoodRequest } from '../../src/engine/likelihood';
+import type { CompareRequest } from '../../src/engine/compare';
 import type { CurveWalkRequest } from '../../src/engine/curveWalk';
 import type { MontageRequest } from '../../src/engine/montage';
 import type { SearchRequest } from '../../src/engine/search';
@@ -197,5 +198,23 @@ export function searchJob(s: AtlasState, opts: SearchOptions): { key: string; re
   return {
     key: `${ref}|${opts.objective}|${opts.generations}|${opts.sigma}|${opts.k}|${opts.seed}`,
     request: { latent: latentOf(s), objective: opts.objective, generations: opts.generations, sigma: opts.sigma, k: opts.k, seed: opts.seed },
+  };
+}
+
+export interface CompareOptions { rows: number; columns: number; extent: number }
+
+/** The comparison of the chosen bases at the current view, and its key (null while no model is shown). */
+export function compareJob(s: AtlasState, opts: CompareOptions): { key: string; request: CompareRequest } | null {
+  const ref = referenceKey(s);
+  if (!ref) return null;
+  const space = effectiveSpace(s);
+  const spherical = space === 'z' && s.spherical;
+  const layers = space === 'wplus' ? s.layers : undefined;
+  return {
+    key: `${ref}|compare|${s.compareKinds.join(',')}|${s.distance}|${opts.rows}|${opts.columns}|${opts.extent}|${spherical}|${layers ?? ''}`,
+    request: {
+      latent: latentOf(s), space, distance: s.distance, kinds: [...s.compareKinds], rows: opts.rows, columns: opts.columns, extent: opts.extent,
+      ...(spherical ? { spherical: true } : {}), ...(layers ? { layers } : {}),
+    },
   };
 }

@@ -7,7 +7,7 @@
  */
 import { basisOverlap, type BasisOverlap } from '../geometry/basisOverlap';
 import type { Generator } from '../model/generator';
-import { BASIS_KINDS } from '../state/vocabulary';
+import { BASIS_KINDS, MAX_COMPARE_ROWS, MAX_COMPARED } from '../state/vocabulary';
 import { computeBasis } from './basis';
 import { computeFactors, type FactorsResult } from './factors';
 import { isCancelled, type JobContext, type JobResources } from './jobContext';
@@ -15,10 +15,8 @@ import { computeMontage, type Montage } from './montage';
 import { checkInt } from './requests';
 import type { Basis, BasisKind, DistanceName, LatentSpace, LatentSpec, LayerRangeName } from './types';
 
-/** Columns side by side: enough to set metric against Local Basis and a global method, few enough to read. */
-export const MAX_COMPARED = 3;
-/** Rows per column: the top directions that carry most of a basis's meaning. */
-export const MAX_COMPARE_ROWS = 10;
+/** Columns side by side (vocabulary.ts): enough to set metric against Local Basis and a global method, few enough to read. */
+export { MAX_COMPARE_ROWS, MAX_COMPARED };
 
 export interface CompareRequest {
   latent: LatentSpec;

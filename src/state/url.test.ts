@@ -165,6 +165,7 @@ describe('url codec: decoding is total', () => {
       tour: () => { const t = pick(TOURS); return { id: t.id, step: 1 + rng.int(t.steps.length) }; },
       ascent: () => ({ steps: 1 + rng.int(MAX_ASCENT_STEPS), lr: pick([0.001, 0.05, 0.5, 1]), eps: pick([1e-2, 1e-4, 1e-6, 0.25]),
         floor: pick(LOGDET_FLOORS), gradient: pick(['exact', 'estimator'] as const) }),
+      compare: () => { const kinds = [...BASIS_KINDS]; rng.shuffle(kinds); return kinds.slice(0, 2 + rng.int(2)); },
       steerWalk: () => ({ edit: pick(['zoom', 'shift-x', 'shift-y', 'rotate'] as const), space: pick(['z', 'w'] as const),
         alpha: pick([0.25, 1, 3.5, 4]), direction: Array.from(rng.normals(1 + rng.int(64))) }),
     };

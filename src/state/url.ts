@@ -13,7 +13,7 @@ import { isModelId } from '../util/modelId';
 import { tourOf, type TourPosition } from './tours';
 import { STEER_EDITS, type SteerEdit } from '../methods/steerEdits';
 import {
-  BASIS_KINDS, DISTANCES, LAYER_RANGES, LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_DIRECTIONS, MAX_SEED, MAX_TRUNCATION, PANELS, SLIDER_RANGE_FACTORS, SPACES,
+  BASIS_KINDS, DEFAULT_COMPARED, DISTANCES, LAYER_RANGES, LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_COMPARED, MAX_DIRECTIONS, MAX_SEED, MAX_TRUNCATION, PANELS, SLIDER_RANGE_FACTORS, SPACES,
   type AscentSettings, type BasisKind, type DistanceName, type LatentSpace, type LayerRangeName, type PanelName,
 } from './vocabulary';
 
@@ -54,6 +54,8 @@ export interface ViewState {
   ascent?: AscentSettings;
   /** A learned linear steering walk and its slider's α (the Steer panel applies it to this view's latent). */
   steerWalk?: SteerLink;
+  /** The bases the Compare panel shows side by side (2 to MAX_COMPARED distinct kinds). */
+  compare?: BasisKind[];
 }
 
 /**
@@ -89,7 +91,7 @@ export const DEFAULT_K = 10;
  * no longer apply.
  */
 /** The app store's keys the view binds (app/state/store.ts checks it has each, with the view's type). */
-export type ViewStoreKey = 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical' | 'panel' | 'presenter' | 'tour' | 'ascent' | 'steerWalk';
+export type ViewStoreKey = 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical' | 'panel' | 'presenter' | 'tour' | 'ascent' | 'steerWalk' | 'compareKinds';
 
 export interface FieldBinding<K extends keyof ViewState> {
   store: ViewStoreKey | null;
@@ -216,6 +218,17 @@ export const VIEW_FIELDS = [
     relevant: (v) => v.panel === 'steer',
     parse: parseSteerLink,
     format: (v) => [v.edit, v.space, String(v.alpha), encodeFloats(v.direction)].join(','),
+  }),
+  field({
+    // cmp=metric,local,ganspace: the Compare panel's columns. Written only with that panel open.
+    key: 'cmp', prop: 'compare', label: 'bases compared', store: 'compareKinds', fallback: [...DEFAULT_COMPARED], resetsSliders: false, omitDefault: true,
+    relevant: (v) => v.panel === 'compare',
+    parse: (raw) => {
+      const kinds = raw.split(',');
+      const known = kinds.every((k) => (BASIS_KINDS as readonly string[]).includes(k));
+      return known && kinds.length >= 2 && kinds.length <= MAX_COMPARED && new Set(kinds).size === kinds.length ? (kinds as BasisKind[]) : undefined;
+    },
+    format: (v) => v.join(','),
   }),
 ];
 

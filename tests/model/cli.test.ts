@@ -141,6 +141,24 @@ describe('atlas CLI', () => {
     for (const s of e.steps) expect(Math.abs(s.gradientCosine)).toBeLessThanOrEqual(1);
   });
 
+  it('compare: each basis is the one atlas basis gives, the overlaps are their |cos|, and the PNG holds every row of every basis', () => {
+    const png = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-')), 'cmp.png');
+    const r = atlas('compare', '--model', 'shapes-dcgan', '--seed', '2', '--bases', 'metric,sefa', '--rows', '2', '--columns', '3', '--png', png);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.columns.map((c: { kind: string }) => c.kind)).toEqual(['metric', 'sefa']);
+    const dirs = ['metric', 'sefa'].map((kind) => JSON.parse(atlas('basis', '--model', 'shapes-dcgan', '--seed', '2', '--kind', kind, '--k', '2').stdout).directions as number[][]);
+    out.columns.forEach((c: { directions: number[][] }, i: number) => c.directions.forEach((d, j) => d.forEach((v, t) => expect(v).toBeCloseTo(dirs[i][j][t], 6))));
+    const cos = (a: number[], b: number[]) => Math.abs(a.reduce((s, v, t) => s + v * b[t], 0));
+    for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) expect(out.overlaps[0].cosines[i][j]).toBeCloseTo(cos(dirs[0][i], dirs[1][j]), 6);
+    // Every row ends at ±extent of predicted change (the default 0.1), the middle is the reference.
+    for (const c of out.columns) for (const row of c.predicted) expect(row).toEqual([-0.1, 0, 0.1].map((v) => expect.closeTo(v, 9)));
+    const image = PNG.sync.read(fs.readFileSync(png));
+    expect([image.width, image.height]).toEqual([1 + 7 * (32 * 3 + 1), 1 + 2 * (32 * 3 + 1)]);
+    expect(atlas('compare', '--model', 'shapes-dcgan', '--seed', '2', '--bases', 'metric').code).toBe(2);
+    expect(atlas('compare', '--model', 'shapes-dcgan', '--seed', '2', '--columns', '4').code).toBe(2);
+  });
+
   it('traverse: a spherical move along a SeFa direction of a z-space model', () => {
     const png = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-')), 'sefa.png');
     const r = atlas('traverse', '--model', 'shapes-dcgan', '--seed', '2', '--basis', 'sefa', '--steps', '2', '--range', '1.5', '--spherical', '--png', png);
