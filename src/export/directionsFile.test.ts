@@ -86,7 +86,7 @@ describe('a read file as the view\'s imported basis', () => {
   it('refuses another model, a space the model lacks, a length that is not the space\'s, and Z directions on a W code', () => {
     const file = readDirectionsFile(exported);
     expect(() => importDirections(file, 'a.json', { model: dcgan, isCode: false }))
-      .toThrow('These directions are for the model shapes-style, and the model shown is shapes-dcgan: load them with their own model.');
+      .toThrow('These directions are for the model shapes-style, and the model in use is shapes-dcgan: load them with their own model.');
     expect(() => importDirections({ ...file, model: 'shapes-dcgan' }, 'a.json', { model: dcgan, isCode: false })).toThrow('These directions live in W, and shapes-dcgan has no W space.');
     expect(() => importDirections(file, 'a.json', { model: { ...style, wDim: 6 }, isCode: false })).toThrow("These directions have 3 entries, and shapes-style's W space has 6.");
     expect(() => importDirections({ ...file, basisSpace: 'z' }, 'a.json', { model: style, isCode: true })).toThrow(/this view is a W or W\+ code/);

@@ -46,7 +46,7 @@ export interface ImportTarget {
  */
 export function importDirections(file: DirectionsFile, fileName: string, target: ImportTarget): ImportedDirections {
   const { model } = target;
-  if (file.model !== model.id) throw new Error(`These directions are for the model ${file.model}, and the model shown is ${model.id}: load them with their own model.`);
+  if (file.model !== model.id) throw new Error(`These directions are for the model ${file.model}, and the model in use is ${model.id}: load them with their own model.`);
   if (file.basisSpace === 'w' && !model.spaces.includes('w')) throw new Error(`These directions live in W, and ${model.id} has no W space.`);
   if (file.basisSpace === 'z' && target.isCode) throw new Error('These directions live in Z, and this view is a W or W+ code, which has no z: open a seed first.');
   const n = file.basisSpace === 'z' ? model.zDim : model.wDim;
