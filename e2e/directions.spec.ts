@@ -97,5 +97,6 @@ it('loads exported directions into another view: imported sliders with their rat
   expect(after2.sliders[0]).toBeCloseTo(0.05, 12);
   expect(await b.page.locator('[data-testid=sliders] input[type=range].slider').count()).toBe(k);
   expect(await b.page.getAttribute('canvas.main-canvas', 'data-frame')).toBe(moved);
+  await b.page.locator('[data-testid=directions-problem]').scrollIntoViewIfNeeded();
   await screenshot(b.page, 'directions-garbage');
 });

@@ -50,7 +50,7 @@ export function BasisControls() {
         </select>
         <p className="hint" data-testid="basis-source">
           {kind === 'imported' && imported
-            ? `${importedLabel(imported.name)}: ${imported.directions.length} direction${imported.directions.length === 1 ? '' : 's'} in ${imported.space.toUpperCase()}, scaled to unit length; rates measured at this latent.`
+            ? `${importedLabel(imported.name)}: ${imported.directions.length} direction${imported.directions.length === 1 ? '' : 's'} in ${imported.space.toUpperCase()} from a file.`
             : `${BASIS_LABELS[kind].source}.`}
         </p>
         <div className="field-row">
