@@ -10,12 +10,14 @@ import type { JobKind, JobRequest, JobResult } from '../src/engine/registry';
 import type { Basis, LatentSpace, LoadResult, ModelSource, PickedFile } from '../src/engine/types';
 import { decodeView, URL_VERSION, type ViewState, type ViewStoreKey } from '../src/state/url';
 import { tourOf } from '../src/state/tours';
+import { readDirectionsFile } from '../src/export/directionsFile';
+import { importDirections } from '../src/state/importedBasis';
 import { isCancelled } from '../src/util/jobContext';
 import type { EngineClient } from './engine/client';
 import type { JobsClient } from './engine/jobsClient';
 import { basisKey, factorsKey, referenceKey, wantedFrameKey } from './state/keys';
 import { IDLE_JOB, type AtlasState, type AtlasStore, type JobState, type ModelRef } from './state/store';
-import { ascentAfter, ascentJob, basisRequest, editOf, latentOf, withDistance, withK, withLatent, withSeed, withSliderRange, withSliders } from './state/transitions';
+import { ascentAfter, ascentJob, basisRequest, editOf, latentOf, withDistance, withImported, withK, withLatent, withSeed, withSliderRange, withSliders } from './state/transitions';
 import { settingPatch, viewPatch } from './state/view';
 
 type Running = { cancel(): void; key: string };
@@ -169,6 +171,32 @@ export class Session {
     this.store.setState(withK(k));
   }
 
+  /**
+   * Make a directions file (Export → Basis JSON, or atlas basis's output) the sliders' basis: read and checked
+   * by src/export/directionsFile.ts, matched to the model and space by src/state/importedBasis.ts; the view moves
+   * to the file's space and shows every direction. A bad file leaves the view as it was and says why in one
+   * sentence (returned, and shown as a notice).
+   */
+  loadDirections(fileName: string, text: string): string | null {
+    const s = this.store.getState();
+    if (!s.model) return null;
+    try {
+      const imported = importDirections(readDirectionsFile(text), fileName, { model: s.model, isCode: !s.z && s.w !== null });
+      this.store.setState(withImported(s, imported));
+      return null;
+    } catch (e) {
+      const problem = `${fileName}: ${messageOf(e)}`;
+      this.notice(problem);
+      return problem;
+    }
+  }
+
+  /** Show the loaded directions again (the basis list's "Imported" entry), in their own space. */
+  showImported(): void {
+    const s = this.store.getState();
+    if (s.imported) this.store.setState(withImported(s, s.imported));
+  }
+
   /** Compute the basis again (after an error, or to see the timing). */
   recomputeBasis(): void {
     this.store.setState((s) => ({ results: { ...s.results, basis: undefined } }));
@@ -297,10 +325,12 @@ export class Session {
     const s = this.store.getState();
     const key = basisKey(s);
     if (!key || !s.model || key === s.results.basis?.key) return;
-    if (s.basisKind === 'local' && !s.model.isStyleBased) {
+    const refused = s.basisKind === 'local' && !s.model.isStyleBased ? 'Local Basis needs a mapping network (a style-based model).'
+      : s.basisKind === 'imported' && !s.imported ? 'No directions are loaded: use Load directions… to pick a file.' : null;
+    if (refused) {
       this.running.basis?.cancel();
       delete this.running.basis;
-      this.setJob('basis', { progress: null, error: 'Local Basis needs a mapping network (a style-based model).', ms: null });
+      this.setJob('basis', { progress: null, error: refused, ms: null });
       return;
     }
     void this.runJob('basis', key, basisRequest(s), (basis) => {
@@ -357,6 +387,15 @@ export class Session {
     const idle = Object.fromEntries(Object.keys(this.store.getState().jobs).map((k) => [k, IDLE_JOB]));
     const patch: Partial<AtlasState> = { model: result.model, modelRef: ref, error: null, results: {}, live: {}, jobs: idle };
     if (!keepView) patch.sliders = [];
+    // Imported directions belong to the model they were loaded with (a link's, to the link's model).
+    const before = this.store.getState();
+    if (!keepView && before.imported && before.model?.id !== result.model.id) {
+      patch.imported = null;
+      if (before.basisKind === 'imported') {
+        patch.basisKind = 'metric';
+        this.notice(`The loaded directions belong to ${before.model?.id ?? 'the previous model'}; the sliders now show the local metric of ${result.model.id}.`);
+      }
+    }
     this.store.setState(patch);
   }
 

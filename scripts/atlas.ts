@@ -45,8 +45,8 @@ const COMMANDS: Record<string, Command> = {
     summary: 'the metric H = JᵀJ at one latent: eigenvalues and eigenvectors',
   },
   basis: {
-    run: basisCommand, options: ['model', 'seed', 'kind', 'space', 'k', 'distance', 'npy'],
-    usage: `${MODEL} --seed S --kind metric|local|average|ganspace|sefa|random [--space z|w] [--k K] [--distance mse|ssim|perceptual] [--npy PREFIX]`,
+    run: basisCommand, options: ['model', 'seed', 'kind', 'from', 'space', 'k', 'distance', 'npy'],
+    usage: `${MODEL} --seed S --kind metric|local|average|ganspace|sefa|random [--space z|w] [--k K] [--distance mse|ssim|perceptual] [--npy PREFIX]\n  or --from FILE --seed S [--model M] [--space z|w] [--k K] [--distance D] (directions from a file: the app's Export → Basis JSON or atlas basis output; kind 'imported', rates at this view)`,
     summary: 'the directions (k × n unit rows), values and rates √(vᵀHv) the app\'s sliders use for that view',
   },
   map: { run: map, options: ['model', 'latents'], usage: `${MODEL} --latents FILE.json`,

@@ -11,6 +11,7 @@ import { isRunning } from '../state/jobs';
 import { currentBasis, currentFactors, effectiveSpace } from '../state/keys';
 import { SubspacePad } from './SubspacePad';
 import { LayerRangeControl } from './LayerRangeControl';
+import { importedLabel } from './BasisControls';
 
 
 export function symbolOf(basis: Pick<Basis, 'valueName'>): string {
@@ -33,6 +34,7 @@ export function EigenSliders() {
   const running = useAtlas((s) => isRunning(s, 'basis'));
   const factors = useAtlas(currentFactors);
   const chosen = useAtlas((s) => (s.presenter ? s.presenterDirection : -1));
+  const importedName = useAtlas((s) => s.imported?.name);
   if (!basis) {
     return (
       <section className="sliders-panel" aria-labelledby="sliders-title">
@@ -49,13 +51,14 @@ export function EigenSliders() {
         <h2 id="sliders-title" className="panel-title">Sliders <span className="title-aside">image change per slider, same scale for all</span></h2>
         <button type="button" className="button subtle small" disabled={!moved} onClick={() => session.resetSliders()}>Reset</button>
       </div>
+      {basis.kind === 'imported' && <p className="hint inline" data-testid="sliders-source">{importedLabel(importedName)}</p>}
       <div className={`slider-list${factors ? ' with-factors' : ''}`}>
         {basis.directions.map((_, i) => {
           const v = sliders[i] ?? 0;
           const value = basis.values[i];
           const moves = factors?.labels[i];
           const factorText = moves ? `${factorWords(moves.factor)} ${Math.round(100 * moves.share)} %` : '';
-          const label = `Direction ${i + 1}${value !== undefined ? ` (${basis.valueName} ${fmt(value)})` : ''}${moves ? `, moves ${factorText}` : ''}`;
+          const label = `${basis.kind === 'imported' ? 'Imported direction' : 'Direction'} ${i + 1}${value !== undefined ? ` (${basis.valueName} ${fmt(value)})` : ''}${moves ? `, moves ${factorText}` : ''}`;
           return (
             <div className={`slider-row${i === chosen ? ' chosen' : ''}`} key={i} aria-current={i === chosen ? 'true' : undefined}>
               <label htmlFor={`slider-${i}`} className="slider-rank" title={`rate ${fmt(basis.rates[i])} image change per unit latent step`}>

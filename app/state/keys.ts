@@ -6,6 +6,7 @@
 import type { Basis, LatentSpace } from '../../src/engine/types';
 import type { FactorsResult } from '../../src/engine/factors';
 import { encodeFloats } from '../../src/state/url';
+import { directionsDigest } from '../../src/state/importedBasis';
 import type { AtlasState } from './store';
 
 /** The space the engine will actually use: z-space models have no W; a W or W+ code has no Z and is shown in W. */
@@ -24,10 +25,14 @@ export function referenceKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'w' | 
   return `${s.model.id}|${latent}|${effectiveSpace(s)}|${s.z || s.w ? 1 : s.truncation}`;
 }
 
-/** The key of the basis the controls ask for at the current reference. */
-export function basisKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k'>): string | null {
+/**
+ * The key of the basis the controls ask for at the current reference. An imported basis is named by a digest
+ * of its directions, so directions loaded from another file never show the rates of the previous one.
+ */
+export function basisKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'basisKind' | 'imported' | 'distance' | 'k'>): string | null {
   const ref = referenceKey(s);
-  return ref && `${ref}|${s.basisKind}|${s.distance}|${s.k}`;
+  const kind = s.basisKind === 'imported' && s.imported ? `imported:${directionsDigest(s.imported)}` : s.basisKind;
+  return ref && `${ref}|${kind}|${s.distance}|${s.k}`;
 }
 
 /**
@@ -35,7 +40,7 @@ export function basisKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'w' | 'spa
  * A basis for an earlier reference is stale (its directions belong to another latent), so it is null
  * while the new one is computed.
  */
-export function currentBasis(s: Pick<AtlasState, 'results' | 'model' | 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k'>): Basis | null {
+export function currentBasis(s: Pick<AtlasState, 'results' | 'model' | 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'basisKind' | 'imported' | 'distance' | 'k'>): Basis | null {
   const r = s.results.basis;
   return r && r.key === basisKey(s) ? r.value : null;
 }
@@ -53,7 +58,7 @@ export function currentFactors(s: Parameters<typeof currentBasis>[0]): FactorsRe
 }
 
 /** The key of the frame the current state asks for (null while no model is loaded). */
-export function wantedFrameKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'results' | 'basisKind' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical'>): string | null {
+export function wantedFrameKey(s: Pick<AtlasState, 'model' | 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'results' | 'basisKind' | 'imported' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical'>): string | null {
   if (!s.model) return null;
   const basis = currentBasis(s);
   const edit = basis && s.sliders.some((v) => v !== 0) ? `|${basis.kind}:${s.sliders.join(',')}|${s.layers}|${s.spherical ? 'sph' : 'lin'}` : '';

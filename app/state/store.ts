@@ -5,9 +5,10 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { JobKind, JobResult } from '../../src/engine/registry';
-import type { BackendName, BasisKind, Catalogue, DistanceName, JobProgress, LatentSpace, LayerRangeName, ModelSummary, WasmInfo } from '../../src/engine/types';
+import type { BackendName, Catalogue, DistanceName, JobProgress, LatentSpace, LayerRangeName, ModelSummary, WasmInfo } from '../../src/engine/types';
 import type { PanelName, ViewStoreKey } from '../../src/state/url';
-import { DEFAULT_SLIDER_RANGE, type AscentSettings } from '../../src/state/vocabulary';
+import { DEFAULT_SLIDER_RANGE, type AscentSettings, type BasisKind, type SliderBasisKind } from '../../src/state/vocabulary';
+import type { ImportedDirections } from '../../src/state/importedBasis';
 import type { SteerLink } from '../../src/state/url';
 import type { TourPosition } from '../../src/state/tours';
 import { viewDefaults } from './view';
@@ -45,7 +46,9 @@ export interface ViewSettings {
   space: LatentSpace;
   /** Truncation ψ of the seed's prior sample (1 = none). */
   truncation: number;
-  basisKind: BasisKind;
+  basisKind: SliderBasisKind;
+  /** Directions loaded from a file (session.loadDirections), the basis when basisKind is 'imported'; null for none. */
+  imported: ImportedDirections | null;
   distance: DistanceName;
   k: number;
   /** Slider positions in predicted image change, one per basis direction (missing = 0). */

@@ -11,6 +11,7 @@ import type { MontageRequest } from '../../src/engine/montage';
 import type { SearchRequest } from '../../src/engine/search';
 import type { SweepRequest } from '../../src/engine/sweep';
 import { DEFAULT_SLIDER_RANGE, MAX_DIRECTIONS, type LogdetFloor } from '../../src/state/vocabulary';
+import { viewSpaceFor, type ImportedDirections } from '../../src/state/importedBasis';
 import { currentBasis, effectiveSpace, referenceKey } from './keys';
 import type { AtlasState } from './store';
 import { settingPatch } from './view';
@@ -60,6 +61,14 @@ export function withK(k: number): Partial<AtlasState> {
   return settingPatch('k', Math.max(1, Math.min(MAX_DIRECTIONS, Math.round(Number.isFinite(k) ? k : 1))));
 }
 
+/**
+ * Imported directions as the sliders' basis: every direction a slider, shown in their own space (W directions
+ * stay on a W+ view), from the centre.
+ */
+export function withImported(s: Pick<AtlasState, 'model' | 'space' | 'z' | 'w'>, imported: ImportedDirections): Partial<AtlasState> {
+  return { basisKind: 'imported', imported, space: viewSpaceFor(imported.space, effectiveSpace(s)), k: imported.directions.length, sliders: [] };
+}
+
 /** A new seed replaces a link's explicit latent. */
 export function withSeed(seed: number): Partial<AtlasState> {
   return { ...settingPatch('seed', seed), z: null, w: null };
@@ -97,7 +106,8 @@ export function editOf(s: AtlasState): LatentEdit | undefined {
 
 /** The basis request of the current settings. */
 export function basisRequest(s: AtlasState): BasisRequest {
-  return { latent: latentOf(s), space: effectiveSpace(s), kind: s.basisKind, distance: s.distance, k: s.k, seed: 0 };
+  const imported = s.basisKind === 'imported' && s.imported ? { imported: { space: s.imported.space, directions: s.imported.directions } } : {};
+  return { latent: latentOf(s), space: effectiveSpace(s), kind: s.basisKind, distance: s.distance, k: s.k, seed: 0, ...imported };
 }
 
 /** The montage for these options at the current view, and its key (null while there is no current basis). */

@@ -93,18 +93,43 @@ describe('view from the URL table', () => {
     expect(viewPatch({ reach: 0.25, sliders: [0.3] }, shown()).patch.sliderRange).toBe(0.4);
   });
 
+  it('carries loaded directions while short enough; a longer set leaves a link that opens on the metric, with a notice', () => {
+    // Loaded directions are float32 values (importedBasis.ts unitRows), so the link's view keys the same basis.
+    const imported = { name: 'metric.json', space: 'w' as const, directions: [[0.6, 0, 0, 0.8, 0, 0], [0, 1, 0, 0, 0, 0]].map((r) => r.map(Math.fround)) };
+    const s = shown({ space: 'w', basisKind: 'imported', imported, k: 2 });
+    const read = decodeView(encodeView(viewOf(s)!));
+    expect(read.notices).toEqual([]);
+    const { patch } = viewPatch(read.state, shown());
+    expect(patch).toMatchObject({ basisKind: 'imported', space: 'w', k: 2 });
+    expect(patch.imported).toEqual(imported);
+    expect(basisKey({ ...shown(), ...patch } as AtlasState)).toBe(basisKey(s));
+    // Not the basis: the directions stay out of the link.
+    expect(viewOf({ ...s, basisKind: 'metric' })).not.toHaveProperty('imported');
+    const long = { ...imported, directions: Array.from({ length: 32 }, () => Array.from({ length: 65 }, () => 0.125)) };
+    const fallback = decodeView(encodeView(viewOf(shown({ space: 'w', basisKind: 'imported', imported: long }))!));
+    expect(fallback.state).not.toHaveProperty('basis');
+    expect(fallback.notices).toHaveLength(1);
+    expect(viewPatch(fallback.state, shown()).patch.basisKind).toBe('metric');
+  });
+
   it('resets the sliders exactly for the settings the basis depends on', () => {
-    const s = shown({ sliders: [0.1] });
+    // The basis depends on the imported directions only while they are the basis: a setting resets the sliders
+    // when the basis key moves with it from either of these states.
+    const imported = { name: 'a.json', space: 'z' as const, directions: [[1, 0, 0, 0]] };
+    const states = [shown({ sliders: [0.1] }), shown({ sliders: [0.1], basisKind: 'imported', imported })];
     const other: Record<string, unknown> = {
       seed: 9, z: [1, 1, 1, 1], w: [2, 2, 2, 2, 2, 2], space: 'w', truncation: 0.5, basisKind: 'sefa', distance: 'ssim', k: 3,
-      sliders: [0.2], layers: 'fine', spherical: true, panel: 'montage',
+      sliders: [0.2], layers: 'fine', spherical: true, panel: 'montage', imported: { ...imported, directions: [[0, 1, 0, 0]] },
     };
     for (const f of VIEW_FIELDS) {
       if (!f.store) continue;
-      const next = { ...s, ...settingPatch(f.store, other[f.store] as never) };
-      expect(next[f.store], f.store).toEqual(other[f.store]);
-      expect(SLIDER_RESETTING_KEYS.has(f.store), f.store).toBe(basisKey(next) !== basisKey(s));
-      if (f.store !== 'sliders') expect(next.sliders, f.store).toEqual(f.resetsSliders ? [] : [0.1]);
+      const moves = states.map((s) => {
+        const next = { ...s, ...settingPatch(f.store!, other[f.store!] as never) };
+        expect(next[f.store!], f.store!).toEqual(other[f.store!]);
+        if (f.store !== 'sliders') expect(next.sliders, f.store!).toEqual(f.resetsSliders ? [] : [0.1]);
+        return basisKey(next) !== basisKey(s);
+      });
+      expect(SLIDER_RESETTING_KEYS.has(f.store), f.store).toBe(moves.some(Boolean));
     }
   });
 });

@@ -4,6 +4,8 @@
  *
  *   atlas basis --model M --seed S --kind metric|local|average|ganspace|sefa|random [--space z|w] [--k K]
  *               [--distance mse|ssim|perceptual]
+ *   atlas basis --from FILE --seed S [--model M] [--space z|w] [--k K] [--distance D]
+ *               (directions from a file, read as the app's Load directions… reads it: kind 'imported')
  *   → {model, kind, space, seed, distance, z, w?, directions (k × n unit rows), values, valueName, rates, notes}
  *
  * score and traverse use directionsAt (the same directions, without rates). Global bases (average,
@@ -15,7 +17,10 @@ import type { Generator } from '../../src/model/generator';
 import fs from 'node:fs';
 import { npyBytes } from '../../src/util/npy';
 import { basisArrays } from '../../src/export/basisFiles';
-import { openModel, rows, UsageError, type Opts } from './common';
+import { readDirectionsFile } from '../../src/export/directionsFile';
+import { importDirections } from '../../src/state/importedBasis';
+import type { SliderBasisKind } from '../../src/state/vocabulary';
+import { openModel, openModelSpec, rows, UsageError, type Opts } from './common';
 
 export const BASES = BASIS_KINDS;
 export type BasisName = BasisKind;
@@ -49,7 +54,7 @@ export function basesFor(g: Generator, space: 'z' | 'w'): BasisName[] {
   return BASES.filter((b) => unsupported(g, b, space) === null);
 }
 
-export function checkBasis(g: Generator, basis: BasisName, space: 'z' | 'w'): void {
+export function checkBasis(g: Generator, basis: SliderBasisKind, space: 'z' | 'w'): void {
   const why = unsupported(g, basis, space);
   if (why) throw new UsageError(`${g.manifest.id}: ${why}`);
 }
@@ -72,18 +77,24 @@ export async function directionsAt(ctx: BasisContext, basis: BasisName, seed: nu
 
 export async function basisCommand(opts: Opts) {
   const seed = opts.int('seed');
-  const kind = opts.choice('kind', BASES);
-  const k = opts.int('k', 10, [1, GLOBAL_DIRECTIONS]);
+  const from = opts.str('from');
+  if (from !== undefined && opts.has('kind')) throw new UsageError('--from reads the directions from a file: leave out --kind');
+  const file = from === undefined ? null : directionsFileAt(from);
+  const kind: SliderBasisKind = file ? 'imported' : opts.choice('kind', BASES);
+  const k = opts.int('k', file ? file.directions.length : 10, [1, GLOBAL_DIRECTIONS]);
   const distance = opts.choice('distance', DISTANCES, 'mse');
-  const g = await openModel(opts);
+  // A file names its model; --model may say it again (or point at the model's folder).
+  const g = file && !opts.has('model') ? await openModelSpec(file.model) : await openModel(opts);
   try {
-    const space = opts.choice('space', ['z', 'w'] as const, 'z');
+    const space = opts.choice('space', ['z', 'w'] as const, file?.basisSpace ?? 'z');
     if (space === 'w' && !g.isStyleBased) throw new UsageError(`model ${g.manifest.id} has no w space (it is a z-space generator)`);
     checkBasis(g, kind, space);
     if (distance === 'perceptual' && !g.discriminatorFeatures) throw new UsageError(`model ${g.manifest.id} ships no discriminator, so it has no perceptual distance`);
+    // The same checks and unit scaling as the app's Load directions… (src/state/importedBasis.ts).
+    const imported = file ? importedFrom(file, from!, g, space) : undefined;
     const z = g.samplePrior(seed, 1);
     // The app's view: basis seed 0 and the default number of averaged samples (app/session.ts).
-    const b = await computeBasisAt(g, { kind, basisSpace: space, distance, z, k, seed: 0, samples: DEFAULT_AVERAGE_SAMPLES });
+    const b = await computeBasisAt(g, { kind, basisSpace: space, distance, z, k, seed: 0, samples: DEFAULT_AVERAGE_SAMPLES, directions: imported });
     const npy = opts.str('npy');
     const files = npy ? writeBasisNpy(npy, b) : undefined;
     return {
@@ -95,10 +106,38 @@ export async function basisCommand(opts: Opts) {
       valueName: b.valueName,
       rates: Array.from(b.rates),
       notes: b.notes,
+      ...(from !== undefined ? { from } : {}),
       ...(files ? { files } : {}),
     };
   } finally {
     g.dispose();
+  }
+}
+
+/** --from FILE, read and checked by the app's reader; its sentence becomes the usage error. */
+function directionsFileAt(file: string) {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--from: cannot read ${file} (${(e as Error).message})`);
+  }
+  try {
+    return readDirectionsFile(text);
+  } catch (e) {
+    throw new UsageError(`--from ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** A file's directions as the app imports them (model and length checked, unit rows), flat for computeBasisAt. */
+function importedFrom(file: ReturnType<typeof readDirectionsFile>, name: string, g: Generator, space: 'z' | 'w'): Float64Array {
+  if (space !== file.basisSpace) throw new UsageError(`--from ${name}: the directions live in ${file.basisSpace}, not ${space}`);
+  try {
+    const spaces: ('z' | 'w' | 'wplus')[] = g.isStyleBased ? ['z', 'w', 'wplus'] : ['z'];
+    const d = importDirections(file, name, { model: { id: g.manifest.id, zDim: g.zDim, wDim: g.wDim, spaces }, isCode: false });
+    return Float64Array.from(d.directions.flat());
+  } catch (e) {
+    throw new UsageError(`--from ${name}: ${(e as Error).message}`);
   }
 }
 

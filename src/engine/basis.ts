@@ -14,13 +14,13 @@ import { MAX_DIRECTIONS } from './edit';
 import type { JobContext } from './jobContext';
 import { zOf } from './latent';
 import { basisSpaceOf, checkDistance, checkInt, checkSeed, explorerSpace, toRows } from './requests';
-import { BASIS_KINDS, type Basis, type BasisRequest } from './types';
+import { SLIDER_BASIS_KINDS, type Basis, type BasisRequest } from './types';
 
 
 export async function computeBasis(g: Generator, req: BasisRequest, ctx: JobContext): Promise<Basis> {
   const t0 = performance.now();
   if (!req || typeof req !== 'object') throw new Error('A basis request must be an object.');
-  if (!BASIS_KINDS.includes(req.kind)) throw new Error(`The basis kind must be one of ${BASIS_KINDS.join(', ')}.`);
+  if (!SLIDER_BASIS_KINDS.includes(req.kind)) throw new Error(`The basis kind must be one of ${SLIDER_BASIS_KINDS.join(', ')}.`);
   const space = explorerSpace(g, req.space);
   const distance = checkDistance(g, req.distance);
   const k = checkInt(req.k, 1, MAX_DIRECTIONS, 'The number of directions');
@@ -28,7 +28,9 @@ export async function computeBasis(g: Generator, req: BasisRequest, ctx: JobCont
   const samples = req.samples === undefined ? undefined : checkInt(req.samples, 2, MAX_AVERAGE_SAMPLES, 'The number of samples');
   const anchor = anchorOf(g);
   if (anchor && space === 'z') throw new Error('A W or W+ code has no z of the model\'s own: explore it in W or W+.');
-  const view: BasisView = { kind: req.kind, basisSpace: basisSpaceOf(space), distance, z: zOf(g, req.latent), k, seed, samples, derivatives: req.derivatives };
+  const basisSpace = basisSpaceOf(space);
+  const directions = req.kind === 'imported' ? importedDirections(g, req.imported, basisSpace) : undefined;
+  const view: BasisView = { kind: req.kind, basisSpace, distance, z: zOf(g, req.latent), k, seed, samples, derivatives: req.derivatives, directions };
   const b = anchor && GLOBAL_KINDS.includes(req.kind) ? await globalBasisAtCode(g, anchor.base, view, ctx) : await computeBasisAt(g, view, ctx, cacheOf(g));
   const notes = [...b.notes, ...(req.kind === 'local' ? anchorNote(g) : [])];
   if (space === 'wplus') notes.push('Computed in W; rates are for the direction applied to every style layer.');
@@ -43,6 +45,23 @@ export async function computeBasis(g: Generator, req: BasisRequest, ctx: JobCont
     ms: performance.now() - t0,
     notes,
   };
+}
+
+/** An imported basis's rows, checked against the basis space (W for W and W+), as k×n float64. */
+function importedDirections(g: Generator, imported: BasisRequest['imported'], basisSpace: 'z' | 'w'): Float64Array {
+  const n = basisSpace === 'z' ? g.zDim : g.wDim!;
+  const rows: unknown = imported?.directions;
+  if (!imported || !Array.isArray(rows) || rows.length === 0) throw new Error('An imported basis needs its directions.');
+  // Equal lengths of Z and W would otherwise let Z directions be measured as W ones.
+  if (imported.space !== basisSpace) throw new Error(`These directions live in ${imported.space.toUpperCase()}: show them in ${imported.space === 'z' ? 'Z' : 'W or W+'}.`);
+  if (rows.length > MAX_DIRECTIONS) throw new Error(`An imported basis holds at most ${MAX_DIRECTIONS} directions.`);
+  const out = new Float64Array(rows.length * n);
+  rows.forEach((row: unknown, i) => {
+    if (!Array.isArray(row) || row.length !== n) throw new Error(`The imported directions must have ${n} entries each, the length of ${basisSpace.toUpperCase()} for this model.`);
+    if (!row.every((v) => typeof v === 'number' && Number.isFinite(v))) throw new Error(`Imported direction ${i + 1} holds something other than a finite number.`);
+    out.set(row as number[], i * n);
+  });
+  return out;
 }
 
 /** Kinds whose directions do not depend on the reference: the model's, whatever the latent. */

@@ -2,10 +2,10 @@
  * The engine's public vocabulary: what the UI may ask for and what it gets back. Everything here is
  * plain, structured-cloneable data, because these values cross the worker boundary (comlink).
  */
-import type { BasisKind, DistanceName, LatentSpace, LayerRangeName } from '../state/vocabulary';
+import type { BasisKind, DistanceName, LatentSpace, LayerRangeName, SliderBasisKind } from '../state/vocabulary';
 
-export type { BasisKind, DistanceName, LatentSpace, LayerRangeName };
-export { BASIS_KINDS } from '../state/vocabulary';
+export type { BasisKind, DistanceName, LatentSpace, LayerRangeName, SliderBasisKind };
+export { BASIS_KINDS, SLIDER_BASIS_KINDS } from '../state/vocabulary';
 
 /** tfjs backends in the order the engine prefers them (fastest first). */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -173,7 +173,12 @@ export interface LatentEdit {
 export interface BasisRequest {
   latent: LatentSpec;
   space: LatentSpace;
-  kind: BasisKind;
+  kind: SliderBasisKind;
+  /**
+   * 'imported': the directions and the space they live in (rows of its length; at most 32, unit length not
+   * required: the engine normalises them). The first k are used.
+   */
+  imported?: { space: 'z' | 'w'; directions: number[][] };
   /** The image distance of 'metric' and 'average', and the one every kind's `rates` are measured in. */
   distance: DistanceName;
   /** Directions wanted (1…32; fewer when the space is smaller). */
@@ -199,7 +204,7 @@ export interface SpectrumSummary {
 }
 
 export interface Basis {
-  kind: BasisKind;
+  kind: SliderBasisKind;
   /** The space the directions live in ('z' or 'w'). */
   basisSpace: 'z' | 'w';
   /** The explorer space the basis was computed for ('z', 'w' or 'wplus'; always 'z' for a z-space model, as in RenderResult). */

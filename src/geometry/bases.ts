@@ -11,6 +11,8 @@
  *             Style models only.
  * - ganspace, sefa: globalBasesOfModel.ts (GANSpace PCA; SeFa with the official per-unit normalisation).
  * - random:   seeded Gaussian directions, orthonormalised: the control every other basis is judged against.
+ * - imported: directions the caller brings (a file the reader loaded: src/export/directionsFile.ts), each
+ *             scaled to unit length, signs as given; measured here like 'random'.
  *
  * Global kinds (average, ganspace, sefa) do not depend on the reference: they are computed for the top
  * GLOBAL_DIRECTIONS and sliced, so any k gives the same leading rows (GANSpace-in-Z's regression depends on
@@ -32,6 +34,7 @@ import type { JvpMode } from './linearisation';
 import type { ForwardFallback } from '../model/forward/dual';
 import { computeMetric } from './metric';
 import { alphaSamples, spectrumSummary, type SpectrumSummary } from './spectrum';
+import type { SliderBasisKind } from '../state/vocabulary';
 
 export type BasisKind = 'metric' | 'local' | 'average' | 'ganspace' | 'sefa' | 'random';
 export const BASIS_KINDS: readonly BasisKind[] = ['metric', 'local', 'average', 'ganspace', 'sefa', 'random'];
@@ -52,7 +55,9 @@ export const GLOBAL_DIRECTIONS = 32;
 
 /** One view of the explorer: which basis, where, under which distance. */
 export interface BasisView {
-  kind: BasisKind;
+  kind: SliderBasisKind;
+  /** 'imported': the directions, k' rows of the basis space's length n (k'·n values); each is scaled to unit length. */
+  directions?: Float64Array;
   basisSpace: 'z' | 'w';
   distance: DistanceName;
   /** The latent z [zDim] of the reference. */
@@ -68,7 +73,7 @@ export interface BasisView {
 }
 
 export interface BasisDirections {
-  kind: BasisKind;
+  kind: SliderBasisKind;
   basisSpace: 'z' | 'w';
   /** The reference in the basis space: z, or w = f(z). */
   reference: Float64Array;
@@ -87,7 +92,7 @@ export interface BasisDirections {
 }
 
 /** Why a kind cannot be computed for this model, or null. */
-export function unsupported(g: Generator, kind: BasisKind, basisSpace: 'z' | 'w'): string | null {
+export function unsupported(g: Generator, kind: SliderBasisKind, basisSpace: 'z' | 'w'): string | null {
   if (basisSpace === 'w' && !g.isStyleBased) return 'This model has no W space: it is a z-space generator.';
   if (kind === 'local' && !g.isStyleBased) return 'The Local Basis needs a style-based model: it is the SVD of the mapping network from Z to W, and this model has none.';
   return null;
@@ -135,7 +140,8 @@ export async function basisDirections(g: Generator, view: BasisView, ctx?: Compu
   const n = reference.length;
   const k = Math.min(view.k, n);
   const found = await directionsOf(g, view, reference, k, ctx, cache ?? new Map(), opts.spectrum ?? true);
-  fixSigns(found.directions, found.k, n);
+  // Imported directions keep the file's signs: its "+" may mean something (a walk toward a zoom, say).
+  if (view.kind !== 'imported') fixSigns(found.directions, found.k, n);
   return { kind: view.kind, basisSpace: view.basisSpace, reference, n, ...found };
 }
 
@@ -198,12 +204,34 @@ async function directionsOf(g: Generator, view: BasisView, reference: Float64Arr
       const b = globalOf(cache, `sefa|${basisSpace}`, () => sefaBasis(g, basisSpace, Math.min(GLOBAL_DIRECTIONS, n)));
       return { directions: b.directions.slice(0, k * n), k, values: b.values.slice(0, k), valueName: 'eigenvalue of AᵀA', notes: [...b.notes] };
     }
+    case 'imported': {
+      const rows = importedRows(view.directions, n);
+      const kk = Math.min(k, rows.length / n);
+      return {
+        directions: rows.slice(0, kk * n), k: kk, values: new Float64Array(0), valueName: '',
+        notes: [`Imported directions (${kk} of ${rows.length / n} from the file), each scaled to unit length; rates measured here.`],
+      };
+    }
     case 'random': {
       const rng = new Rng(seed);
       const o = orthonormalise(Float64Array.from({ length: k * n }, () => rng.normal()), k, n);
       return { directions: o.q, k: o.rank, values: new Float64Array(0), valueName: '', notes: [`Gaussian directions, orthonormalised (seed ${seed}).`] };
     }
   }
+}
+
+/** The rows of an imported basis at unit length, or one sentence saying why they cannot be used in this space. */
+function importedRows(directions: Float64Array | undefined, n: number): Float64Array {
+  if (!directions || directions.length === 0) throw new Error('An imported basis needs its directions.');
+  if (directions.length % n !== 0) throw new Error(`The imported directions do not have this space's ${n} entries each.`);
+  const out = new Float64Array(directions.length);
+  for (let r = 0; r < directions.length / n; r++) {
+    const row = directions.subarray(r * n, (r + 1) * n);
+    const norm = Math.hypot(...row);
+    if (!(norm > 0 && Number.isFinite(norm))) throw new Error(`Imported direction ${r + 1} has no length, so it points nowhere.`);
+    for (let i = 0; i < n; i++) out[r * n + i] = row[i] / norm;
+  }
+  return out;
 }
 
 /** How the metric's exact Jacobian columns were taken, naming any layer forward mode had no rule for. */

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../util/random';
 import { decodeFloats, decodeView, encodeFloats, encodeView, sanitiseView, URL_VERSION, VIEW_FIELDS, type ViewState } from './url';
-import { BASIS_KINDS, DISTANCES, LAYER_RANGES, LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_DIRECTIONS, PANELS, SLIDER_RANGE_FACTORS, SPACES } from './vocabulary';
+import {
+  BASIS_KINDS, DISTANCES, LAYER_RANGES, LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_DIRECTION_LENGTH, MAX_DIRECTIONS, MAX_LINKED_DIRECTION_NUMBERS, PANELS, SLIDER_BASIS_KINDS,
+  SLIDER_RANGE_FACTORS, SPACES,
+} from './vocabulary';
 import { TOURS } from './tours';
 
 describe('url codec: round trips', () => {
@@ -153,7 +156,14 @@ describe('url codec: decoding is total', () => {
       w: () => Array.from(rng.normals(1 + rng.int(512))),
       space: () => pick(SPACES),
       truncation: () => pick([0.05, 0.5, 0.75, 1, 1.25, 2]),
-      basis: () => pick(BASIS_KINDS),
+      basis: () => pick(SLIDER_BASIS_KINDS),
+      imported: () => {
+        const k = 1 + rng.int(MAX_DIRECTIONS);
+        const n = 1 + rng.int(Math.min(MAX_DIRECTION_LENGTH, Math.floor(MAX_LINKED_DIRECTION_NUMBERS / k)));
+        // float32 values, as a link carries them; names with the link's separator in them too.
+        return { space: pick(['z', 'w'] as const), name: pick(['metric-seed3.json', 'a, b.json', 'x']),
+          directions: Array.from({ length: k }, () => Array.from(Float32Array.from(rng.normals(n)))) };
+      },
       distance: () => pick(DISTANCES),
       k: () => 1 + rng.int(MAX_DIRECTIONS),
       sliders: () => Array.from({ length: 1 + rng.int(MAX_DIRECTIONS) }, () => (rng.next() - 0.5) * 10 ** (rng.int(9) - 6)),
@@ -176,10 +186,30 @@ describe('url codec: decoding is total', () => {
       for (const [prop, make] of Object.entries(values)) if (rng.next() < 0.5) view[prop] = make();
       // The codec prefers a bundled model over a URL (tested above).
       if (view.model !== undefined) delete view.modelUrl;
+      // An imported basis without its directions reads back as the metric (tested below).
+      if (view.basis === 'imported' && view.imported === undefined) delete view.basis;
       Object.keys(view).forEach((k) => seen.add(k));
       expect(decodeView(encodeView(view as ViewState))).toEqual({ state: view, notices: [] });
     }
     expect([...seen].sort()).toEqual(Object.keys(values).sort());
+  });
+
+  it('imported directions read back exactly; too long ones fall back to the metric with a notice; malformed ones are dropped', () => {
+    const imported = { space: 'w' as const, name: 'metric, seed 3.json', directions: [[0.6, -0.8, 0], [0, 0, 1]].map((r) => Array.from(Float32Array.from(r))) };
+    const hash = encodeView({ seed: 3, basis: 'imported', imported });
+    expect(decodeView(hash)).toEqual({ state: { seed: 3, basis: 'imported', imported }, notices: [] });
+    // k·n = 2048 still links; 2049 does not: the link keeps basis=imported, the reader gets the metric and a notice.
+    const rows = (k: number, n: number) => Array.from({ length: k }, (_, i) => Array.from({ length: n }, (_, j) => (i === j % k ? 1 : 0.5)));
+    expect(decodeView(encodeView({ basis: 'imported', imported: { ...imported, directions: rows(32, 64) } })).state.imported?.directions).toEqual(rows(32, 64));
+    const long = decodeView(encodeView({ basis: 'imported', imported: { ...imported, directions: rows(3, 683) } }));
+    expect(long.state).toEqual({});
+    expect(long.notices).toEqual(['The link\'s basis is directions loaded from a file, too long to carry in a link (more than 2048 numbers); it shows the local metric instead.']);
+    const d = encodeFloats([1, 0, 0, 1]);
+    for (const bad of [`q,2,${d},f.json`, `z,0,${d},f.json`, `z,3,${d},f.json`, `z,33,${d},f.json`, `z,2,${d},`, `z,2,${d},caf\u00e9`, `z,2,${encodeFloats([0, 0, 1, 1])},f`, `z,2,@@,f`]) {
+      const r = decodeView(`v=1&dirs=${encodeURIComponent(bad)}`);
+      expect(r.state.imported, bad).toBeUndefined();
+      expect(r.notices, bad).toEqual(['Ignored an invalid imported directions.']);
+    }
   });
 
   it('a steering walk reads back exactly; a malformed one is dropped with a notice', () => {

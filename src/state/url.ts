@@ -12,9 +12,11 @@
 import { isModelId } from '../util/modelId';
 import { tourOf, type TourPosition } from './tours';
 import { STEER_EDITS, type SteerEdit } from '../methods/steerEdits';
+import { linkable, type ImportedDirections } from './importedBasis';
 import {
-  BASIS_KINDS, DEFAULT_COMPARED, DISTANCES, LAYER_RANGES, LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_COMPARED, MAX_DIRECTIONS, MAX_SEED, MAX_TRUNCATION, PANELS, SLIDER_RANGE_FACTORS, SPACES,
-  type AscentSettings, type BasisKind, type DistanceName, type LatentSpace, type LayerRangeName, type PanelName,
+  BASIS_KINDS, DEFAULT_COMPARED, DISTANCES, LAYER_RANGES, LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_COMPARED, MAX_DIRECTION_LENGTH, MAX_DIRECTIONS,
+  MAX_LINKED_DIRECTION_NUMBERS, MAX_SEED, MAX_TRUNCATION, PANELS, SLIDER_BASIS_KINDS, SLIDER_RANGE_FACTORS, SPACES,
+  type AscentSettings, type BasisKind, type DistanceName, type LatentSpace, type LayerRangeName, type PanelName, type SliderBasisKind,
 } from './vocabulary';
 
 export { MAX_TRUNCATION, PANELS, type PanelName };
@@ -36,7 +38,9 @@ export interface ViewState {
   /** Truncation ψ of the seed's sample (1 = none). */
   truncation?: number;
   /** The basis under the sliders, its distance and number of directions. */
-  basis?: BasisKind;
+  basis?: SliderBasisKind;
+  /** The directions of an 'imported' basis (loaded from a file), when short enough to link. */
+  imported?: ImportedDirections;
   distance?: DistanceName;
   k?: number;
   /** Slider positions, in predicted image change (one per direction, at most MAX_DIRECTIONS). */
@@ -76,7 +80,8 @@ export interface DecodedView {
   notices: string[];
 }
 
-const MAX_HASH = 16_384;
+/** A W+ code (1024 float32s) and imported directions (2048) together fit. */
+const MAX_HASH = 32_768;
 const MAX_URL = 2_000;
 const MAX_Z = 1_024;
 
@@ -91,7 +96,7 @@ export const DEFAULT_K = 10;
  * no longer apply.
  */
 /** The app store's keys the view binds (app/state/store.ts checks it has each, with the view's type). */
-export type ViewStoreKey = 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical' | 'panel' | 'presenter' | 'tour' | 'ascent' | 'steerWalk' | 'compareKinds';
+export type ViewStoreKey = 'seed' | 'z' | 'w' | 'space' | 'truncation' | 'basisKind' | 'distance' | 'k' | 'sliders' | 'layers' | 'spherical' | 'panel' | 'presenter' | 'tour' | 'ascent' | 'steerWalk' | 'compareKinds' | 'imported';
 
 export interface FieldBinding<K extends keyof ViewState> {
   store: ViewStoreKey | null;
@@ -160,7 +165,18 @@ export const VIEW_FIELDS = [
     parse: (raw) => (/^\d*\.?\d+$/.test(raw) && Number(raw) > 0 && Number(raw) <= MAX_TRUNCATION ? Number(raw) : undefined),
     format: (v) => String(v),
   }),
-  choice('basis', 'basis', 'basis', BASIS_KINDS, { store: 'basisKind', fallback: 'metric', resetsSliders: true }),
+  choice('basis', 'basis', 'basis', SLIDER_BASIS_KINDS, { store: 'basisKind', fallback: 'metric', resetsSliders: true }),
+  field({
+    // space,k,directions,name: e.g. dirs=z,3,<float32s>,metric-seed3.json. Written only for an imported basis of at most
+    // MAX_LINKED_DIRECTION_NUMBERS numbers (a longer one cannot be formatted, so its link shows the metric basis).
+    key: 'dirs', prop: 'imported', label: 'imported directions', store: 'imported', fallback: null, resetsSliders: true,
+    relevant: (v) => v.basis === 'imported',
+    parse: parseImportedLink,
+    format: (v) => {
+      if (!linkable(v)) throw new Error('too long to link');
+      return [v.space, String(v.directions.length), encodeFloats(v.directions.flat(), MAX_LINKED_DIRECTION_NUMBERS), v.name].join(',');
+    },
+  }),
   choice('dist', 'distance', 'image distance', DISTANCES, { store: 'distance', fallback: 'mse', resetsSliders: true }),
   field({
     key: 'k', prop: 'k', label: 'number of sliders', store: 'k', fallback: DEFAULT_K, resetsSliders: true,
@@ -244,6 +260,19 @@ function parseSteerLink(raw: string): SteerLink | undefined {
   return { edit, space, alpha, direction };
 }
 
+function parseImportedLink(raw: string): ImportedDirections | undefined {
+  const [space, count, floats, ...rest] = raw.split(',');
+  const name = rest.join(',');
+  const k = /^\d{1,2}$/.test(count ?? '') ? Number(count) : 0;
+  const values = floats === undefined ? undefined : decodeFloats(floats, MAX_LINKED_DIRECTION_NUMBERS);
+  if ((space !== 'z' && space !== 'w') || k < 1 || k > MAX_DIRECTIONS || !values || values.length % k !== 0) return undefined;
+  const n = values.length / k;
+  if (n > MAX_DIRECTION_LENGTH || !/^[\x20-\x7e]{1,64}$/.test(name)) return undefined;
+  const directions = Array.from({ length: k }, (_, i) => values.slice(i * n, (i + 1) * n));
+  if (directions.some((row) => row.every((v) => v === 0))) return undefined;
+  return { space, name, directions };
+}
+
 function parseAscent(raw: string): AscentSettings | undefined {
   const parts = raw.split(',');
   if (parts.length !== 5) return undefined;
@@ -319,6 +348,10 @@ export function decodeView(hash: unknown): DecodedView {
     delete state.modelUrl;
     notices.push('The link names both a bundled model and a model URL; the bundled model was used.');
   }
+  if (state.basis === 'imported' && state.imported === undefined) {
+    delete state.basis;
+    notices.push(`The link's basis is directions loaded from a file, too long to carry in a link (more than ${MAX_LINKED_DIRECTION_NUMBERS} numbers); it shows the local metric instead.`);
+  }
   return { state, notices };
 }
 
@@ -352,8 +385,8 @@ function parseHttpUrl(raw: string): string | undefined {
 }
 
 /** float32 little-endian, base64url without padding: exact, so a shared latent reproduces pixels. */
-export function encodeFloats(values: number[]): string {
-  if (!Array.isArray(values) || values.length === 0 || values.length > MAX_Z) throw new Error('bad latent length');
+export function encodeFloats(values: number[], max = MAX_Z): string {
+  if (!Array.isArray(values) || values.length === 0 || values.length > max) throw new Error('bad latent length');
   const bytes = new Uint8Array(values.length * 4);
   const view = new DataView(bytes.buffer);
   values.forEach((v, i) => view.setFloat32(i * 4, v, true));
@@ -362,8 +395,8 @@ export function encodeFloats(values: number[]): string {
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-export function decodeFloats(text: string): number[] | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(text) || text.length > Math.ceil((MAX_Z * 4 * 4) / 3)) return undefined;
+export function decodeFloats(text: string, max = MAX_Z): number[] | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(text) || text.length > Math.ceil((max * 4 * 4) / 3)) return undefined;
   let bin: string;
   try {
     bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));

@@ -16,6 +16,12 @@ export const DISTANCES: readonly DistanceName[] = ['mse', 'ssim', 'perceptual'];
 /** The bases the sliders can follow (one name per concept: the local metric's eigenvectors are 'metric'). */
 export type BasisKind = 'metric' | 'local' | 'average' | 'ganspace' | 'sefa' | 'random';
 export const BASIS_KINDS: readonly BasisKind[] = ['metric', 'local', 'average', 'ganspace', 'sefa', 'random'];
+/**
+ * What the sliders can follow: a basis the engine computes (BASIS_KINDS), or directions loaded from a file
+ * ('imported': src/state/importedBasis.ts), whose rates the engine measures at the view like any other's.
+ */
+export type SliderBasisKind = BasisKind | 'imported';
+export const SLIDER_BASIS_KINDS: readonly SliderBasisKind[] = [...BASIS_KINDS, 'imported'];
 
 /** Named ranges of W+ style layers (coarse = lowest resolution); the same names as src/geometry/traversal. */
 export type LayerRangeName = 'coarse' | 'middle' | 'fine' | 'all';
@@ -43,6 +49,13 @@ export const TRUNCATION_SLIDER = { min: 0.1, max: 1.5, step: 0.05 } as const;
 
 /** Most directions one edit (or one basis) may carry: the explorer shows at most this many sliders. */
 export const MAX_DIRECTIONS = 32;
+/** The longest direction a directions file may hold: the longest latent a link carries (a W+ code of 1024). */
+export const MAX_DIRECTION_LENGTH = 1024;
+/**
+ * Most numbers (k·n) of imported directions a link carries, as float32 base64 (≈ 11,000 characters); longer
+ * ones travel as the file, and their link shows the metric basis.
+ */
+export const MAX_LINKED_DIRECTION_NUMBERS = 2048;
 
 /**
  * A slider's default reach (± this much predicted change) in each distance's units, chosen so the ends
