@@ -123,6 +123,31 @@ print(json.dumps(out))`, zip.file], { encoding: 'utf8' });
   }
 });
 
+it('exports the montage as one PNG whose every frame is the montage canvas\'s (pixels read back from both)', async () => {
+  await openApp(b.page, { hash: `v=1&model=${id}&seed=3&panel=montage` });
+  await b.page.waitForSelector('[data-testid=montage] canvas', { timeout: 180_000 });
+  const shown = await b.page.evaluate(() => {
+    const c = document.querySelector('[data-testid=montage] canvas') as HTMLCanvasElement;
+    return { w: c.width, h: c.height, data: Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data) };
+  });
+  const rows = Number(await b.page.getAttribute('[data-testid=montage]', 'data-rows'));
+  const columns = Number(await b.page.getAttribute('[data-testid=montage]', 'data-columns'));
+  const png = await exportVia(b.page, 'export-images');
+  expect(png.name.endsWith('-montage.png')).toBe(true);
+  const { PNG } = await import('pngjs');
+  const image = PNG.sync.read(fs.readFileSync(png.file));
+  const fw = shown.w / columns, fh = shown.h / rows;
+  expect([image.width, image.height]).toEqual([2 + columns * (fw * 4 + 2), 2 + rows * (fh * 4 + 2)]);
+  // Each frame pixel (x, y) of cell (r, c) is a 4×4 square of the canvas's pixel, the 2-px gaps black.
+  for (const [r, c, x, y] of [[0, 0, 0, 0], [rows - 1, columns - 1, fw - 1, fh - 1], [1, 3, 12, 20], [2, 5, 7, 3]]) {
+    const src = ((r * fh + y) * shown.w + c * fw + x) * 4;
+    const px = 2 + c * (fw * 4 + 2) + x * 4 + 3, py = 2 + r * (fh * 4 + 2) + y * 4 + 3;
+    const dst = (py * image.width + px) * 4;
+    expect(Array.from(image.data.subarray(dst, dst + 3))).toEqual(shown.data.slice(src, src + 3));
+  }
+  expect(Array.from(image.data.subarray(0, 4))).toEqual([0, 0, 0, 255]);
+});
+
 it('saves the curve walk as a WebM video that a <video> element decodes', async () => {
   await openApp(b.page, { hash: `v=1&model=${id}&seed=3&panel=curve` });
   await b.page.click('text="Walk"');

@@ -1,7 +1,7 @@
 /**
  * "Export": what the reader sees, as files to take away — the image (PNG), the current basis as numpy arrays
  * (.npz), its numbers and the metric's spectrum as CSV, the basis as JSON with the link that reproduces
- * the view, and the shown panel's plots as SVG and PNG (one .zip). The files are built by src/export/basisFiles.ts (shared with `atlas basis --npy`); this menu only
+ * the view, the shown panel's plots as SVG and PNG (one .zip), and its images (montage, curve walk, compared bases) as PNG. The files are built by src/export/basisFiles.ts (shared with `atlas basis --npy`); this menu only
  * picks names and hands the bytes over.
  */
 import { useCallback, useRef, useState } from 'react';
@@ -11,6 +11,8 @@ import { useAtlas, useSession } from '../context';
 import { useDismiss } from './useDismiss';
 import { download, pngOf } from '../files/download';
 import { pngOfSvg, standaloneSvg } from '../files/plots';
+import { panelImages } from '../files/panelImages';
+import { frameGrid } from '../../src/export/frameGrid';
 import { storedZip } from '../../src/util/zip';
 import { currentBasis, currentFactors } from '../state/keys';
 import { viewOf } from '../urlSync';
@@ -77,6 +79,20 @@ export function ExportMenu() {
     download(nameOf('zip', `${session.store.getState().panel}-plots`), storedZip(entries), 'application/zip');
   });
 
+  // The montage, the curve walk's two strips, each compared basis: one PNG, or a .zip when the panel shows several.
+  const exportImages = run(async () => {
+    const s = session.store.getState();
+    const sets = panelImages(s);
+    if (sets.length === 0) throw new Error('The panel shown has no images yet (the Montage, Curve walk and Compare panels have).');
+    const pngs = [];
+    for (const set of sets) {
+      const g = frameGrid(set.frames, { frameWidth: set.width, frameHeight: set.height, columns: set.columns });
+      pngs.push({ name: `${set.name}.png`, bytes: new Uint8Array(await (await pngOf(g.rgba, g.width, g.height)).arrayBuffer()) });
+    }
+    if (pngs.length === 1) download(nameOf('png', sets[0].name), pngs[0].bytes, 'image/png');
+    else download(nameOf('zip', `${s.panel}-images`), storedZip(pngs), 'application/zip');
+  });
+
   const noBasis = basis ? undefined : 'The basis is still being computed.';
   return (
     <div className="copy-link" ref={box}>
@@ -91,6 +107,8 @@ export function ExportMenu() {
           <button type="button" role="menuitem" className="button subtle" disabled={!basis?.spectrum} title={basis && !basis.spectrum ? 'Only a full metric (n ≤ 128) or the averaged metric has a spectrum.' : noBasis} onClick={exportSpectrum} data-testid="export-spectrum">Spectrum (CSV)</button>
           <button type="button" role="menuitem" className="button subtle" disabled={!basis} title={noBasis} onClick={exportJson} data-testid="export-json">Basis (JSON, with its link)</button>
           <button type="button" role="menuitem" className="button subtle" onClick={exportPlots} data-testid="export-plots">Plots of this panel (SVG + PNG, .zip)</button>
+          <button type="button" role="menuitem" className="button subtle" onClick={exportImages} data-testid="export-images"
+            title="The montage, the curve walk's strips or the compared bases' rows, each pixel 4×4">Images of this panel (PNG)</button>
           {problem && <span className="export-problem" role="alert">{problem}</span>}
         </div>
       )}
