@@ -110,3 +110,20 @@ it('with the Curve walk panel showing a walk, Space replays and pauses the walk 
   expect(await walk.getAttribute('data-ended')).toBe('false');
   expect(Number(await b.page.locator('[data-testid=slider-0]').inputValue())).toBe(slider);
 });
+
+it('with reduced motion asked for, a new curve walk waits on its first frame for Play instead of playing by itself', async () => {
+  await b.page.emulateMedia({ reducedMotion: 'reduce' });
+  try {
+    await openApp(b.page, { hash: `v=1&model=${id}&seed=5&panel=curve` });
+    await waitForSliders(b.page);
+    await b.page.click('text="Walk"');
+    const walk = b.page.locator('[data-testid=curve-walk]');
+    await walk.waitFor({ timeout: 180_000 });
+    await b.page.waitForTimeout(800);
+    expect(await walk.getAttribute('data-frame')).toBe('0');
+    await walk.locator('button', { hasText: 'Play' }).click();
+    await b.page.waitForFunction(() => Number(document.querySelector('[data-testid=curve-walk]')?.getAttribute('data-frame')) >= 2, undefined, { timeout: 5_000 });
+  } finally {
+    await b.page.emulateMedia({ reducedMotion: 'no-preference' });
+  }
+});

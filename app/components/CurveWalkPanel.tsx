@@ -15,6 +15,7 @@ import { Axis, MARGIN, inner } from '../plots/Axis';
 import { useAtlas, useSession } from '../context';
 import { JobStatus } from './JobStatus';
 import { RgbaFrame } from './RgbaFrame';
+import { prefersReducedMotion } from '../motion';
 
 export function CurveWalkPanel() {
   const session = useSession();
@@ -54,8 +55,9 @@ export function CurveWalkPanel() {
 function CurvePlayer({ walk }: { walk: CurveWalk }) {
   const frames = walk.curvePlane.length;
   const [frame, setFrame] = useState(0);
-  const [playing, setPlaying] = useState(true);
-  useEffect(() => { setFrame(0); setPlaying(true); }, [walk]);
+  // A new walk plays by itself, unless the system asks for reduced motion: then it waits for Play.
+  const [playing, setPlaying] = useState(() => !prefersReducedMotion());
+  useEffect(() => { setFrame(0); setPlaying(!prefersReducedMotion()); }, [walk]);
   // The presenter's Space (Presenter.tsx) toggles play; from the last frame it plays again from the start.
   const toggles = useAtlas((s) => s.curvePlayToggles);
   const seen = useRef(toggles);

@@ -9,6 +9,7 @@ import { useEffect } from 'react';
 import { useAtlas, useSession } from '../context';
 import { currentBasis } from '../state/keys';
 import { traversalCycle } from '../state/transitions';
+import { prefersReducedMotion } from '../motion';
 
 /**
  * The traversal's pace: 10 steps from 0 to either end every 120 ms (a cycle in ~5 s). With reduced motion
@@ -16,7 +17,6 @@ import { traversalCycle } from '../state/transitions';
  */
 const SMOOTH = { perSide: 10, everyMs: 120 };
 const REDUCED = { perSide: 2, everyMs: 600 };
-const reducedMotion = () => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 /** Keys typed into a field belong to the field. */
 const typing = (t: EventTarget | null) => t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName));
@@ -93,7 +93,7 @@ function usePresenterTraversal() {
   const playing = useAtlas((s) => s.presenter && s.presenterPlaying);
   useEffect(() => {
     if (!playing) return;
-    const pace = reducedMotion() ? REDUCED : SMOOTH;
+    const pace = prefersReducedMotion() ? REDUCED : SMOOTH;
     const start = session.store.getState();
     const cycle = traversalCycle(start.sliderRange, pace.perSide);
     const startAt = start.sliders[start.presenterDirection] ?? 0;
