@@ -6,7 +6,7 @@
  */
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import { offline } from './scripts/build/offline';
+import { offline } from './scripts/build/offline.ts';
 
 /**
  * Cross-origin isolation: with these two headers the page (and its workers) may share memory, so the

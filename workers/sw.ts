@@ -2,7 +2,7 @@
  * The service worker of the built site (dist/sw.js; scripts/build/offline.ts prepends PRECACHE, the list of
  * every built file and a version digest of their contents). It makes the app work offline after one visit:
  *
- * - install: fetch every file of the build (revalidated with the server, never an HTTP-cached copy of an
+ * - install: fetch every file of the build (revalidated with the server, never an unchecked HTTP-cached copy of an
  *   older build) into a cache named by the scope and the build's version; then take over at once.
  * - activate: delete this scope's caches of other versions; control the open pages.
  * - fetch, same-origin GETs inside the scope only (a user's model on another origin is never touched):

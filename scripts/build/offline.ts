@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import type { Plugin } from 'vite';
-import { CONTENT_SECURITY_POLICY } from './csp';
+import { CONTENT_SECURITY_POLICY } from './csp.ts';
 
 /** The service worker's file name, at the top of the built site (its folder is the worker's scope). */
 export const SW_FILE = 'sw.js';
