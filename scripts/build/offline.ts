@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import type { Plugin } from 'vite';
-import { CONTENT_SECURITY_POLICY } from './csp.ts';
+import { PAGE_POLICY } from './csp.ts';
 
 /** The service worker's file name, at the top of the built site (its folder is the worker's scope). */
 export const SW_FILE = 'sw.js';
@@ -61,7 +61,7 @@ export function serviceWorkerSource(swTs: string, precache: Precache): string {
 export function withCsp(html: string): string {
   const charset = /<meta charset="[^"]*"\s*\/?>/i;
   if (!charset.test(html)) throw new Error('index.html has no <meta charset>: the Content-Security-Policy <meta> goes right after it.');
-  return html.replace(charset, (tag) => `${tag}\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`);
+  return html.replace(charset, (tag) => `${tag}\n    <meta http-equiv="Content-Security-Policy" content="${PAGE_POLICY}" />`);
 }
 
 export function offline(): Plugin {
