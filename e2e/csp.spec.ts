@@ -15,7 +15,7 @@ import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { screenshot, type Launched } from './browser';
 import { browserPerFile, snapshot, setSlider, waitForFrame, waitForNewFrame, waitForSliders } from './app';
 import { serveStatic, type StaticServer } from './staticServer';
-import { HEADER_POLICY } from '../scripts/build/csp';
+import { HEADER_POLICY } from '../scripts/build/csp.ts';
 
 const PREFIX = '/sub/latent-atlas/';
 let b: Launched;

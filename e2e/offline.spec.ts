@@ -16,7 +16,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { screenshot, type Launched } from './browser';
 import { browserPerFile, snapshot, waitForFrame, waitForSliders } from './app';
 import { filesOf, serveStatic, type StaticServer } from './staticServer';
-import { precacheOf, serviceWorkerSource } from '../scripts/build/offline';
+import { precacheOf, serviceWorkerSource } from '../scripts/build/offline.ts';
 
 const PREFIX = '/sub/latent-atlas/';
 /** What `npm start` (vite preview) sends: vite.config.ts's ISOLATION_HEADERS. */
