@@ -6,6 +6,7 @@
  */
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { offline } from './scripts/build/offline.ts';
 
 /**
  * Cross-origin isolation: with these two headers the page (and its workers) may share memory, so the
@@ -25,7 +26,9 @@ export default defineConfig({
   // /sub/latent-atlas/, a file server), not only from a domain's root. The app already fetches its models
   // relative to the page (new URL('models/', document.baseURI)).
   base: './',
-  plugins: [react()],
+  // offline(): the service worker with its precache list and the Content-Security-Policy <meta>, build only
+  // (scripts/build/offline.ts).
+  plugins: [react(), offline()],
   publicDir: 'public',
   worker: {
     format: 'es',

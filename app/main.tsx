@@ -13,6 +13,7 @@ import { App } from './App';
 import { SessionContext } from './context';
 import { EngineClient } from './engine/client';
 import { JobsClient } from './engine/jobsClient';
+import { registerOffline } from './offline';
 import { Session } from './session';
 import { createAtlasStore } from './state/store';
 import { startUrlSync } from './urlSync';
@@ -62,3 +63,4 @@ createRoot(document.getElementById('root')!).render(
 
 startUrlSync(session);
 void session.start(new URL('models/', document.baseURI).href, state, notices, backendOverride(), wasmThreads);
+registerOffline();

@@ -159,8 +159,10 @@ it('saves the curve walk as a WebM video that a <video> element decodes', async 
   await dl.saveAs(file);
   const bytes = fs.readFileSync(file);
   expect([...bytes.subarray(0, 4)]).toEqual([0x1a, 0x45, 0xdf, 0xa3]); // EBML: a Matroska/WebM file
-  // Decode it as a viewer would: metadata, then the first frame drawn and not blank.
-  const seen = await b.page.evaluate(async (b64) => {
+  // Decode it as a viewer would: metadata, then the first frame drawn and not blank. In a blank page of its
+  // own: the app never plays video, so its Content-Security-Policy has no media-src for a blob: video.
+  const viewer = await b.context.newPage();
+  const seen = await viewer.evaluate(async (b64) => {
     const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const video = document.createElement('video');
     video.muted = true;
@@ -178,7 +180,7 @@ it('saves the curve walk as a WebM video that a <video> element decodes', async 
     let min = 255, max = 0;
     for (let i = 0; i < px.length; i++) if (i % 4 !== 3) { min = Math.min(min, px[i]); max = Math.max(max, px[i]); }
     return { width: video.videoWidth, height: video.videoHeight, range: max - min, time: video.currentTime };
-  }, bytes.toString('base64'));
+  }, bytes.toString('base64')).finally(() => viewer.close());
   expect(frames).toBeGreaterThan(1);
   expect(seen.width).toBeGreaterThanOrEqual(128);
   expect(seen.width).toBe(seen.height);

@@ -1,5 +1,5 @@
 /**
- * The plots on screen as files: each `svg.plot` of a panel cloned with its computed styles written inline
+ * The plots on screen as files: each `svg.plot` of a panel cloned with its computed styles written onto each element
  * (so it looks the same outside the page's stylesheet), as standalone SVG, and rasterised to PNG at 2×.
  */
 
@@ -11,10 +11,15 @@ export function standaloneSvg(svg: SVGSVGElement, background: string): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
   const source = [svg, ...svg.querySelectorAll('*')];
   const target = [clone, ...clone.querySelectorAll('*')];
+  // As SVG presentation attributes, not a style attribute: the page's Content-Security-Policy (style-src
+  // 'self', scripts/build/csp.ts) refuses inline style attributes, and with no stylesheet in the file the two
+  // read the same.
   source.forEach((el, i) => {
     const cs = getComputedStyle(el);
-    const style = STYLE_PROPS.map((p) => `${p}:${cs.getPropertyValue(p)}`).join(';');
-    target[i].setAttribute('style', style);
+    for (const p of STYLE_PROPS) {
+      const value = cs.getPropertyValue(p);
+      if (value) target[i].setAttribute(p, value);
+    }
     target[i].removeAttribute('class');
   });
   const { width, height } = svg.getBoundingClientRect();

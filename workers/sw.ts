@@ -1,0 +1,104 @@
+/**
+ * The service worker of the built site (dist/sw.js; scripts/build/offline.ts prepends PRECACHE, the list of
+ * every built file and a version digest of their contents). It makes the app work offline after one visit:
+ *
+ * - install: fetch every file of the build (revalidated with the server, never an unchecked HTTP-cached copy of an
+ *   older build) into a cache named by the scope and the build's version; then take over at once.
+ * - activate: delete this scope's caches of other versions; control the open pages.
+ * - fetch, same-origin GETs inside the scope only (a user's model on another origin is never touched):
+ *   - files under assets/ that the build lists: cache first. Vite names them by their content hash, so a
+ *     cached copy can never be stale;
+ *   - everything else — the page, models/index.json, the models' manifests and weights, a model folder a
+ *     teacher added after the build: network first, the cache only when the network fails. Online, the app
+ *     therefore always gets what the server has now (no stale weights after a redeploy, a teacher's edit to
+ *     models/index.json shows at once); every good answer refreshes the cached copy, so the offline copy is
+ *     the last one seen. A navigation answered from the network keeps the server's headers (COOP/COEP: the
+ *     page stays cross-origin isolated); offline, the cached page carries the headers it was fetched with.
+ */
+
+// A module for the type checker (its names stay its own); the build strips the export and prepends PRECACHE.
+export {};
+declare const PRECACHE: { version: string; files: string[] };
+
+const sw = self as unknown as ServiceWorkerGlobalScope;
+const SCOPE = sw.registration.scope;
+const CACHE_PREFIX = `latent-atlas ${SCOPE} `;
+const CACHE = `${CACHE_PREFIX}${PRECACHE.version}`;
+const PAGE = new URL('index.html', SCOPE).href;
+/** Build files named by their content hash: safe to answer from the cache without asking the server. */
+const IMMUTABLE = new Set(PRECACHE.files.filter((f) => f.startsWith('assets/')).map((f) => new URL(f, SCOPE).href));
+const MATCH: CacheQueryOptions = { ignoreVary: true };
+
+sw.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    try {
+      await cache.addAll(PRECACHE.files.map((f) => new Request(new URL(f, SCOPE), { cache: 'no-cache' })));
+    } catch (err) {
+      // A half-filled cache must not survive: the next visit tries again from scratch.
+      await caches.delete(CACHE);
+      throw err;
+    }
+    await sw.skipWaiting();
+  })());
+});
+
+sw.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const key of await caches.keys()) {
+      if (key.startsWith(CACHE_PREFIX) && key !== CACHE) await caches.delete(key);
+    }
+    await sw.clients.claim();
+  })());
+});
+
+/** The page's own HTML (the scope's folder or index.html, any query) is cached as index.html. */
+function cacheKey(request: Request): string {
+  const url = new URL(request.url);
+  url.hash = '';
+  if (request.mode === 'navigate') {
+    const bare = url.origin + url.pathname;
+    if (bare === SCOPE || bare === PAGE) return PAGE;
+  }
+  return url.href;
+}
+
+async function cacheFirst(request: Request, key: string): Promise<Response> {
+  const cache = await caches.open(CACHE);
+  const hit = await cache.match(key, MATCH);
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (response.status === 200 && response.type === 'basic') await cache.put(key, response.clone()).catch(() => undefined);
+  return response;
+}
+
+async function networkFirst(event: FetchEvent): Promise<Response> {
+  const request = event.request;
+  const key = cacheKey(request);
+  const cache = await caches.open(CACHE);
+  let response: Response;
+  try {
+    response = await fetch(request);
+  } catch (err) {
+    const hit = await cache.match(key, MATCH);
+    if (hit) return hit;
+    throw err;
+  }
+  // Keep the last good copy (a redirect, an error page or a partial answer is not kept).
+  if (response.status === 200 && response.type === 'basic' && !response.redirected) {
+    event.waitUntil(cache.put(key, response.clone()).catch(() => undefined));
+  }
+  return response;
+}
+
+sw.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET' || request.headers.has('range')) return;
+  const url = new URL(request.url);
+  // Other origins (a user's own model by URL) and paths outside the deploy folder: not ours, not touched.
+  if (url.origin !== sw.location.origin || !url.href.startsWith(SCOPE) || url.href === new URL('sw.js', SCOPE).href) return;
+  url.search = '';
+  url.hash = '';
+  if (request.mode !== 'navigate' && IMMUTABLE.has(url.href)) event.respondWith(cacheFirst(request, url.href));
+  else event.respondWith(networkFirst(event));
+});
