@@ -25,11 +25,11 @@ export function expectedModelId(): string {
  * One browser per spec file, launched before its tests and closed after them; `ready` receives the browser
  * and the id of the model the app must show first (see expectedModelId).
  */
-export function browserPerFile(ready: (browser: Launched, modelId: string) => void | Promise<void>): void {
+export function browserPerFile(ready: (browser: Launched, modelId: string) => void | Promise<void>, opts: Parameters<typeof launch>[0] = {}): void {
   let launched: Launched | undefined;
   beforeAll(async () => {
     const modelId = expectedModelId();
-    launched = await launch();
+    launched = await launch(opts);
     await ready(launched, modelId);
   });
   afterAll(async () => launched?.close());

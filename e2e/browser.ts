@@ -33,7 +33,12 @@ export interface Launched {
   close(): Promise<void>;
 }
 
-export async function launch(): Promise<Launched> {
+/**
+ * A fresh Chromium profile. Service workers are blocked unless asked for: the built app registers one that
+ * precaches 25 MB in the background, which every other spec would pay for in time and CPU; the offline spec
+ * allows it.
+ */
+export async function launch(opts: { serviceWorkers?: 'allow' | 'block' } = {}): Promise<Launched> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-atlas-e2e-'));
   // launchPersistentContext owns --user-data-dir: a fresh directory each time means no shared state.
   const context = await chromium.launchPersistentContext(profile, {
@@ -42,6 +47,7 @@ export async function launch(): Promise<Launched> {
     args: FLAGS,
     viewport: { width: 1280, height: 800 },
     deviceScaleFactor: 1,
+    serviceWorkers: opts.serviceWorkers ?? 'block',
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const logs: string[] = [];

@@ -32,7 +32,7 @@ let other: StaticServer;
 browserPerFile((browser, id) => {
   b = browser;
   modelId = id;
-});
+}, { serviceWorkers: 'allow' });
 
 beforeAll(async () => {
   // A copy of dist/ (built by globalSetup), so that a "redeploy" can change it.
