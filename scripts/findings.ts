@@ -25,12 +25,13 @@ import type { DistanceName } from '../src/distance';
 import type { Generator } from '../src/model/generator';
 import { findingsSection8, readInversionJson } from './inversionSummary';
 import { findingsRealismSection, readRealismRuns } from './realismSummary';
+import { controlsPlot, controlsSection, jacobianPlot, jacobianSection, runCompletion, travelPlot, travelSection, type Completion } from './findingsCompletion';
 import { anisotropyText, f2, f3, grassmannText, homogeneityText, isotropyText, label, pct, scoreText, table, WANG_TAB2, WANG_TAB4, type ModelInfo } from './findingsText';
 
 const QUICK = process.argv.includes('--quick');
 const COUNTS = QUICK
-  ? { spectrum: { mse: 2, perceptual: 2 }, alpha: 64, grassmann: 4, scoreSeeds: 1, scoreTop: 3, average: 2 }
-  : { spectrum: { mse: 16, perceptual: 8 }, alpha: 256, grassmann: 100, scoreSeeds: 8, scoreTop: 5, average: 8 };
+  ? { spectrum: { mse: 2, perceptual: 2 }, alpha: 64, grassmann: 4, scoreSeeds: 1, scoreTop: 3, average: 2, completion: { travel: 1, controls: 2, jacobian: 10 } }
+  : { spectrum: { mse: 16, perceptual: 8 }, alpha: 256, grassmann: 100, scoreSeeds: 8, scoreTop: 5, average: 8, completion: { travel: 4, controls: 8, jacobian: 100 } };
 /** --quick writes to scratch/findings-quick/ (ignored by git) so that docs/ only ever holds a full run. */
 const OUT = QUICK ? path.join(ROOT, 'scratch', 'findings-quick') : path.join(ROOT, 'docs');
 const IMG = (name: string) => path.join(OUT, 'img', `findings-${name}.png`);
@@ -91,8 +92,14 @@ async function main() {
     if (tf.memory().numTensors > 0) log(`note: ${tf.memory().numTensors} tensors alive after ${id}`);
   }
 
+  // Wang & Ponce Fig. 1 and A.8, Choi et al. Fig. 9 (scripts/findingsCompletion.ts).
+  const completion = await runCompletion(ids, COUNTS.completion, log);
+
   log('plots');
   const plots: { plot: Svg; file: string }[] = [];
+  plots.push({ plot: travelPlot(completion.travels), file: IMG('eigentravel') });
+  plots.push({ plot: controlsPlot(completion.controls), file: IMG('controls') });
+  for (const j of completion.jacobians) plots.push({ plot: jacobianPlot(j), file: IMG(`jacobian-${j.model}`) });
   plots.push({ plot: spectraPlot(spectra), file: IMG('spectra') });
   plots.push({ plot: isotropyPlot(spectra), file: IMG('isotropy') });
   for (const gs of grassmanns) plots.push({ plot: grassmannPlot(gs), file: IMG(`grassmann-${gs.model}`) });
@@ -101,11 +108,11 @@ async function main() {
   await renderSvgs(plots);
 
   const seconds = (performance.now() - t0) / 1000;
-  const md = report({ models, spectra, grassmanns, scores, layers, montages, seconds });
+  const md = report({ models, spectra, grassmanns, scores, layers, montages, seconds, completion });
   fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(path.join(OUT, 'findings.md'), md);
   const strip = (s: SpectrumStudy) => ({ ...s, perSample: s.perSample.map(({ eigenvectors: _v, alphaSamples: _a, ...rest }) => rest), average: { ...s.average, eigenvectors: undefined } });
-  fs.writeFileSync(path.join(OUT, 'findings.json'), JSON.stringify({ generated: new Date().toISOString(), counts: COUNTS, seconds, models, spectra: spectra.map(strip), grassmann: grassmanns, scores, layers: layers.map(({ perSeed: _p, ...rest }) => rest) }, null, 1) + '\n');
+  fs.writeFileSync(path.join(OUT, 'findings.json'), JSON.stringify({ generated: new Date().toISOString(), counts: COUNTS, seconds, models, spectra: spectra.map(strip), grassmann: grassmanns, scores, layers: layers.map(({ perSeed: _p, ...rest }) => rest), completion: { ...completion, travels: completion.travels.map(({ perSeed: _p, ...rest }) => rest) } }, null, 1) + '\n');
   log(`done in ${seconds.toFixed(0)} s`);
 }
 
@@ -239,7 +246,7 @@ function layersSection(studies: LayerStudy[]): string[] {
   return out;
 }
 
-interface Results { models: ModelInfo[]; spectra: SpectrumStudy[]; grassmanns: GrassmannStudy[]; scores: ScoreStudy[]; layers: LayerStudy[]; montages: Montage[]; seconds: number }
+interface Results { models: ModelInfo[]; spectra: SpectrumStudy[]; grassmanns: GrassmannStudy[]; scores: ScoreStudy[]; layers: LayerStudy[]; montages: Montage[]; seconds: number; completion?: Completion }
 
 function report(r: Results): string {
   const out: string[] = [];
@@ -261,6 +268,7 @@ function report(r: Results): string {
   push('Wang & Ponce (LPIPS):', '', table(['model', 'n', 'dim.99', 'dim.999', 'dim.9999', 'dim.99999', 'dim.99 / n'], WANG_TAB2.map((p) => [p.model, p.n, ...p.dims, pct(p.dims[0], p.n)])), '');
   push(`![normalised spectra](${imgRef('spectra')})`, '');
   push(...anisotropyText(r.spectra, r.models), '');
+  if (r.completion) push(...controlsSection(r.completion, imgRef));
 
   // Homogeneity
   push('## 2. Homogeneity (Wang & Ponce Tab. 4)', '',
@@ -277,6 +285,8 @@ function report(r: Results): string {
     r.spectra.map((s) => [label(s), s.distance, `${f3(s.alpha.meanRatio.mean)} ± ${f3(s.alpha.meanRatio.sd)}`, `${f3(s.alpha.varianceRatio.mean)} ± ${f3(s.alpha.varianceRatio.sd)}`, f2(s.alpha.maxAbsMeanZ), f2(s.alpha.alphaDecades), f2(s.alpha.eigenDecades), f2(s.alpha.cvAlpha), f2(s.alpha.cvEigen)])), '');
   push(`![α of random directions vs eigenvalues](${imgRef('isotropy')})`, '', ...isotropyText(r.spectra), '');
 
+  if (r.completion) push(...travelSection(r.completion, imgRef));
+
   // Grassmann
   push('## 4. Warpage of W on the Grassmannian (Choi et al. Fig. 8)', '');
   if (r.grassmanns.length === 0) push('No style model is bundled, so there is no Local Basis to compare.', '');
@@ -289,6 +299,8 @@ function report(r: Results): string {
       gs.curves.map((c) => [c.name, ...ks.map((k) => f3(c.projection.mean[k - 1])), ...ks.map((k) => f2(c.geodesic.mean[k - 1]))])), '');
     push(`![Grassmann metrics of ${gs.model}](${imgRef(`grassmann-${gs.model}`)})`, '', ...grassmannText(gs), '');
   }
+
+  if (r.completion) push(...jacobianSection(r.completion, imgRef));
 
   // Factor scores
   push('## 5. Ground truth: which directions move which factor? (beyond the papers)', '',

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { snapshotFiles } from '../lib/fsFiles';
 import { writeGridPng } from '../lib/png';
 import { loadGenerator } from '../../src/model/load';
+import type { ModelFiles } from '../../src/model/files';
 import type { Generator, LatentSpace } from '../../src/model/generator';
 import { latentIn } from '../../src/engine/latent';
 
@@ -127,6 +128,13 @@ const hashes = new WeakMap<Generator, string>();
 async function openFolder(dir: string, entry?: string): Promise<Generator> {
   const files = snapshotFiles(dir);
   const g = await loadGenerator(entry ? { ...files, entry } : files);
+  hashes.set(g, files.hash);
+  return g;
+}
+
+/** A model from files already in memory (e.g. scripts/lib/shuffledFiles.ts), its weights named by `hash`. */
+export async function openModelFiles(files: ModelFiles & { hash: string }): Promise<Generator> {
+  const g = await loadGenerator(files);
   hashes.set(g, files.hash);
   return g;
 }
