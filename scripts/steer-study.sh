@@ -10,7 +10,7 @@ for model in ${MODELS:-shapes-style shapes-dcgan}; do
   for edit in ${EDITS:-shift-x shift-y zoom color}; do
     base="$OUT/$model-$edit"
     [ -f "$base.walk.json" ] || npx tsx scripts/atlas.ts steer --model "$model" --edit "$edit" --steps "$STEPS" --lr "${LR:-1e-3}" --out "$base.walk.json"
-    [ -f "$base.limits.json" ] || npx tsx scripts/atlas.ts steer-limits --model "$model" --walk "$base.walk.json" --count 256 --png "$base.png" --out "$base.limits.json"
-    [ -f "$base.control.json" ] || npx tsx scripts/atlas.ts steer-limits --model "$model" --walk "$base.walk.json" --count 256 --control random --match no --out "$base.control.json"
+    [ -f "$base.limits.json" ] || npx tsx scripts/atlas.ts steer-limits --model "$model" --walk "$base.walk.json" --count "${COUNT:-256}" --png "$base.png" --out "$base.limits.json"
+    [ -f "$base.control.json" ] || npx tsx scripts/atlas.ts steer-limits --model "$model" --walk "$base.walk.json" --count "${COUNT:-256}" --control random --match no --out "$base.control.json"
   done
 done
