@@ -148,6 +148,38 @@ it('exports the montage as one PNG whose every frame is the montage canvas\'s (p
   expect(Array.from(image.data.subarray(0, 4))).toEqual([0, 0, 0, 255]);
 });
 
+it('exports an atlas sweep as CSV (Python\'s csv and zipfile read it back: the C^H of every pair and the Grassmann curves the panel holds)', async () => {
+  await openApp(b.page, { hash: `v=1&model=${id}&seed=3&panel=atlas` });
+  await waitForSliders(b.page);
+  await b.page.fill('.atlas-panel input[type=number]', '3');
+  await b.page.click('text="Sweep"');
+  await b.page.locator('[data-testid=sweep]').waitFor({ timeout: 300_000 });
+  const held = await b.page.evaluate(() => (window as unknown as { latentAtlas: { state(): { results: { sweep: { value: { logCorrelations: number[]; grassmann?: { ks: number[]; curves: { name: string; values: number[] }[] } } } } } } })
+    .latentAtlas.state().results.sweep.value);
+  const file = await exportVia(b.page, 'export-sweep');
+  const read = spawnSync('/usr/bin/python3', ['-c', `import csv, io, json, sys, zipfile
+p = sys.argv[1]
+files = {n: zipfile.ZipFile(p).read(n).decode() for n in zipfile.ZipFile(p).namelist()} if p.endswith('.zip') else {'homogeneity.csv': open(p).read()}
+h = [r for r in csv.reader(io.StringIO(files['homogeneity.csv'])) if r and not r[0].startswith('#')]
+out = {'pairs': [float(r[1]) for r in h[1:]]}
+if 'grassmann.csv' in files:
+    g = list(csv.reader(io.StringIO(files['grassmann.csv'])))
+    out['names'] = g[0][1:]
+    out['ks'] = [int(r[0]) for r in g[1:] if r]
+    out['first'] = [float(v) for v in g[1][1:]]
+print(json.dumps(out))`, file.file], { encoding: 'utf8' });
+  expect(read.status, read.stderr).toBe(0);
+  const got = JSON.parse(read.stdout) as { pairs: number[]; names?: string[]; ks?: number[]; first?: number[] };
+  expect(got.pairs).toHaveLength(held.logCorrelations.length);
+  got.pairs.forEach((v, i) => expect(v).toBeCloseTo(held.logCorrelations[i], 12));
+  if (held.grassmann) {
+    expect(file.name.endsWith('-sweep.zip')).toBe(true);
+    expect(got.names).toEqual(held.grassmann.curves.map((c) => c.name));
+    expect(got.ks).toEqual(held.grassmann.ks);
+    got.first!.forEach((v, j) => expect(v).toBeCloseTo(held.grassmann!.curves[j].values[0], 12));
+  }
+});
+
 it('saves the curve walk as a WebM video that a <video> element decodes', async () => {
   await openApp(b.page, { hash: `v=1&model=${id}&seed=3&panel=curve` });
   await b.page.click('text="Walk"');

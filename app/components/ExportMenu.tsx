@@ -13,6 +13,7 @@ import { download, pngOf } from '../files/download';
 import { pngOfSvg, standaloneSvg } from '../files/plots';
 import { panelImages } from '../files/panelImages';
 import { frameGrid } from '../../src/export/frameGrid';
+import { sweepCsvFiles } from '../../src/export/sweepFiles';
 import { storedZip } from '../../src/util/zip';
 import { currentBasis, currentFactors } from '../state/keys';
 import { viewOf } from '../urlSync';
@@ -93,6 +94,16 @@ export function ExportMenu() {
     else download(nameOf('zip', `${s.panel}-images`), storedZip(pngs), 'application/zip');
   });
 
+  // The Atlas sweep's numbers: C^H per pair of positions and, for style models, the Grassmann curves (.zip when both).
+  const hasSweep = useAtlas((s) => s.results.sweep !== undefined);
+  const exportSweep = run(() => {
+    const sweep = session.store.getState().results.sweep?.value;
+    if (!sweep) throw new Error('Run an atlas sweep first (the Atlas sweep panel).');
+    const files = Object.entries(sweepCsvFiles(sweep));
+    if (files.length === 1) download(nameOf('csv', 'sweep-homogeneity'), files[0][1], 'text/csv');
+    else download(nameOf('zip', 'sweep'), storedZip(files.map(([name, text]) => ({ name, bytes: new TextEncoder().encode(text) }))), 'application/zip');
+  });
+
   const noBasis = basis ? undefined : 'The basis is still being computed.';
   return (
     <div className="copy-link" ref={box}>
@@ -106,6 +117,8 @@ export function ExportMenu() {
           <button type="button" role="menuitem" className="button subtle" disabled={!basis} title={noBasis} onClick={exportCsv} data-testid="export-csv">Directions (CSV: value, rate, factor)</button>
           <button type="button" role="menuitem" className="button subtle" disabled={!basis?.spectrum} title={basis && !basis.spectrum ? 'Only a full metric (n ≤ 128) or the averaged metric has a spectrum.' : noBasis} onClick={exportSpectrum} data-testid="export-spectrum">Spectrum (CSV)</button>
           <button type="button" role="menuitem" className="button subtle" disabled={!basis} title={noBasis} onClick={exportJson} data-testid="export-json">Basis (JSON, with its link)</button>
+          <button type="button" role="menuitem" className="button subtle" disabled={!hasSweep} title={hasSweep ? 'C^H per pair of positions; Grassmann curves for style models' : 'Run an atlas sweep first.'}
+            onClick={exportSweep} data-testid="export-sweep">Atlas sweep (CSV)</button>
           <button type="button" role="menuitem" className="button subtle" onClick={exportPlots} data-testid="export-plots">Plots of this panel (SVG + PNG, .zip)</button>
           <button type="button" role="menuitem" className="button subtle" onClick={exportImages} data-testid="export-images"
             title="The montage, the curve walk's strips or the compared bases' rows, each pixel 4×4">Images of this panel (PNG)</button>
