@@ -10,6 +10,9 @@
  * was dropped. Notices are text, never HTML, and quote at most a short, sanitised piece of the input.
  */
 import { isModelId } from '../util/modelId';
+import { decodeFloats, encodeFloats, MAX_LATENT_FLOATS } from './floats';
+
+export { decodeFloats, encodeFloats };
 import { tourOf, type TourPosition } from './tours';
 import { STEER_EDITS, type SteerEdit } from '../methods/steerEdits';
 import { linkable, type ImportedDirections } from './importedBasis';
@@ -83,7 +86,7 @@ export interface DecodedView {
 /** A W+ code (1024 float32s) and imported directions (2048) together fit. */
 const MAX_HASH = 32_768;
 const MAX_URL = 2_000;
-const MAX_Z = 1_024;
+const MAX_Z = MAX_LATENT_FLOATS;
 
 /** The view's defaults: what the app shows for a field a link leaves out. */
 export const DEFAULT_SEED = 1;
@@ -382,37 +385,6 @@ function parseHttpUrl(raw: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** float32 little-endian, base64url without padding: exact, so a shared latent reproduces pixels. */
-export function encodeFloats(values: number[], max = MAX_Z): string {
-  if (!Array.isArray(values) || values.length === 0 || values.length > max) throw new Error('bad latent length');
-  const bytes = new Uint8Array(values.length * 4);
-  const view = new DataView(bytes.buffer);
-  values.forEach((v, i) => view.setFloat32(i * 4, v, true));
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-export function decodeFloats(text: string, max = MAX_Z): number[] | undefined {
-  if (!/^[A-Za-z0-9_-]+$/.test(text) || text.length > Math.ceil((max * 4 * 4) / 3)) return undefined;
-  let bin: string;
-  try {
-    bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  } catch {
-    return undefined;
-  }
-  if (bin.length === 0 || bin.length % 4 !== 0) return undefined;
-  const view = new DataView(new ArrayBuffer(bin.length));
-  for (let i = 0; i < bin.length; i++) view.setUint8(i, bin.charCodeAt(i));
-  const out: number[] = [];
-  for (let i = 0; i < bin.length; i += 4) {
-    const v = view.getFloat32(i, true);
-    if (!Number.isFinite(v)) return undefined;
-    out.push(v);
-  }
-  return out;
 }
 
 /** A short, printable rendering of untrusted text for a notice. */
