@@ -52,4 +52,17 @@ describe('holding jobs while dragging', () => {
     vi.advanceTimersByTime(2_000);
     expect(calls).toEqual(['pause', 'resume']);
   });
+
+  it('renews the timeout while the drag goes on (each pointer move calls startDrag again)', () => {
+    vi.useFakeTimers();
+    const { session, calls } = sessionOn('webgl');
+    session.startDrag();
+    for (let i = 0; i < 3; i++) {
+      vi.advanceTimersByTime(10_000);
+      session.startDrag();
+    }
+    expect(calls).toEqual(['pause']);
+    vi.advanceTimersByTime(16_000);
+    expect(calls).toEqual(['pause', 'resume']);
+  });
 });

@@ -22,7 +22,7 @@ import { settingPatch, viewPatch } from './state/view';
 
 type Running = { cancel(): void; key: string };
 
-/** Longest a drag may hold background jobs (a pointerup lost to another window must not stop them for ever). */
+/** Longest a drag may hold background jobs without a pointer move (a pointerup lost to another window must not stop them for ever). */
 const MAX_DRAG_PAUSE_MS = 15_000;
 
 export class Session {

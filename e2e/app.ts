@@ -174,7 +174,13 @@ export async function pixelDiffInFreshPage(context: BrowserContext, link: string
   const fresh = await context.newPage();
   try {
     await fresh.goto(link);
-    await fresh.waitForFunction((k) => document.querySelector('canvas.main-canvas')?.getAttribute('data-frame') === k, key, { timeout: 180_000 });
+    try {
+      await fresh.waitForFunction((k) => document.querySelector('canvas.main-canvas')?.getAttribute('data-frame') === k, key, { timeout: 180_000 });
+    } catch (e) {
+      // Say what the fresh page shows instead: a different frame key names the setting the link lost.
+      const shown = await fresh.getAttribute('canvas.main-canvas', 'data-frame').catch(() => null);
+      throw new Error(`The link's page never showed frame ${key}; it shows ${shown}. Link: ${link}`, { cause: e });
+    }
     return meanAbsDiff(pixels, await canvasPixels(fresh));
   } finally {
     await fresh.close();

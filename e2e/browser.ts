@@ -38,7 +38,7 @@ export interface Launched {
  * precaches 25 MB in the background, which every other spec would pay for in time and CPU; the offline spec
  * allows it.
  */
-export async function launch(opts: { serviceWorkers?: 'allow' | 'block' } = {}): Promise<Launched> {
+export async function launch(opts: { serviceWorkers?: 'allow' | 'block'; bypassCSP?: boolean } = {}): Promise<Launched> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'latent-atlas-e2e-'));
   // launchPersistentContext owns --user-data-dir: a fresh directory each time means no shared state.
   const context = await chromium.launchPersistentContext(profile, {
@@ -48,6 +48,7 @@ export async function launch(opts: { serviceWorkers?: 'allow' | 'block' } = {}):
     viewport: { width: 1280, height: 800 },
     deviceScaleFactor: 1,
     serviceWorkers: opts.serviceWorkers ?? 'block',
+    bypassCSP: opts.bypassCSP ?? false,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const logs: string[] = [];

@@ -77,8 +77,11 @@ it('loads exported directions into another view: imported sliders with their rat
   await screenshot(b.page, 'directions-imported');
 
   // The link carries the directions and reproduces this view exactly in a fresh page.
-  const link = await waitForHash(b.page, 'dirs=');
+  // The hash is written 250 ms after the view settles, and it already held dirs= before the slider moved: wait
+  // for the slider's position, not for the directions, or the link may be the one from before the move.
+  const link = await waitForHash(b.page, '&c=0.05');
   expect(link).toContain('basis=imported');
+  expect(link).toContain('dirs=');
   expect(await pixelDiffInFreshPage(b.context, link, moved, after)).toBe(0);
 
   // A garbage file dropped on the Directions panel: one sentence, the sliders and the image as they were.

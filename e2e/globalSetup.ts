@@ -20,7 +20,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   // E2E_SKIP_BUILD=1 reuses an existing dist/ while iterating on specs.
   if (process.env.E2E_SKIP_BUILD !== '1' || !fs.existsSync('dist/index.html')) {
-    await build({ logLevel: 'warn', configFile: 'vite.config.ts' });
+    // Vitest runs with NODE_ENV=test, which Vite's build would inherit: React's development build and
+    // import.meta.env.PROD false (so no service worker). The site must be built as `npm run build` builds it.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ logLevel: 'warn', configFile: 'vite.config.ts', mode: 'production' });
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
   }
   const server = await preview({
     configFile: 'vite.config.ts',

@@ -115,6 +115,9 @@ it('on a GPU backend a slider drag holds the sweep, and its end lets it go on', 
   const itemMs = Date.now() - t1;
   await b.page.dispatchEvent('[data-testid=slider-0]', 'pointerdown');
   expect((await sweepState(b.page)).paused).toBe(true);
+  // A drag moves the pointer: each move renews the hold, whose 15-s limit would otherwise end it mid-test
+  // when an item takes seconds (it did once in CI: two items finished "while held").
+  await b.page.evaluate(() => { (window as unknown as { dragMoves: number }).dragMoves = window.setInterval(() => window.dispatchEvent(new PointerEvent('pointermove')), 1_000); });
   // The item in flight still finishes (a job is held at its next checkpoint); after that, nothing moves
   // for longer than an item takes while the drag lasts.
   const start = (await sweepState(b.page)).done!;
@@ -123,7 +126,7 @@ it('on a GPU backend a slider drag holds the sweep, and its end lets it go on', 
   expect(held - start).toBeLessThanOrEqual(1);
   await b.page.waitForTimeout(1.5 * itemMs + 2_000);
   expect((await sweepState(b.page)).done).toBe(held);
-  await b.page.evaluate(() => window.dispatchEvent(new PointerEvent('pointerup')));
+  await b.page.evaluate(() => { window.clearInterval((window as unknown as { dragMoves: number }).dragMoves); window.dispatchEvent(new PointerEvent('pointerup')); });
   expect((await sweepState(b.page)).paused).toBe(false);
   await doneAtLeast(held + 1, 3 * itemMs + 60_000);
   await b.page.click('[data-testid=job-sweep] >> text=Cancel').catch(() => undefined);

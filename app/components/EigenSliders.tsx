@@ -104,15 +104,19 @@ export function EigenSliders() {
 
 /**
  * Hold background jobs until this drag ends (Session.startDrag: only on GPU backends). The range input
- * does not capture the pointer, so the end is the next pointerup or pointercancel anywhere.
+ * does not capture the pointer, so the end is the next pointerup or pointercancel anywhere. Each pointer
+ * move renews the hold, whose time limit is there for a pointerup lost to another window, not for a slow drag.
  */
 function holdJobsWhileDragging(session: { startDrag(): void; endDrag(): void }): void {
   session.startDrag();
+  const renew = () => session.startDrag();
   const end = () => {
+    window.removeEventListener('pointermove', renew);
     window.removeEventListener('pointerup', end);
     window.removeEventListener('pointercancel', end);
     session.endDrag();
   };
+  window.addEventListener('pointermove', renew);
   window.addEventListener('pointerup', end);
   window.addEventListener('pointercancel', end);
 }
