@@ -141,6 +141,15 @@ export async function directionalRates(maps: ResponseMaps, x0: tf.Tensor, direct
   return { k, targets: T, imageRates, targetRates };
 }
 
+/** For each factor, the columns of its targets among `targetNames` (a target the probe lacks is an error of `caller`). */
+export function factorColumns(groups: readonly FactorGroup[], targetNames: readonly string[], caller: string): number[][] {
+  return groups.map((g) => g.targets.map((name) => {
+    const c = targetNames.indexOf(name);
+    if (c < 0) throw new Error(`${caller}: factor '${g.name}' needs target '${name}', which the probe does not have (${targetNames.join(', ')})`);
+    return c;
+  }));
+}
+
 /**
  * Factor rates s_f = ‖a_{t∈f}‖/(ρ·range_f) per direction: k×F row-major, F = groups.length. `targetNames` names the
  * columns of `rates.targetRates`. A direction with ρ = 0 (it does not change the image) gets NaN.
@@ -148,11 +157,7 @@ export async function directionalRates(maps: ResponseMaps, x0: tf.Tensor, direct
 export function factorRates(rates: DirectionalRates, targetNames: readonly string[], groups: readonly FactorGroup[] = SHAPES_FACTOR_GROUPS): Float64Array {
   const { k, targets: T } = rates;
   if (targetNames.length !== T) throw new Error(`factorRates: ${targetNames.length} target names for ${T} targets`);
-  const cols = groups.map((g) => g.targets.map((name) => {
-    const c = targetNames.indexOf(name);
-    if (c < 0) throw new Error(`factorRates: factor '${g.name}' needs target '${name}', which the probe does not have (${targetNames.join(', ')})`);
-    return c;
-  }));
+  const cols = factorColumns(groups, targetNames, 'factorRates');
   const F = groups.length;
   const ranges = groups.map((g) => g.range ?? 1);
   const out = new Float64Array(k * F);

@@ -24,7 +24,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { AnchoredDistance } from '../distance';
 import type { Dual, ForwardFallback } from '../model/forward/dual';
 import type { Generator } from '../model/generator';
-import { directionalRates, responseForward, type DirectionalRates, type FactorGroup } from './factorScore';
+import { directionalRates, factorColumns, responseForward, type DirectionalRates, type FactorGroup } from './factorScore';
 import { layerRange, type LayerRange } from './traversal';
 
 /** The ranges a style model's W+ input is split into (traversal.ts layerRange: thirds of the style inputs). */
@@ -48,11 +48,7 @@ export function layerRangeDirections(styleLayers: number, wDim: number, [start, 
 export function factorEnergies(rates: DirectionalRates, targetNames: readonly string[], groups: readonly FactorGroup[]): { image: number; factors: Float64Array } {
   const { k, targets: T } = rates;
   if (targetNames.length !== T) throw new Error(`factorEnergies: ${targetNames.length} target names for ${T} targets`);
-  const cols = groups.map((g) => g.targets.map((name) => {
-    const c = targetNames.indexOf(name);
-    if (c < 0) throw new Error(`factorEnergies: factor '${g.name}' needs target '${name}', which the probe does not have`);
-    return c;
-  }));
+  const cols = factorColumns(groups, targetNames, 'factorEnergies');
   let image = 0;
   const factors = new Float64Array(groups.length);
   for (let i = 0; i < k; i++) {
