@@ -8,6 +8,8 @@ export interface GridOptions {
   cols?: number;
   scale?: number;
   range?: [number, number];
+  /** Dark pixels between and around the images (default 1; 0 for a single image of its own). */
+  gutter?: number;
 }
 
 /**
@@ -40,7 +42,7 @@ export function gridPng(
   const rows = Math.ceil(count / cols);
   const s = opts.scale ?? 1;
   const [lo, hi] = opts.range ?? [-1, 1];
-  const gut = 1;
+  const gut = opts.gutter ?? 1;
   const W = cols * (w * s + gut) + gut;
   const H = rows * (h * s + gut) + gut;
   const png = new PNG({ width: W, height: H });
@@ -64,18 +66,6 @@ export function gridPng(
 }
 
 /** One image ([h, w, c] row-major, values in opts.range) as a PNG of its own: no gutter, upscaled by opts.scale. */
-export function writeImagePng(file: string, image: Float32Array | number[], h: number, w: number, c: number, opts: Omit<GridOptions, 'cols'> = {}): void {
-  const s = opts.scale ?? 1;
-  const [lo, hi] = opts.range ?? [-1, 1];
-  const png = new PNG({ width: w * s, height: h * s });
-  for (let y = 0; y < h * s; y++) {
-    for (let x = 0; x < w * s; x++) {
-      const src = (Math.floor(y / s) * w + Math.floor(x / s)) * c;
-      const dst = (y * w * s + x) * 4;
-      for (let ch = 0; ch < 3; ch++) png.data[dst + ch] = Math.max(0, Math.min(255, Math.round(((image[src + (c === 1 ? 0 : ch)] - lo) / (hi - lo)) * 255)));
-      png.data[dst + 3] = 255;
-    }
-  }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, PNG.sync.write(png));
+export function writeImagePng(file: string, image: Float32Array | number[], h: number, w: number, c: number, opts: Omit<GridOptions, 'cols' | 'gutter'> = {}): void {
+  writeGridPng(file, image, 1, h, w, c, { ...opts, cols: 1, gutter: 0 });
 }
