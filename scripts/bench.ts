@@ -4,7 +4,7 @@
  *
  * Per bundled model and latent space (z, and w for style models), side by side in one run: one-image render;
  * the floor (one batched forward of n, what any full Jacobian needs at least); the exact pixel metric with
- * forward-mode JVPs and with the double-VJP trick; central differences (fd); Lanczos top-10 on HVPs; the bp
+ * forward-mode JVPs (with its reverse-mode check, and without it as sweeps compute it) and with the double-VJP trick; central differences (fd); Lanczos top-10 on HVPs; the bp
  * baseline of second-order backprops; the Local Basis (style models). When Debian's python3 has torch, the
  * PyTorch-CPU peer on the same weights and the same z (training/bench_torch.py, which reads the model's own
  * TF.js files): torch.autograd.functional.jacobian(strategy="forward-mode", vectorize=True) + JᵀJ, and one
@@ -109,10 +109,12 @@ async function benchModels(backend: 'wasm' | 'cpu'): Promise<Record<string, unkn
       };
       const render = await timed('render', () => tf.tidy(() => { f(x0).dataSync(); }), 20);
       const floor = await timed('floor', () => tf.tidy(() => { f(tf.tile(x0, [n, 1])).dataSync(); }));
-      const metric = (method: MetricMethod, jvp?: 'forward' | 'double-vjp') =>
-        computeMetric(g, x0, { space, distance: 'mse', method, ...(jvp ? { jvp } : {}), k: method === 'lanczos' ? 10 : undefined });
+      const metric = (method: MetricMethod, jvp?: 'forward' | 'double-vjp', check = true) =>
+        computeMetric(g, x0, { space, distance: 'mse', method, ...(jvp ? { jvp } : {}), k: method === 'lanczos' ? 10 : undefined, check });
       const metricMs = {
         exactForward: await timed('exactForward', () => metric('exact', 'forward')),
+        // Without the reverse-mode check (what sweeps, averages and likelihood steps compute).
+        exactForwardUnchecked: await timed('exactForwardUnchecked', () => metric('exact', 'forward', false)),
         exactDoubleVjp: await timed('exactDoubleVjp', () => metric('exact', 'double-vjp')),
         fd: await timed('fd', () => metric('fd')),
         lanczos: await timed('lanczos', () => metric('lanczos')),
@@ -147,6 +149,7 @@ async function benchModels(backend: 'wasm' | 'cpu'): Promise<Record<string, unkn
         ...(torch ? { torch } : { torch: withTorch ? null : 'python3 has no torch here' }),
         ratios: {
           exactOverFloor: metricMs.exactForward / floor,
+          exactUncheckedOverFloor: metricMs.exactForwardUnchecked / floor,
           doubleVjpOverFloor: metricMs.exactDoubleVjp / floor,
           forwardOverDoubleVjp: metricMs.exactForward / metricMs.exactDoubleVjp,
           exactOverFd: metricMs.exactForward / metricMs.fd,

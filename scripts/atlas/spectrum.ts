@@ -49,7 +49,7 @@ export interface SampleSpectrum {
   };
   /** Z only: |⟨u_n, z/‖z‖⟩| for the eigenvector of the smallest eigenvalue (1: the null direction is radial, as for a generator that normalises z). */
   radialOverlap?: number;
-  errorEstimate: number;
+  errorEstimate: number | null;
   ms: number;
   /** With `keep`: eigenvectors (n×n rows) and the α samples. */
   eigenvectors?: Float64Array;

@@ -99,7 +99,7 @@ export async function computeSweepItem(g: Generator, req: SweepItemRequest, ctx:
     return { index, grassmann: { ks, curves: study.curves.map((c) => ({ name: c.name, values: c.geodesic.mean })) } };
   }
   const m = await computeMetric(g, referenceOf(g, g.samplePrior(seed + index, 1), basisSpace), {
-    space: basisSpace, distance, method: req.sweep.derivatives ?? 'exact', signal: ctx.signal, checkpoint: ctx.checkpoint,
+    space: basisSpace, distance, method: req.sweep.derivatives ?? 'exact', signal: ctx.signal, checkpoint: ctx.checkpoint, check: false,
   });
   // Own copies: the item result's buffers are transferred out of the worker (registry.ts).
   return { index, eigenvalues: Float64Array.from(m.eigenvalues), eigenvectors: m.eigenvectors ? Float64Array.from(m.eigenvectors) : undefined };

@@ -41,7 +41,7 @@ export async function eigenTravel(
   const shape = latentShape(g, o.space);
   const n = shape.slice(1).reduce((a, b) => a * b, 1);
   if (reference.length !== n) throw new Error(`eigenTravel: the reference has ${reference.length} values, ${o.space.toUpperCase()} has ${n}`);
-  const metric = o.metric ?? await computeMetric(g, reference, { space: o.space, distance: o.distance, method: 'exact' });
+  const metric = o.metric ?? await computeMetric(g, reference, { space: o.space, distance: o.distance, method: 'exact', check: false });
   if (metric.eigenvalues.length < n) throw new Error('eigenTravel: needs the full spectrum (an exact metric), not top-k');
   for (const r of o.ranks) if (!(Number.isInteger(r) && r >= 0 && r < n)) throw new Error(`eigenTravel: rank ${r} is not in 0…${n - 1}`);
   const x0 = tf.tensor(Float32Array.from(reference), shape);

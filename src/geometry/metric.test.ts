@@ -172,6 +172,41 @@ describe('computeMetric', () => {
     });
   }
 
+  it("exact's check compares the forward-mode columns with reverse mode: a wrong rule is caught; check: false skips it", async () => {
+    // The linear generator's image is linear in the latent, so generate(directions) is J·directions exactly:
+    // a forward-mode push with its tangents scaled by `gain` is right at 1 and a wrong rule otherwise.
+    const withPush = (gain: number): Generator => {
+      const g = analyticGenerator(false);
+      g.pushForward = (latent, directions, space = 'z') => ({
+        image: { primal: g.generate(latent, space), tangent: tf.mul(g.generate(directions, space), gain) },
+        fallbacks: [],
+      });
+      return g;
+    };
+    const ref = mseMetric(false, 'w');
+    const [exact, off] = [withPush(1), withPush(1.05)];
+    const run = async (g: Generator, check?: boolean) => {
+      const phases = new Set<string>();
+      const r = await computeMetric(g, latentIn('w'), { space: 'w', distance: 'mse', method: 'exact', check, onProgress: (p) => phases.add(p.phase) });
+      expect(r.jvp).toBe('forward');
+      return { r, phases };
+    };
+    const before = tf.memory().numTensors;
+    const right = await run(exact);
+    expect(relErr(reconstruct(right.r), ref.h)).toBeLessThan(1e-5);
+    expect(right.r.errorEstimate).toBeLessThan(1e-5);
+    // H comes out 1.05² JᵀJ while reverse mode applies the true Jᵀ: residuals ≈ (1.05 − 1.05²)·λ ≈ 5 % of λ.
+    const wrong = await run(off);
+    expect(wrong.r.errorEstimate).toBeGreaterThan(1e-2);
+    const unchecked = await run(exact, false);
+    expect(unchecked.r.errorEstimate).toBeNull();
+    expect(unchecked.phases.has('check')).toBe(false);
+    expect(Array.from(unchecked.r.eigenvalues)).toEqual(Array.from(right.r.eigenvalues));
+    expect(tf.memory().numTensors).toBe(before);
+    exact.dispose();
+    off.dispose();
+  });
+
   it('returns the top k only when asked, with unit eigenvectors, and reports progress', async () => {
     const g = analyticGenerator(false);
     const phases = new Set<string>();

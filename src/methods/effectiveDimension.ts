@@ -39,7 +39,7 @@ export async function effectiveDimension(g: Generator, opts: { samples?: number;
   for (let j = 0; j < samples; j++) {
     await checkpoint(ctx);
     const z = zs.subarray(j * n, (j + 1) * n);
-    const m = await computeMetric(g, z, { space: 'z', distance: 'mse', method: 'exact', signal: ctx?.signal });
+    const m = await computeMetric(g, z, { space: 'z', distance: 'mse', method: 'exact', signal: ctx?.signal, check: false });
     const dirs = new Float32Array((n + randomDirections) * n);
     dirs.set(Float32Array.from(m.eigenvectors));
     for (let r = 0; r < randomDirections; r++) {

@@ -157,7 +157,7 @@ export async function likelihoodExact(g: Generator, z: ArrayLike<number>, eps: n
   requireZSpaceLikelihood(g, z);
   checkEps(eps);
   checkFloor(floor);
-  const m = await computeMetric(g, z, { space: 'z', distance: 'mse', method: 'exact', signal: ctx?.signal, checkpoint: ctx?.checkpoint,
+  const m = await computeMetric(g, z, { space: 'z', distance: 'mse', method: 'exact', signal: ctx?.signal, checkpoint: ctx?.checkpoint, check: false,
     onProgress: (p) => report(ctx, `metric: ${p.phase}`, p.done, p.total) });
   return pointOf(g, z, m.eigenvalues, eps, floor);
 }
@@ -276,7 +276,7 @@ export async function likelihoodGradient(g: Generator, z: ArrayLike<number>, opt
   const method = opts.method ?? 'exact';
   if (method !== 'exact' && method !== 'estimator') throw new Error(`The gradient method is 'exact' or 'estimator', got '${String(method)}'.`);
   if (!g.pushForward) throw new Error(`Model '${g.manifest.id}' cannot push tangents forward, which the likelihood gradient needs.`);
-  const m = await computeMetric(g, z, { space: 'z', distance: 'mse', method: 'exact', signal: ctx?.signal, checkpoint: ctx?.checkpoint });
+  const m = await computeMetric(g, z, { space: 'z', distance: 'mse', method: 'exact', signal: ctx?.signal, checkpoint: ctx?.checkpoint, check: false });
   await checkpoint(ctx);
   const n = z.length;
   const point = pointOf(g, z, m.eigenvalues, opts.eps, floor);
@@ -410,7 +410,7 @@ export async function likelihoodMap(g: Generator, z: ArrayLike<number>, opts: { 
   const n = z.length;
   let u: Float64Array, v: Float64Array;
   if (opts.axes === 'eigen') {
-    const m = await computeMetric(g, z, { space: 'z', distance: 'mse', method: 'exact', k: 2, signal: ctx?.signal, checkpoint: ctx?.checkpoint });
+    const m = await computeMetric(g, z, { space: 'z', distance: 'mse', method: 'exact', k: 2, signal: ctx?.signal, checkpoint: ctx?.checkpoint, check: false });
     u = m.eigenvectors.slice(0, n);
     v = m.eigenvectors.slice(n, 2 * n);
   } else {

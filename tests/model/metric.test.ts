@@ -37,7 +37,7 @@ afterAll(() => g?.dispose());
 
 const maxRel = (a: Float64Array, b: Float64Array) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]) / Math.abs(b[i])));
 const maxRelToTop = (a: Float64Array, b: Float64Array) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]))) / Math.abs(b[0]);
-const brief = (r: MetricResult) => `${r.method}: ${r.ms.toFixed(0)} ms, errorEstimate ${r.errorEstimate.toExponential(1)}`;
+const brief = (r: MetricResult) => `${r.method}: ${r.ms.toFixed(0)} ms, errorEstimate ${r.errorEstimate?.toExponential(1)}`;
 
 describe(`metric of the default model (${id})`, () => {
   it('exact, fd and lanczos agree on the top-10 pixel-metric eigenvalues in Z and W', async () => {
