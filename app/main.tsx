@@ -39,7 +39,7 @@ const jobs = new JobsClient(poolSize(cores, numberParam('jobWorkers')));
  */
 const forcedThreads = numberParam('wasmThreads');
 const wasmThreads = forcedThreads !== null && Number.isInteger(forcedThreads) && forcedThreads >= 1 ? forcedThreads : Math.max(1, cores - jobs.size);
-const session = new Session(client, jobs, createAtlasStore());
+const session = new Session(client, jobs, createAtlasStore(), cores);
 const { state, notices } = decodeView(window.location.hash);
 
 // A small handle for end-to-end tests and for curious readers in the console (read-only queries).

@@ -13,6 +13,7 @@ import { tourOf } from '../src/state/tours';
 import { readDirectionsFile } from '../src/export/directionsFile';
 import { importDirections } from '../src/state/importedBasis';
 import { isCancelled } from '../src/util/jobContext';
+import { dragHoldsJobs } from '../src/engine/pool';
 import type { EngineClient } from './engine/client';
 import type { JobsClient } from './engine/jobsClient';
 import { basisKey, factorsKey, referenceKey, wantedFrameKey } from './state/keys';
@@ -29,6 +30,7 @@ export class Session {
   readonly store: AtlasStore;
   private readonly client: EngineClient;
   private readonly jobs: JobsClient;
+  private readonly cores: number | undefined;
   private unsubscribe: (() => void) | null = null;
   private readonly running: Partial<Record<JobKind, Running>> = {};
   /** Resolves when the job worker holds the current model (jobs wait for it). */
@@ -40,10 +42,12 @@ export class Session {
   private readonly warned = new Set<string>();
   private dragTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(client: EngineClient, jobs: JobsClient, store: AtlasStore) {
+  /** `cores`: the machine's logical cores (navigator.hardwareConcurrency), for holding jobs during drags. */
+  constructor(client: EngineClient, jobs: JobsClient, store: AtlasStore, cores?: number) {
     this.client = client;
     this.jobs = jobs;
     this.store = store;
+    this.cores = cores;
   }
 
   /** Start the engine and show the first model; `initial` is the view decoded from the link. */
@@ -230,13 +234,12 @@ export class Session {
   }
 
   /**
-   * A slider or the pad is being dragged. On a GPU backend the job workers and the render worker share one
-   * GPU, and a running job stalls frames by seconds (measured on the emulated GPU), so background jobs are
-   * held until the drag ends; on wasm and cpu they run on their own cores and carry on.
+   * A slider or the pad is being dragged: background jobs are held until the drag ends when they would
+   * slow its frames (src/engine/pool.ts dragHoldsJobs: a GPU backend, or too few cores for the render
+   * worker to have one of its own); otherwise they carry on.
    */
   startDrag(): void {
-    const backend = this.store.getState().backend;
-    if (backend !== 'webgl' && backend !== 'webgpu') return;
+    if (!dragHoldsJobs(this.store.getState().backend, this.cores, this.jobs.size)) return;
     if (this.dragTimer !== null) clearTimeout(this.dragTimer);
     // A lost pointerup must not hold the jobs for ever.
     this.dragTimer = setTimeout(() => this.endDrag(), MAX_DRAG_PAUSE_MS);

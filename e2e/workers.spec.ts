@@ -101,6 +101,16 @@ const sweepState = (page: Page): Promise<SweepState> => page.evaluate(() => {
   return { paused: s.jobsPaused, done: s.jobs.sweep?.progress?.done ?? null, running: Boolean(s.jobs.sweep?.progress) };
 });
 
+it('on wasm a drag holds the jobs exactly when the cores cannot spare one for frames (cores < job workers + 2)', async () => {
+  await openApp(b.page, { query: 'backend=wasm', hash: 'v=1&seed=5' });
+  await b.page.locator('[data-testid=sliders]').waitFor({ timeout: 300_000 });
+  const setup = await b.page.evaluate(() => ({ cores: navigator.hardwareConcurrency, size: (window as unknown as { latentAtlas: { jobWorkers(): { size: number } } }).latentAtlas.jobWorkers().size }));
+  await b.page.dispatchEvent('[data-testid=slider-0]', 'pointerdown');
+  expect((await sweepState(b.page)).paused).toBe(setup.cores < setup.size + 2);
+  await b.page.evaluate(() => window.dispatchEvent(new PointerEvent('pointerup')));
+  expect((await sweepState(b.page)).paused).toBe(false);
+});
+
 it('on a GPU backend a slider drag holds the sweep, and its end lets it go on', async () => {
   await openApp(b.page, { query: 'backend=webgl', hash: 'v=1&seed=5&panel=atlas' });
   await b.page.locator('[data-testid=sliders]').waitFor({ timeout: 300_000 });

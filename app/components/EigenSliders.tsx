@@ -103,7 +103,7 @@ export function EigenSliders() {
 }
 
 /**
- * Hold background jobs until this drag ends (Session.startDrag: only on GPU backends). The range input
+ * Hold background jobs until this drag ends (Session.startDrag: when they would slow the frames). The range input
  * does not capture the pointer, so the end is the next pointerup or pointercancel anywhere. Each pointer
  * move renews the hold, whose time limit is there for a pointerup lost to another window, not for a slow drag.
  */

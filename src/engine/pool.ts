@@ -40,6 +40,20 @@ export function poolSize(cores: number | undefined, forced?: number | null): num
   return Math.max(1, Math.min(c - 1, MAX_JOB_WORKERS));
 }
 
+/**
+ * Whether background jobs are held while the user drags a slider or the pad. On a GPU backend always: the
+ * job workers and the render worker share one GPU, and a running job stalls frames by seconds (measured on
+ * the emulated GPU). On wasm and cpu when the cores cannot give the render worker and the page one each
+ * besides the job workers: measured on 2 cores, slider-to-pixels p95 went from 33 ms alone to 59 ms with a
+ * metric sweep running (bench/results.json). With enough cores the jobs carry on during the drag.
+ */
+export function dragHoldsJobs(backend: string | null, cores: number | undefined, jobWorkers: number): boolean {
+  if (backend === 'webgl' || backend === 'webgpu') return true;
+  if (backend !== 'wasm' && backend !== 'cpu') return false;
+  const c = typeof cores === 'number' && Number.isInteger(cores) && cores > 0 ? cores : 1;
+  return c < jobWorkers + 2;
+}
+
 export interface PooledJob<T> {
   id: number;
   /** Resolves with the result; rejects with the first failure, or a JobCancelled after cancel(). */
