@@ -29,7 +29,8 @@ def mapping(z_dim: int, w_dim: int, layers: int, lr_mul: float, seed: int, gain:
     return g
 
 
-def synthesis(w_dim: int, channels, out_channels: int, seed: int, skips: bool = False, gain: float = 1.0) -> Graph:
+def synthesis(w_dim: int, channels, out_channels: int, seed: int, skips: bool = False, gain: float = 1.0,
+              dense_input: bool = False) -> Graph:
     """w+ [L, w_dim] → image: a learned 4×4 constant, modulated 3×3 convs, nearest ×2 upsampling, a 1×1
     toRGB without demodulation, soft clip to (−1, 1).
 
@@ -39,11 +40,14 @@ def synthesis(w_dim: int, channels, out_channels: int, seed: int, skips: bool = 
     Each toRGB reads the style of the next resolution's first conv, as in StyleGAN2, so L is the same.
 
     `gain` multiplies every leaky ReLU (StyleGAN's √2): demodulation normalises the weights, not the signal, so
-    without it the activations shrink ~0.7× per layer (the 32-px shapes model's image sd was 0.04 at init)."""
+    without it the activations shrink ~0.7× per layer (the 32-px shapes model's image sd was 0.04 at init).
+
+    With `dense_input` the 4×4 input is not a learned constant but a dense layer of the first style (as the
+    DCGAN's input is of z): a constant can only be re-weighted channel by channel by the styles, so where and
+    how an object sits must be built from its fixed 4×4 patterns; a dense input draws any coarse layout."""
     g = Graph("synthesis")
     wplus = g.input("wplus", [style_layer_count(channels), w_dim])
     s = 0
-    x = g.add(ConstInput("const", 4, channels[0], seed), wplus)
     cin = channels[0]
 
     slices = {}
@@ -53,6 +57,13 @@ def synthesis(w_dim: int, channels, out_channels: int, seed: int, skips: bool = 
         if index not in slices:
             slices[index] = g.add(StyleSlice(f"style{index}", index), wplus)
         return slices[index]
+
+    if dense_input:
+        x = g.add(EqDense("input_dense", w_dim, 4 * 4 * cin, seed), style_at(0))
+        x = g.add(Reshape("input_reshape", [4, 4, cin]), x)
+        x = g.add(LeakyReLU2("input_act", gain=gain), x)
+    else:
+        x = g.add(ConstInput("const", 4, cin, seed), wplus)
 
     def modconv(x, c, name):
         nonlocal s, cin

@@ -174,6 +174,8 @@ def build(cases: Cases) -> None:
     cases.add("nets/probe-4-stages", nets.probe(32, 3, 9, 1111, widths=[8, 8, 8, 8]), seed=111)
     cases.add("LeakyReLU2/gain-sqrt2", single("m", LeakyReLU2("act", gain=2 ** 0.5), [5, 6, 3]), scale=2, seed=112)
     cases.add("nets/mapping-gain-sqrt2", nets.mapping(8, 8, 3, 0.1, 1113, gain=2 ** 0.5), seed=113)
+    # The synthesis whose 4×4 input is a dense layer of the first style instead of a learned constant.
+    cases.add("nets/synthesis-dense-input", nets.synthesis(8, [8, 8, 4], 3, 1114, gain=2 ** 0.5, dense_input=True), seed=114)
 
     # -- float16 export
     cases.add("float16/dcgan_generator", nets.dcgan_generator(8, 4, [8, 4], 3, next(s)), kind="float16", seed=105)
