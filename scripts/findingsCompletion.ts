@@ -184,6 +184,12 @@ export function jacobianSection(c: Completion, imgRef: (name: string) => string)
 // ── Choi et al. §3.3–3.4: robustness, guided and stochastic traversal ───────────────────────────
 
 const levelsOf = (s: RobustnessStudy) => [0, ...s.levels];
+/** y at x by linear interpolation over increasing xs (clamped at the ends). */
+function interpolate(xs: number[], ys: number[], x: number): number {
+  if (x <= xs[0]) return ys[0];
+  for (let i = 1; i < xs.length; i++) if (x <= xs[i]) return ys[i - 1] + ((ys[i] - ys[i - 1]) * (x - xs[i - 1])) / (xs[i] - xs[i - 1]);
+  return ys[ys.length - 1];
+}
 const levelText = (v: number) => (v === 0 ? '0' : `${v}R`);
 
 /** Fig. 4: FD against I/R, one line per method, the 1st and 2nd direction side by side. */
@@ -251,10 +257,16 @@ export function robustnessSection(c: Completion, imgRef: (name: string) => strin
   }));
   const count = (f: (x: (typeof cases)[number]) => boolean) => cases.filter(f).length;
   out.push('', `Over the ${cases.length} model × direction cases at I = ${levelText(r0.levels[top])}: the Local Basis is below both global methods in ${count((x) => x.lbBelowGlobal)}, Curve-Traversal below the linear Local Basis in ${count((x) => x.curveBelowLb)} and lowest of all methods in ${count((x) => x.curveLowest)}; a random W direction is below the linear Local Basis in ${count((x) => x.randomBelowLb)}.`, '');
+  // The curve at I_top against the linear Local Basis at the same displacement ‖w_I − w₀‖ = chord·I_top (FD interpolated in I).
+  const equal = c.robustness.flatMap((s) => [0, 1].map((k) => {
+    const cv = s.curves.find((x) => x.method === 'curve' && x.direction === k)!, lb = s.curves.find((x) => x.method === 'local' && x.direction === k)!;
+    const at = cv.chordRatio[top] * s.levels[top];
+    return { name: `${s.model} #${k + 1}`, curve: cv.fd[top], at, local: interpolate(levelsOf(s), [s.baselineFd, ...lb.fd], at) };
+  }));
   const n = cases.length;
   const allCurve = count((x) => x.curveLowest) === n;
   out.push('What carries over and what does not:',
-    `- ${allCurve ? 'Curve-Traversal has the lowest FD of all methods at the largest intensity in every case, as the paper finds' : `Curve-Traversal has the lowest FD at the largest intensity in ${count((x) => x.curveLowest)} of ${n} cases (the paper: the most stable)`}. Part of that is geometry, not only "staying on the manifold": its endpoint is nearer the start (chord / I in the table), so at equal path length it has moved less far in W than any linear traversal.`,
+    `- ${allCurve ? 'Curve-Traversal has the lowest FD of all methods at the largest intensity in every case, as the paper finds' : `Curve-Traversal has the lowest FD at the largest intensity in ${count((x) => x.curveLowest)} of ${n} cases (the paper: the most stable)`}. Part of that is geometry, not only "staying on the manifold": its endpoint is nearer the start (chord / I in the table), so at equal path length it has moved less far in W than any linear traversal. Against the linear Local Basis at the same displacement (I = chord · ${levelText(r0.levels[top])}, FD interpolated): ${equal.map((e) => `${e.name} curve ${f1(e.curve)} vs linear ${f1(e.local)} at ${f2(e.at)}R`).join('; ')} — the curve is lower in ${equal.filter((e) => e.curve < e.local).length} of ${equal.length}.`,
     `- The linear Local Basis beats both global methods at the largest intensity in ${count((x) => x.lbBelowGlobal)} of ${n} cases (the paper: always, by far). It is a tangent of f(Z) at w only; the straight line leaves f(Z) as the manifold curves, so far out it degrades too. The random-direction control — which the paper does not show — is the fair baseline for "leaving the manifold": our W has dZ < dW (32 → 64, 64 → 128), so f(Z) has at most dZ − 1 dimensions (the mapping pixel-normalises z, so the radial direction of Z is null and is never followed: Curve-Traversal skips σ ≤ 10⁻⁶σ₁) and a random W direction points mostly off it; it is below the linear Local Basis in ${count((x) => x.randomBelowLb)} of ${n} cases.`,
     '- The probe Fréchet distance is not FID: a 64-d feature space of a small probe trained on the renders; the untraversed samples already sit well above the floor (the generators are imperfect), so the rise over I = 0 is the comparable quantity, not the absolute values.',
     '');
@@ -289,16 +301,18 @@ export function robustnessSection(c: Completion, imgRef: (name: string) => strin
   }
   const N = guided.length;
   const tally = (f: (r: ReturnType<typeof rowsOf>) => boolean) => guided.filter((s) => f(rowsOf(s))).length;
-  const verdict = (k: number) => (k === N ? 'carries over' : k === 0 ? 'does not carry over' : `holds in ${k} of ${N} models`);
+  const verdict = (k: number) => (k === N ? `carries over (${k} of ${N})` : k === 0 ? `does not carry over (0 of ${N})` : `holds in ${k} of ${N} models`);
   const lowerFd = tally((r) => r['every-step'].fd < r.linear.fd);
   const curveMoves = tally((r) => r['every-step'].change.target > 0.5 * r.linear.change.target);
   const depLess = tally((r) => r.departure.change.target < r['every-step'].change.target);
   const stoSame = tally((r) => Math.abs(r.stochastic.change.target - r['every-step'].change.target) < 0.2 * Math.abs(r['every-step'].change.target) + 0.02);
+  const traversals = guided.flatMap((s) => s.guided!.rows.filter((r) => r.variant !== 'random'));
+  const entangled = traversals.filter((r) => r.change.others >= 0.5 * Math.abs(r.change.target));
   out.push('', 'Against the paper, model by model:',
-    `- The guided curve keeps the images nearer the data than the linear step along the guide (lower FD): ${verdict(lowerFd)} (${lowerFd} of ${N}).`,
-    `- The guided curve still changes the target (at least half the linear step's change): ${verdict(curveMoves)} (${curveMoves} of ${N}). The paper's linear step along its StyleCLIP direction barely changed "old"; our guide is built from the target factor itself, so the linear step is the strong baseline here, and at equal path length the curve bends away from the guide (cos column) and ends nearer the start (chord column).`,
-    `- Guided only at departure, the curve loses the target (less change than guided every piece, App. H, Fig. 14): ${verdict(depLess)} (${depLess} of ${N}).`,
+    `- The guided curve keeps the images nearer the data than the linear step along the guide (lower FD): ${verdict(lowerFd)}.`,
+    `- The guided curve still changes the target (at least half the linear step's change): ${verdict(curveMoves)}. The paper's linear step along its StyleCLIP direction barely changed "old"; our guide is built from the target factor itself, so the linear step is the strong baseline here, and at equal path length the curve bends away from the guide (cos column) and ends nearer the start (chord column).`,
+    `- Guided only at departure, the curve loses the target (less change than guided every piece, App. H, Fig. 14): ${verdict(depLess)}.`,
     `- Stochastic piece lengths give about the same endpoints as fixed ones of the same mean length (target change within 20 % + 0.02 in ${stoSame} of ${N}); the paper's claim for them is diversity of appearance, which the probe's mean readings do not measure.`,
-    '- Our models\' factors are entangled (§5), so no variant is pure: the other factors\' RMS change is of the order of the target\'s in every row.', '');
+    `- Purity: the other factors' RMS change is at least half the target's in ${entangled.length} of ${traversals.length} guided rows (our models' factors are entangled, §5); the target's share of the squared change is ${f2(Math.min(...traversals.map((r) => r.change.targetShare)))}–${f2(Math.max(...traversals.map((r) => r.change.targetShare)))}.`, '');
   return out;
 }
