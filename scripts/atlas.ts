@@ -22,6 +22,7 @@ import { invert } from './atlas/invert';
 import { search } from './atlas/search';
 import { steer, steerApply, steerLimitsCommand } from './atlas/steer';
 import { realism, walk } from './atlas/realism';
+import { robustness } from './atlas/robustness';
 
 interface Command {
   run: (o: Opts) => Promise<unknown>;
@@ -110,6 +111,11 @@ const COMMANDS: Record<string, Command> = {
     run: steerLimitsCommand, options: ['model', 'walk', 'count', 'seed', 'alphas', 'control', 'control-seed', 'match', 'png'],
     usage: `${MODEL} --walk WALK.json [--count 64] [--seed S] [--alphas LIST] [--control none|random] [--match yes|no] [--png FILE]`,
     summary: 'requested vs achieved transformation per α, saturation, FD per α, Δμ vs the data\'s σ, nearest unsupervised directions',
+  },
+  robustness: {
+    run: robustness, options: ['model', 'count', 'reference', 'guide-samples', 'guided-count', 'seed', 'png'],
+    usage: `${MODEL} [--count 500] [--reference 2000] [--guide-samples 2000] [--guided-count 300] [--seed S] [--png FILE]`,
+    summary: 'style models: Choi et al. Fig. 3–4, probe Fréchet distance vs intensity along GANSpace, SeFa, Local Basis, Curve-Traversal and random W directions; and guided / stochastic Curve-Traversal on a probe-built guide',
   },
   realism: {
     run: realism, options: ['model', 'count', 'improve-count', 'sigma', 'psi', 'seed', 'protos', 'inversion-steps', 'proto-steps', 'lambda', 'png'],

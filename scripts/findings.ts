@@ -25,13 +25,13 @@ import type { DistanceName } from '../src/distance';
 import type { Generator } from '../src/model/generator';
 import { findingsSection8, readInversionJson } from './inversionSummary';
 import { findingsRealismSection, readRealismRuns } from './realismSummary';
-import { controlsPlot, controlsSection, jacobianPlot, jacobianSection, runCompletion, travelPlot, travelSection, type Completion } from './findingsCompletion';
+import { controlsPlot, controlsSection, guidedMontage, jacobianPlot, jacobianSection, robustnessMontage, robustnessPlot, robustnessSection, runCompletion, travelPlot, travelSection, type Completion } from './findingsCompletion';
 import { anisotropyText, f2, f3, grassmannText, homogeneityText, isotropyText, label, pct, scoreText, table, WANG_TAB2, WANG_TAB4, type ModelInfo } from './findingsText';
 
 const QUICK = process.argv.includes('--quick');
 const COUNTS = QUICK
-  ? { spectrum: { mse: 2, perceptual: 2 }, alpha: 64, grassmann: 4, scoreSeeds: 1, scoreTop: 3, average: 2, completion: { travel: 1, controls: 2, jacobian: 10 } }
-  : { spectrum: { mse: 16, perceptual: 8 }, alpha: 256, grassmann: 100, scoreSeeds: 8, scoreTop: 5, average: 8, completion: { travel: 4, controls: 8, jacobian: 100 } };
+  ? { spectrum: { mse: 2, perceptual: 2 }, alpha: 64, grassmann: 4, scoreSeeds: 1, scoreTop: 3, average: 2, completion: { travel: 1, controls: 2, jacobian: 10, robustness: { count: 24, reference: 200, guideSamples: 200, guided: 12 } } }
+  : { spectrum: { mse: 16, perceptual: 8 }, alpha: 256, grassmann: 100, scoreSeeds: 8, scoreTop: 5, average: 8, completion: { travel: 4, controls: 8, jacobian: 100, robustness: { count: 500, reference: 2000, guideSamples: 2000, guided: 300 } } };
 /** --quick writes to scratch/findings-quick/ (ignored by git) so that docs/ only ever holds a full run. */
 const OUT = QUICK ? path.join(ROOT, 'scratch', 'findings-quick') : path.join(ROOT, 'docs');
 const IMG = (name: string) => path.join(OUT, 'img', `findings-${name}.png`);
@@ -100,6 +100,11 @@ async function main() {
   plots.push({ plot: travelPlot(completion.travels), file: IMG('eigentravel') });
   plots.push({ plot: controlsPlot(completion.controls), file: IMG('controls') });
   for (const j of completion.jacobians) plots.push({ plot: jacobianPlot(j), file: IMG(`jacobian-${j.model}`) });
+  for (const r of completion.robustness) {
+    plots.push({ plot: robustnessPlot(r), file: IMG(`robustness-${r.model}`) }, { plot: robustnessMontage(r), file: IMG(`robustness-grid-${r.model}`) });
+    const guided = guidedMontage(r);
+    if (guided) plots.push({ plot: guided, file: IMG(`guided-${r.model}`) });
+  }
   plots.push({ plot: spectraPlot(spectra), file: IMG('spectra') });
   plots.push({ plot: isotropyPlot(spectra), file: IMG('isotropy') });
   for (const gs of grassmanns) plots.push({ plot: grassmannPlot(gs), file: IMG(`grassmann-${gs.model}`) });
@@ -112,7 +117,7 @@ async function main() {
   fs.mkdirSync(OUT, { recursive: true });
   fs.writeFileSync(path.join(OUT, 'findings.md'), md);
   const strip = (s: SpectrumStudy) => ({ ...s, perSample: s.perSample.map(({ eigenvectors: _v, alphaSamples: _a, ...rest }) => rest), average: { ...s.average, eigenvectors: undefined } });
-  fs.writeFileSync(path.join(OUT, 'findings.json'), JSON.stringify({ generated: new Date().toISOString(), counts: COUNTS, seconds, models, spectra: spectra.map(strip), grassmann: grassmanns, scores, layers: layers.map(({ perSeed: _p, ...rest }) => rest), completion: { ...completion, travels: completion.travels.map(({ perSeed: _p, ...rest }) => rest) } }, null, 1) + '\n');
+  fs.writeFileSync(path.join(OUT, 'findings.json'), JSON.stringify({ generated: new Date().toISOString(), counts: COUNTS, seconds, models, spectra: spectra.map(strip), grassmann: grassmanns, scores, layers: layers.map(({ perSeed: _p, ...rest }) => rest), completion: { ...completion, travels: completion.travels.map(({ perSeed: _p, ...rest }) => rest), robustness: completion.robustness.map(({ figure: _f, guidedFigure: _g, ...rest }) => rest) } }, null, 1) + '\n');
   log(`done in ${seconds.toFixed(0)} s`);
 }
 
@@ -300,7 +305,7 @@ function report(r: Results): string {
     push(`![Grassmann metrics of ${gs.model}](${imgRef(`grassmann-${gs.model}`)})`, '', ...grassmannText(gs), '');
   }
 
-  if (r.completion) push(...jacobianSection(r.completion, imgRef));
+  if (r.completion) push(...jacobianSection(r.completion, imgRef), ...robustnessSection(r.completion, imgRef));
 
   // Factor scores
   push('## 5. Ground truth: which directions move which factor? (beyond the papers)', '',

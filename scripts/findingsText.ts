@@ -43,6 +43,7 @@ export const CHOI_ORDER = {
 // ── Helpers ──────────────────────────────────────────────────────────────────────────────────────
 
 export const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)} %`;
+export const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : '–');
 export const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '–');
 export const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
 export const table = (head: string[], body: (string | number)[][]) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');

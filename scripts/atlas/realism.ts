@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { hypersphereWalk } from '../../src/methods/realism';
 import { DEFAULT_PSIS, DEFAULT_SIGMAS, imagesOf, realismStudy, type QualityRow } from '../../src/methods/realismStudy';
 import type { Generator } from '../../src/model/generator';
-import { probeLayout } from '../../src/model/probeLayout';
+import { probeLayout, type ProbeLayout } from '../../src/model/probeLayout';
 import { loadLayersModelFromDir } from '../lib/modelio';
 import { frechetDistance, gaussianOf, probeFeatures, readProbe, realImages, type DataSource } from '../lib/probeQuality';
 import { writeGridPng } from '../lib/png';
@@ -29,13 +29,18 @@ function sourceOfProbe(id: string | undefined): DataSource {
   throw new UsageError(`realism measures quality with a bundled probe and its data (shapes, faces or fashion); this model's probe is '${id ?? 'none'}'`);
 }
 
-/** The probe's quality figures for a set of images against `count` real images of its data. */
-async function probeMeasure(g: Generator, count: number): Promise<{ measure: (images: Float32Array, n: number) => Promise<QualityRow>; floor: number; dispose: () => void }> {
+/** The model's bundled probe (its network and output layout) and the data it reads; a UsageError without one. */
+export async function openBundledProbe(g: Generator): Promise<{ probe: tf.LayersModel; layout: ProbeLayout; source: DataSource }> {
   const id = g.manifest.probe;
   const source = sourceOfProbe(id);
   const dir = path.join(MODELS_DIR, 'probes', id!);
   const probe = await loadLayersModelFromDir(path.join(dir, 'model'));
-  const layout = probeLayout(JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')).outputs);
+  return { probe, layout: probeLayout(JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')).outputs), source };
+}
+
+/** The probe's quality figures for a set of images against `count` real images of its data. */
+async function probeMeasure(g: Generator, count: number): Promise<{ measure: (images: Float32Array, n: number) => Promise<QualityRow>; floor: number; dispose: () => void }> {
+  const { probe, layout, source } = await openBundledProbe(g);
   const [size] = g.outputShape;
   const real = realImages(source, 77, 2 * count, size);
   const per = real.images.length / (2 * count);
