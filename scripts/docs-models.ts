@@ -152,7 +152,7 @@ async function main() {
             : ` — **none did** (the shipped one's rarest class read ${pct(t.trainingScore.rarestClass)} while training), so simply the lowest FD.`),
           '', recipeSentence(recipe), '']
         : [`Trained ${t.steps} steps (batch ${t.batch}) in ${(t.seconds / 60).toFixed(0)} min by the earlier tfjs-wasm trainer, since removed ` +
-          '(its recipe, an encoder-anchored GAN, is in the git history before `training/` existed); the PyTorch retrain of this model has not yet beaten it.', '']),
+          '(its recipe, an encoder-anchored GAN, is in the git history before `training/` existed); the PyTorch retrain below is not shipped yet (training/README.md says where it stands).', '']),
       '| Fréchet distance in the probe\'s feature space | value |', '|---|---|',
       `| real vs real (floor, ${N} vs ${N}) | ${fd.realVsReal.toFixed(3)} |`,
       `| **generated vs real** | **${fd.generatedVsReal.toFixed(3)}** |`,
