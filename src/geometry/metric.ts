@@ -365,7 +365,9 @@ export async function computeMetric(g: Generator, latent: tf.Tensor | ArrayLike<
     const d = anchorDistance(opts.distance, g, images0);
     dist = d;
     const lin = linearisation(g, d, x0, opts.space, opts.jvp ?? 'forward');
-    const chunk = opts.chunk ?? (lin.push ? FORWARD_CHUNK : DOUBLE_VJP_CHUNK);
+    // bp differentiates d² twice in reverse mode whatever the model supports, so it takes the reverse-mode
+    // batch: at forward mode's 64 it exhausted the wasm heap on the 64-px faces model (bench).
+    const chunk = opts.chunk ?? (lin.push && opts.method !== 'bp' ? FORWARD_CHUNK : DOUBLE_VJP_CHUNK);
     const pairs = await solve(g, lin, d, { ...opts, chunk });
     return {
       space: opts.space, distance: opts.distance, method: opts.method, n: x0.size,
