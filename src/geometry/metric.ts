@@ -27,14 +27,14 @@
  *   expectation is about their mean square, at the cost of one batch-1 backward pass instead of a
  *   batch-10 one. A wrong forward rule gives residuals of the order of λ₁ in almost every combination,
  *   so one draw is enough to catch it.
- *   It still costs about a quarter of a 32-d model's metric (the backward pass is ~3 forward passes of
+ *   It still costs a quarter to a third of a 32-d model's metric (the backward pass is 2–3 forward passes of
  *   one image), so callers that discard it (sweeps, averages, likelihood steps) pass `check: false`.
- *
- * With `check: false` no check runs and errorEstimate is null.
  * - fd: max over the top (≤ 10) eigenpairs of |‖J_{ε/2} v‖²_M − λ| / λ₁, where J_{ε/2} v is a central
  *   difference along v with half the step: the change between step sizes estimates the truncation
  *   plus round-off error of the finite differences (order of magnitude, not a bound). Uses no second
  *   derivatives, like fd itself.
+ *
+ * With `check: false` no check runs (for any method) and errorEstimate is null.
  *
  * Cancellation: the AbortSignal is checked between chunks (and Lanczos products), after yielding to the
  * event loop so that an abort sent by another task can arrive. No tensor outlives the call.
