@@ -17,6 +17,15 @@ import torch  # noqa: E402
 from atlas_train.recipes import GANS, PROBES  # noqa: E402
 
 
+def set_value(text: str):
+    """A --set value: JSON when it parses (numbers, lists, true, []), else the text itself — so a path needs no
+    shell-proof quoting (the shell strips `init_from="a/b.pt"` to `init_from=a/b.pt`)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
 def main() -> int:
     ids = [*PROBES, *GANS]
     p = argparse.ArgumentParser(prog="npm run train --", description=__doc__.split("\n\n")[1])
@@ -29,10 +38,11 @@ def main() -> int:
     p.add_argument("--run", metavar="NAME", help="GANs: an experiment, trained into checkpoints/runs/<id>-NAME/ "
                    "and exported there (public/models untouched)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                   help="with --run: override a recipe value (VALUE as JSON, e.g. r1_gamma=0.1 g_channels=[96,64,32,32])")
+                   help="with --run: override a recipe value (VALUE as JSON, e.g. r1_gamma=0.1 g_channels=[96,64,32,32]; "
+                   "a VALUE that is not JSON, such as a path, is taken as a string)")
     p.add_argument("--threads", type=int, default=torch.get_num_threads(), help="PyTorch CPU threads")
     a = p.parse_args()
-    overrides = {k: json.loads(v) for k, v in (kv.split("=", 1) for kv in a.set)}
+    overrides = {k: set_value(v) for k, v in (kv.split("=", 1) for kv in a.set)}
     torch.set_num_threads(a.threads)
     if a.id in PROBES:
         from atlas_train.train_probe import train_probe

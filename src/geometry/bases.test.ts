@@ -48,6 +48,26 @@ describe('bases', () => {
     }
   });
 
+  it('metric: exact\'s residual check runs at a model\'s first metric per space and distance, later ones quote it', async () => {
+    const cache = new Map<string, unknown>();
+    const view = (seed: number) => ({ kind: 'metric' as const, basisSpace: 'z' as const, distance: 'mse' as const, z: plain.samplePrior(seed, 1), seed: 0, k: 3 });
+    const first = await basisDirections(plain, view(1), undefined, cache, { spectrum: false });
+    const checked = first.notes.find((t) => t.startsWith('Residual check: '));
+    expect(checked).toBeDefined();
+    const estimate = Number(/check: ([^·]+)·/.exec(checked!)![1]);
+    expect(estimate).toBeGreaterThan(0);
+    expect(estimate).toBeLessThan(1e-4);
+    const later = await basisDirections(plain, view(2), undefined, cache, { spectrum: false });
+    expect(later.notes.some((t) => t.startsWith(`Residual check at this model's first exact metric: ${estimate.toExponential(1)}`))).toBe(true);
+    // Not a cached result: the second latent has its own eigenvectors.
+    expect(Array.from(later.directions)).not.toEqual(Array.from(first.directions));
+    // Another distance (and a fresh cache) checks again.
+    const other = await basisDirections(plain, { ...view(2), distance: 'ssim' as const }, undefined, cache, { spectrum: false });
+    expect(other.notes.some((t) => t.startsWith('Residual check: '))).toBe(true);
+    const fresh = await basisDirections(plain, view(2), undefined, new Map(), { spectrum: false });
+    expect(fresh.notes.some((t) => t.startsWith('Residual check: '))).toBe(true);
+  });
+
   it('says which kinds a model cannot give', () => {
     expect(BASIS_KINDS.filter((k) => unsupported(plain, k, 'z'))).toEqual(['local']);
     expect(BASIS_KINDS.filter((k) => unsupported(plain, k, 'w'))).toEqual([...BASIS_KINDS]);
