@@ -6,9 +6,19 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { MODELS_DIR } from './atlas/common';
+import { snapshotFiles } from './lib/fsFiles';
 
 interface Row { method: 'baseline' | 'truncation' | 'sigma' | 'improved'; param: number | null; count: number; frechet: number; confident: number | null; factorSpread: number | null; meanD: number }
-export interface RealismRun { model: string; count: number; protoCount: number; protoCosine?: number; realFloor: number; rows: Row[]; notes: string[]; ms: number; command?: string }
+export interface RealismRun { model: string; count: number; protoCount: number; protoCosine?: number; realFloor: number; rows: Row[]; notes: string[]; ms: number; command?: string;
+  /** weightsHash of the generator the run measured (scripts/atlas/common.ts). */
+  weights?: string }
+
+/** The hash of the weights shipped now under public/models/<id> (null when the model is not bundled). */
+function shippedWeights(model: string): string | null {
+  const dir = path.join(MODELS_DIR, model);
+  return fs.existsSync(dir) ? snapshotFiles(dir).hash : null;
+}
 
 /** Every docs/realism/<model>.json, in the bundled models' order where known. */
 export function readRealismRuns(docs: string): RealismRun[] {
@@ -50,6 +60,12 @@ export function findingsRealismSection(runs: RealismRun[], docsDir: string): str
   '| paper (FID, CelebA) | baseline | truncation (best ψ) | proposed (best σ) |', '|---|---|---|---|',
   '| PGAN | 12.09 | 11.84 | 11.69 |', '| WGAN-GP | 58.53 | 58.36 | 57.38 |', '');
   if (runs.length === 0) return [...out, '(Not run yet.)', ''];
+  // A run is only evidence about the weights it measured: say so when a model has been retrained since.
+  const stale = runs.flatMap((r) => {
+    const now = shippedWeights(r.model);
+    return now !== null && r.weights !== now ? [`**${r.model}** was measured on weights \`${r.weights ?? 'unrecorded'}\`, not the shipped \`${now}\` (retrained since; rerun \`${r.command ?? 'atlas realism'}\` to refresh)`] : [];
+  });
+  if (stale.length) out.push(`Not yet rerun after a retrain: ${stale.join('; ')}.`, '');
   out.push('| ours (probe Fréchet distance) | N | real vs real | baseline | truncation (best ψ of 1, 0.75, 0.5, 0.25, 0.1) | best ψ < 1 | best σ toward p̄ | σ optimised (M) | its baseline (M) |', '|---|---|---|---|---|---|---|---|---|');
   const verdicts: string[] = [];
   for (const r of runs) {

@@ -16,7 +16,7 @@ import { probeLayout, type ProbeLayout } from '../../src/model/probeLayout';
 import { loadLayersModelFromDir } from '../lib/modelio';
 import { frechetDistance, gaussianOf, probeFeatures, readProbe, realImages, type DataSource } from '../lib/probeQuality';
 import { writeGridPng } from '../lib/png';
-import { MODELS_DIR, openModel, UsageError, type Opts } from './common';
+import { MODELS_DIR, openModel, UsageError, weightsHash, type Opts } from './common';
 import fs from 'node:fs';
 
 /** Samples shown in the --png grid and listed in the output (original, protoimage, improved). */
@@ -108,7 +108,7 @@ export async function realism(opts: Opts) {
         writeGridPng(png, images, rows * shown, h, w, c, { cols: shown, scale: 3, range: g.manifest.output.range });
       }
       return {
-        model: g.manifest.id, count, protoCount: study.protoCount, protoLosses: study.protoLosses, protoCosine: study.protoCosine, realFloor: quality.floor, rows: study.rows,
+        model: g.manifest.id, weights: weightsHash(g), count, protoCount: study.protoCount, protoLosses: study.protoLosses, protoCosine: study.protoCosine, realFloor: quality.floor, rows: study.rows,
         protoMean: Array.from(study.protoMean), samples, notes: study.notes, ...(png ? { png } : {}), ms: performance.now() - t0,
       };
     } finally {
