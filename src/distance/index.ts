@@ -19,8 +19,20 @@ export function formatOf(generator: Generator): ImageFormat {
   return { shape: generator.outputShape, range: generator.manifest.output.range };
 }
 
-/** The distance `name` anchored at the images x₀ [1, H, W, C] of `generator`. Dispose it when done. */
-export function anchorDistance(name: DistanceName, generator: Generator, x0: tf.Tensor4D): AnchoredDistance {
+/**
+ * The distance `name` anchored at the images x₀ [1, H, W, C] of `generator`. Dispose it when done. x₀ may be
+ * a function that renders it (the result is disposed here): mse then renders it only if `squared` is called.
+ */
+export function anchorDistance(name: DistanceName, generator: Generator, x0: tf.Tensor4D | (() => tf.Tensor4D)): AnchoredDistance {
+  if (typeof x0 === 'function') {
+    if (name === 'mse') return anchorMse(formatOf(generator), x0);
+    const images = x0();
+    try {
+      return anchorDistance(name, generator, images);
+    } finally {
+      images.dispose();
+    }
+  }
   switch (name) {
     case 'mse': return anchorMse(formatOf(generator), x0);
     case 'ssim': return anchorSsim(formatOf(generator), x0);

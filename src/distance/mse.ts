@@ -11,20 +11,36 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AnchoredDistance, ImageFormat } from './types';
 
-export function anchorMse(format: ImageFormat, x0: tf.Tensor4D): AnchoredDistance {
+/**
+ * x0 may be given as a function that renders it (and hands the tensor over): φ is linear, so the Jacobian,
+ * its forward push and M = I never look at the anchor, and only `squared` (bp's d²) needs φ(x₀). Deferring
+ * it saves the metric one forward pass of the anchor image (a seventh of a 32-d model's exact metric).
+ */
+export function anchorMse(format: ImageFormat, x0: tf.Tensor4D | (() => tf.Tensor4D)): AnchoredDistance {
   const [h, w, c] = format.shape;
   const m = h * w * c;
   const scale = 1 / ((format.range[1] - format.range[0]) * Math.sqrt(m));
   const features = (images: tf.Tensor4D): tf.Tensor2D =>
     tf.tidy(() => tf.mul(images.reshape([images.shape[0], m]), scale));
-  const phi0 = features(x0);
+  let phi0: tf.Tensor2D | null = typeof x0 === 'function' ? null : features(x0);
+  const anchor = (): tf.Tensor2D => {
+    if (phi0 === null) {
+      const images = (x0 as () => tf.Tensor4D)();
+      phi0 = tf.keep(features(images));
+      images.dispose();
+    }
+    return phi0;
+  };
   return {
     name: 'mse',
     m,
     features,
     // φ is linear, so its tangents are φ of the image tangents.
     pushForward: (image) => ({ tangent: features(image.tangent as tf.Tensor4D), fallbacks: [] }),
-    squared: (images) => tf.tidy(() => tf.mul(tf.sum(tf.square(tf.sub(features(images), phi0)), 1), 0.5) as tf.Tensor1D),
-    dispose: () => phi0.dispose(),
+    squared: (images) => {
+      const phi = anchor();
+      return tf.tidy(() => tf.mul(tf.sum(tf.square(tf.sub(features(images), phi)), 1), 0.5) as tf.Tensor1D);
+    },
+    dispose: () => phi0?.dispose(),
   };
 }

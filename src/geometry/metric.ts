@@ -358,11 +358,10 @@ export async function computeMetric(g: Generator, latent: tf.Tensor | ArrayLike<
   if (opts.k !== undefined && !(Number.isInteger(opts.k) && opts.k >= 1)) throw new Error(`k must be a positive integer, got ${opts.k}.`);
   opts.signal?.throwIfAborted();
   const x0 = latentTensor(g, latent, opts.space);
-  let images0: tf.Tensor4D | undefined;
   let dist: AnchoredDistance | undefined;
   try {
-    images0 = tf.tidy(() => g.generate(x0, opts.space));
-    const d = anchorDistance(opts.distance, g, images0);
+    // The anchor image is rendered only if the distance needs it (not for mse's Jacobian: see anchorMse).
+    const d = anchorDistance(opts.distance, g, () => tf.tidy(() => g.generate(x0, opts.space)));
     dist = d;
     const lin = linearisation(g, d, x0, opts.space, opts.jvp ?? 'forward');
     // bp differentiates d² twice in reverse mode whatever the model supports, so it takes the reverse-mode
@@ -377,7 +376,6 @@ export async function computeMetric(g: Generator, latent: tf.Tensor | ArrayLike<
     };
   } finally {
     dist?.dispose();
-    images0?.dispose();
     x0.dispose();
   }
 }
