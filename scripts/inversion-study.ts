@@ -118,7 +118,8 @@ function refreshFindings(json: Parameters<typeof findingsSection8>[0] & object) 
   if (QUICK) return;
   const file = path.join(OUT, 'findings.md');
   const doc = fs.readFileSync(file, 'utf8');
-  const a = doc.indexOf('## 8. '), b = doc.indexOf('## Reproduce');
+  // §8 ends where the next section starts (§9 and §10 follow it; ending at "## Reproduce" dropped them).
+  const a = doc.indexOf('## 8. '), b = doc.indexOf('\n## ', a + 1) + 1;
   if (a >= 0 && b > a) {
     fs.writeFileSync(file, doc.slice(0, a) + findingsSection8(json).join('\n') + '\n' + doc.slice(b));
     log('refreshed §8 of docs/findings.md');

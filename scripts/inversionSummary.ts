@@ -5,11 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { shippedWeights } from './atlas/common';
 
 interface Inv { model: string; space: string; targets: string; index: number; method: string; perceptual: number; pixelMse: number }
 interface Search { model: string; objective: string; method: string; k: number; seed: number; start: number; best: number }
 interface Projection { model: string; objective: string; seed: number; k: number; start: number; full: number; projected: number; energy: number }
-export interface InversionJson { generated: string; inversions: Inv[]; searches: Search[]; projections?: Projection[] }
+export interface InversionJson { generated: string; models?: { id: string; weights: string }[]; inversions: Inv[]; searches: Search[]; projections?: Projection[] }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const f3 = (v: number) => (Number.isFinite(v) ? (Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(1) : v.toFixed(3)) : '–');
@@ -25,6 +26,10 @@ export function findingsSection8(j: InversionJson | null): string[] {
   const out = ['## 8. Inversion and search (Wang & Ponce §6, Wen et al.)', ''];
   out.push('Its own study, [inversion.md](inversion.md) (`npm run inversion-study`; `-- --cmaes` reruns the search part alone): inversion with plain Adam against Adam in the averaged metric\'s eigenbasis on generated and data targets in every space; CMA-ES against Hessian CMA-ES in top-k eigen-coordinates. Its numbers beside the paper\'s:', '');
   if (!j) return [...out, '(Not run yet.)', ''];
+  // The study is evidence about the weights it measured: name the models retrained since.
+  const stale = (j.models ?? []).filter((m) => { const now = shippedWeights(m.id); return now !== null && now !== m.weights; })
+    .map((m) => `**${m.id}** was measured on weights \`${m.weights}\`, not the shipped \`${shippedWeights(m.id)}\``);
+  if (stale.length) out.push(`Not yet rerun after a retrain: ${stale.join('; ')} (\`npm run inversion-study\` refreshes it).`, '');
   out.push('**Inversion, Hessian basis vs none** (final perceptual distance, mean over targets; the paper: min LPIPS over 4 starts, Table 5).', '',
     '| | targets | plain | Hessian basis | Hessian lower on |', '|---|---|---|---|---|',
     '| paper: PGGAN (CelebA) | real | 0.207 | 0.179 | — |', '| paper: BigGAN | real | 0.189 | 0.162 | — |', '| paper: PGGAN | generated | 0.027 | 0.045 (worse) | — |');

@@ -6,19 +6,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { MODELS_DIR } from './atlas/common';
-import { snapshotFiles } from './lib/fsFiles';
+import { shippedWeights } from './atlas/common';
 
 interface Row { method: 'baseline' | 'truncation' | 'sigma' | 'improved'; param: number | null; count: number; frechet: number; confident: number | null; factorSpread: number | null; meanD: number }
 export interface RealismRun { model: string; count: number; protoCount: number; protoCosine?: number; realFloor: number; rows: Row[]; notes: string[]; ms: number; command?: string;
   /** weightsHash of the generator the run measured (scripts/atlas/common.ts). */
   weights?: string }
 
-/** The hash of the weights shipped now under public/models/<id> (null when the model is not bundled). */
-function shippedWeights(model: string): string | null {
-  const dir = path.join(MODELS_DIR, model);
-  return fs.existsSync(dir) ? snapshotFiles(dir).hash : null;
-}
 
 /** Every docs/realism/<model>.json, in the bundled models' order where known. */
 export function readRealismRuns(docs: string): RealismRun[] {

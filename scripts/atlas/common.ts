@@ -162,6 +162,12 @@ export async function openModelSpec(spec: string): Promise<Generator> {
   return openFolder(path.dirname(spec), path.basename(spec));
 }
 
+/** weightsHash of the weights shipped now under public/models/<id>, without loading them; null when not bundled. */
+export function shippedWeights(id: string): string | null {
+  const dir = modelDir(id);
+  return fs.existsSync(dir) ? snapshotFiles(dir).hash : null;
+}
+
 /** sha256 (10 hex digits) of the weight shards an open model was loaded from. */
 export function weightsHash(g: Generator): string {
   return hashes.get(g) ?? 'unknown';
