@@ -7,12 +7,21 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SteerLimits, MeasureCurve } from '../src/methods/steerLimits';
+import { monotoneOver, type SteerLimits, type MeasureCurve } from '../src/methods/steerLimits';
 import type { DirectionMatch } from '../src/methods/steerMatch';
 
 const dir = process.argv[2] ?? '/tmp/steer-study';
 const f2 = (v: number | null | undefined, d = 2) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
 type Limits = SteerLimits & { matches: DirectionMatch[] | null };
+
+/** yes (over the whole trained range), "to saturation" (strictly until the walk stops following, see steerLimits), or no. */
+function monotoneWords(limits: SteerLimits, m: MeasureCurve): string {
+  if (m.monotone) return 'yes';
+  const [lo, hi] = limits.alphaStar;
+  const means = m.perAlpha.map((p) => p.mean);
+  const sign = limits.edit === 'zoom' ? -1 : 1;
+  return monotoneOver(limits.alphas, means, Math.max(lo, m.saturation.negative ?? lo), Math.min(hi, m.saturation.positive ?? hi), sign) ? 'to saturation' : 'no';
+}
 
 const rows: string[] = [];
 const matchRows: string[] = [];
@@ -30,7 +39,7 @@ for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.limits.json') 
     const sd = m.exactDataSd ?? m.dataSd;
     const ch = (k: number) => f2(m.perAlpha[k].change);
     rows.push(`| ${model} | ${limits.edit} | ${f2(walk.heldOutLoss.afterOneStep, 3)} → ${f2(walk.heldOutLoss.final, 3)} | ${m.name} | ${ch(at(lo))} / ${ch(at(hi))} | `
-      + `${m.monotone ? 'yes' : 'no'} | ${f2(m.saturation.negative)} / ${f2(m.saturation.positive)} | `
+      + `${monotoneWords(limits, m)} | ${f2(m.saturation.negative)} / ${f2(m.saturation.positive)} | `
       + `${m.saturation.negative === null ? '–' : ch(at(m.saturation.negative))} / ${m.saturation.positive === null ? '–' : ch(at(m.saturation.positive))} | ${f2(m.pearson)} (${f2(c.pearson)}) | `
       + `${f2(m.deltaMu)} (${f2(c.deltaMu)}) | ${f2(sd)}${m.exactDataSd !== null ? ' exact' : ''} | ${f2(m.deltaMu / (sd ?? NaN))} | `
       + `${limits.fd ? `${f2(limits.fd[at(limits.edit === 'zoom' ? 1 : 0)], 0)} → ${f2(limits.fd[at(lo)], 0)} / ${f2(limits.fd[at(hi)], 0)}` : '–'} |`);

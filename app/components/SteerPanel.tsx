@@ -335,11 +335,11 @@ function LimitsView({ limits }: { limits: SteerLimitsResult }) {
         )}
       </div>
       <table className="numbers">
-        <thead><tr><th>measure</th><th>monotone over the trained range</th><th>saturates at α</th><th>Pearson (requested, achieved)</th><th>Δμ at α*</th><th>data σ</th><th>model σ</th></tr></thead>
+        <thead><tr><th>measure</th><th>monotone over the trained range (or up to where it saturates)</th><th>saturates at α</th><th>Pearson (requested, achieved)</th><th>Δμ at α*</th><th>data σ</th><th>model σ</th></tr></thead>
         <tbody>
           {limits.measures.map((m) => (
             <tr key={m.name}>
-              <th>{m.name}</th><td>{m.monotone ? 'yes' : 'no'}</td>
+              <th>{m.name}</th><td>{m.monotone ? 'yes' : m.monotoneToSaturation ? 'to saturation' : 'no'}</td>
               <td>{m.saturation.negative === null ? '–' : fmt(m.saturation.negative)} / {m.saturation.positive === null ? '–' : fmt(m.saturation.positive)}</td>
               <td>{fmt(m.pearson)}</td><td>{fmt(m.deltaMu)}</td><td>{m.exactDataSd !== null ? `${fmt(m.exactDataSd)} (exact)` : m.dataSd !== null ? fmt(m.dataSd) : '–'}</td><td>{fmt(m.modelSd)}</td>
             </tr>

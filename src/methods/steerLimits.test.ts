@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import type { Generator } from '../model/generator';
 import { samplePriorFrom } from '../model/layersGenerator';
-import { defaultAlphas, steerLimits } from './steerLimits';
+import { defaultAlphas, monotoneOver, steerLimits } from './steerLimits';
 import { WALK_FORMAT, type SavedWalk } from './steerWalk';
 
 const D = 32;
@@ -62,6 +62,8 @@ describe('steerLimits on a clamped blob', () => {
     expect(m.saturation.negative).toBe([...r.alphas].reverse().find((a) => a < -6));
     expect(m.deltaMu).toBeCloseTo(12, 2);
     expect(m.monotone).toBe(false);
+    // Flat beyond the clamp, so not monotone over ±15 px; but it follows all the way to where it saturates.
+    expect(m.monotoneToSaturation).toBe(true);
     const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
     expect(m.dataSd!).toBeCloseTo(Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (xs.length - 1)), 2);
     expect(r.fd).toBeNull();
@@ -70,6 +72,15 @@ describe('steerLimits on a clamped blob', () => {
     const r = await steerLimits(zero, walk, null, { count: 6, seed: 2, alphas: [-5, -2, 1, 3] });
     expect(r.measures[0].monotone).toBe(true);
     expect(r.measures[0].pearson).toBeGreaterThan(0.999);
+  });
+  it('monotoneOver: strict, in the edit\'s direction, only inside [from, to]', () => {
+    const alphas = [-3, -2, -1, 0, 1, 2, 3];
+    const means = [-2, -2, -1, 0, 1, 1.5, 1.4];
+    expect(monotoneOver(alphas, means, -3, 3, 1)).toBe(false);
+    expect(monotoneOver(alphas, means, -2, 2, 1)).toBe(true);
+    expect(monotoneOver(alphas, means, -2, 2, -1)).toBe(false);
+    expect(monotoneOver(alphas, means.map((m) => -m), -2, 2, -1)).toBe(true);
+    expect(monotoneOver(alphas, means, 0.5, 1.5, 1)).toBe(false);
   });
   it('bad requests get one sentence', async () => {
     await expect(steerLimits(g, walk, null, { count: 2, seed: 1 })).rejects.toThrow(/4 to 4096 samples/);

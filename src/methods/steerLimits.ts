@@ -89,6 +89,12 @@ export interface MeasureCurve {
   perAlpha: MeasureStats[];
   /** Strictly monotone mean across the trained range, in the edit's direction. */
   monotone: boolean;
+  /**
+   * Strictly monotone between the two saturation points (the trained range's ends where it does not saturate):
+   * a walk that follows until the data run out and then stays (or squeezes back a little at the border, the
+   * paper's Fig. 1) is monotone to saturation but not over the whole trained range.
+   */
+  monotoneToSaturation: boolean;
   /** Pearson correlation of requested and achieved change over every sample in the trained range. */
   pearson: number;
   /** The α where the measure stops following, walking out each way (null: it never does on this grid). */
@@ -154,6 +160,17 @@ function saturationFrom(alphas: number[], means: number[], from: number, dir: 1 
     if (!(step > 0.2 * first)) return alphas[i];
   }
   return null;
+}
+
+/**
+ * Whether the means move strictly one way (`sign` as α grows) over the grid points whose α lies in [from, to]
+ * (alphas ascending; at least two points, else false).
+ */
+export function monotoneOver(alphas: readonly number[], means: readonly number[], from: number, to: number, sign: number): boolean {
+  const inside = alphas.map((a, i) => ({ a, i })).filter(({ a }) => a >= from - 1e-9 && a <= to + 1e-9);
+  if (inside.length < 2) return false;
+  for (let j = 1; j < inside.length; j++) if (!((means[inside[j].i] - means[inside[j - 1].i]) * sign > 0)) return false;
+  return true;
 }
 
 /** Per-image measures [name → values] of images [n, H, W, C]. */
@@ -266,8 +283,7 @@ export async function steerLimits(g: Generator, walk: SavedWalk, probe: Probe | 
     const base = perAlpha[0][source];
     const rows = perAlpha.slice(1).map((p) => stats(p[source], p[source].map((v, j) => change(kind, v, base[j]))));
     const means = rows.map((r) => r.mean);
-    let monotone = trained.length >= 2;
-    for (let j = 1; j < trained.length; j++) if (!((means[trained[j].i] - means[trained[j - 1].i]) * sign > 0)) monotone = false;
+    const monotone = monotoneOver(alphas, means, lo, hi, sign);
     const req: number[] = [], ach: number[] = [];
     for (const { a, i } of trained) {
       perAlpha[i + 1][source].forEach((v, j) => {
@@ -288,9 +304,11 @@ export async function steerLimits(g: Generator, walk: SavedWalk, probe: Probe | 
     };
     const exact = source === 'probe' && reading
       ? (edit === 'zoom' ? (FACTOR_RANGES.scale[1] - FACTOR_RANGES.scale[0]) : edit === 'rotate' ? null : (FACTOR_RANGES.x[1] - FACTOR_RANGES.x[0])) : null;
+    const saturation = { negative: saturationFrom(alphas, means, origin, -1, sign), positive: saturationFrom(alphas, means, origin, 1, sign) };
     return {
       name, source, perAlpha: rows, monotone, pearson: req.length > 2 ? pearsonOf(req, ach) : NaN,
-      saturation: { negative: saturationFrom(alphas, means, origin, -1, sign), positive: saturationFrom(alphas, means, origin, 1, sign) },
+      monotoneToSaturation: monotoneOver(alphas, means, Math.max(lo, saturation.negative ?? lo), Math.min(hi, saturation.positive ?? hi), sign),
+      saturation,
       deltaMu: Math.abs(means[at(hi)] - means[at(lo)]),
       dataSd: dataVals && dataVals.length > 1 ? sdOf(dataVals) : null,
       exactDataSd: exact !== null && g.manifest.probe?.startsWith('shapes') ? (exact * shape[0]) / Math.sqrt(12) : null,
