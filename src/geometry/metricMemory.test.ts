@@ -22,7 +22,8 @@ beforeAll(async () => {
 it('1,000 metric computations leave no tensor behind', async () => {
   const cases: { space: 'z' | 'w' | 'wplus'; distance: DistanceName; method: MetricMethod }[] = [];
   for (const space of ['z', 'w', 'wplus'] as const) for (const distance of ['mse', 'ssim', 'perceptual'] as const) cases.push({ space, distance, method: 'exact' });
-  cases.push({ space: 'w', distance: 'mse', method: 'lanczos' }, { space: 'z', distance: 'perceptual', method: 'fd' });
+  // bp with mse renders its deferred anchor (distance/mse.ts) for d²: that path must not leak either.
+  cases.push({ space: 'w', distance: 'mse', method: 'lanczos' }, { space: 'z', distance: 'perceptual', method: 'fd' }, { space: 'z', distance: 'mse', method: 'bp' });
   const latent = (space: 'z' | 'w' | 'wplus', i: number) => {
     const z = tf.tensor2d(g.samplePrior(i, 1), [1, g.zDim]);
     const x = tf.tidy(() => (space === 'z' ? z.clone() : space === 'w' ? g.mapZ(z) : g.broadcastW(g.mapZ(z))));
