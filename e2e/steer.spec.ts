@@ -66,8 +66,8 @@ it('trains a short walk with a live curve and preview; its slider moves the obje
   expect(await b.page.locator('[data-testid=steer-preview] canvas').count()).toBe(5);
   await b.page.waitForSelector('[data-testid=steer-walk]');
   const zero = await walkTo(b.page, 0);
-  // ±6 px: the data's shapes sit within ±6.4 px of the centre. Further out this model's walk fades the shape
-  // instead of moving it (docs/findings.md, Steerability), so the object's centroid is only meaningful here.
+  // ±6 px: the data's shapes sit within ±6.4 px of the centre. Further out the walk presses the shape against the
+  // border and stops following (docs/steerability.md), so the object's centroid is only meaningful here.
   const left = await walkTo(b.page, -6);
   const right = await walkTo(b.page, 6);
   const [cl, c0, cr] = [left, zero, right].map(centroidX);
