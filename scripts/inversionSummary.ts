@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { shippedWeights } from './atlas/common';
+import { retrainedSince } from './atlas/common';
 
 interface Inv { model: string; space: string; targets: string; index: number; method: string; perceptual: number; pixelMse: number }
 interface Search { model: string; objective: string; method: string; k: number; seed: number; start: number; best: number }
@@ -27,8 +27,10 @@ export function findingsSection8(j: InversionJson | null): string[] {
   out.push('Its own study, [inversion.md](inversion.md) (`npm run inversion-study`; `-- --cmaes` reruns the search part alone): inversion with plain Adam against Adam in the averaged metric\'s eigenbasis on generated and data targets in every space; CMA-ES against Hessian CMA-ES in top-k eigen-coordinates. Its numbers beside the paper\'s:', '');
   if (!j) return [...out, '(Not run yet.)', ''];
   // The study is evidence about the weights it measured: name the models retrained since.
-  const stale = (j.models ?? []).filter((m) => { const now = shippedWeights(m.id); return now !== null && now !== m.weights; })
-    .map((m) => `**${m.id}** was measured on weights \`${m.weights}\`, not the shipped \`${shippedWeights(m.id)}\``);
+  const stale = (j.models ?? []).flatMap((m) => {
+    const now = retrainedSince(m.id, m.weights);
+    return now !== null ? [`**${m.id}** was measured on weights \`${m.weights}\`, not the shipped \`${now}\``] : [];
+  });
   if (stale.length) out.push(`Not yet rerun after a retrain: ${stale.join('; ')} (\`npm run inversion-study\` refreshes it).`, '');
   out.push('**Inversion, Hessian basis vs none** (final perceptual distance, mean over targets; the paper: min LPIPS over 4 starts, Table 5).', '',
     '| | targets | plain | Hessian basis | Hessian lower on |', '|---|---|---|---|---|',

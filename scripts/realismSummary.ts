@@ -6,13 +6,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { shippedWeights } from './atlas/common';
+import { retrainedSince } from './atlas/common';
 
 interface Row { method: 'baseline' | 'truncation' | 'sigma' | 'improved'; param: number | null; count: number; frechet: number; confident: number | null; factorSpread: number | null; meanD: number }
 export interface RealismRun { model: string; count: number; protoCount: number; protoCosine?: number; realFloor: number; rows: Row[]; notes: string[]; ms: number; command?: string;
   /** weightsHash of the generator the run measured (scripts/atlas/common.ts). */
   weights?: string }
-
 
 /** Every docs/realism/<model>.json, in the bundled models' order where known. */
 export function readRealismRuns(docs: string): RealismRun[] {
@@ -56,8 +55,8 @@ export function findingsRealismSection(runs: RealismRun[], docsDir: string): str
   if (runs.length === 0) return [...out, '(Not run yet.)', ''];
   // A run is only evidence about the weights it measured: say so when a model has been retrained since.
   const stale = runs.flatMap((r) => {
-    const now = shippedWeights(r.model);
-    return now !== null && r.weights !== now ? [`**${r.model}** was measured on weights \`${r.weights ?? 'unrecorded'}\`, not the shipped \`${now}\` (retrained since; rerun \`${r.command ?? 'atlas realism'}\` to refresh)`] : [];
+    const now = retrainedSince(r.model, r.weights);
+    return now !== null ? [`**${r.model}** was measured on weights \`${r.weights ?? 'unrecorded'}\`, not the shipped \`${now}\` (retrained since; rerun \`${r.command ?? 'atlas realism'}\` to refresh)`] : [];
   });
   if (stale.length) out.push(`Not yet rerun after a retrain: ${stale.join('; ')}.`, '');
   out.push('| ours (probe Fréchet distance) | N | real vs real | baseline | truncation (best ψ of 1, 0.75, 0.5, 0.25, 0.1) | best ψ < 1 | best σ toward p̄ | σ optimised (M) | its baseline (M) |', '|---|---|---|---|---|---|---|---|---|');

@@ -7,20 +7,20 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { monotoneOver, type SteerLimits, type MeasureCurve } from '../src/methods/steerLimits';
+import { monotoneToSaturation, type SteerLimits, type MeasureCurve } from '../src/methods/steerLimits';
 import type { DirectionMatch } from '../src/methods/steerMatch';
 
 const dir = process.argv[2] ?? '/tmp/steer-study';
 const f2 = (v: number | null | undefined, d = 2) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
 type Limits = SteerLimits & { matches: DirectionMatch[] | null };
 
-/** yes (over the whole trained range), "to saturation" (strictly until the walk stops following, see steerLimits), or no. */
+/**
+ * yes (over the whole trained range), "to saturation" (strictly until the walk stops following, see steerLimits), or
+ * no. Recomputed from the means: limits JSON written before monotoneToSaturation existed lacks the field.
+ */
 function monotoneWords(limits: SteerLimits, m: MeasureCurve): string {
   if (m.monotone) return 'yes';
-  const [lo, hi] = limits.alphaStar;
-  const means = m.perAlpha.map((p) => p.mean);
-  const sign = limits.edit === 'zoom' ? -1 : 1;
-  return monotoneOver(limits.alphas, means, Math.max(lo, m.saturation.negative ?? lo), Math.min(hi, m.saturation.positive ?? hi), sign) ? 'to saturation' : 'no';
+  return monotoneToSaturation(limits.alphas, m.perAlpha.map((p) => p.mean), limits.alphaStar, m.saturation, limits.edit) ? 'to saturation' : 'no';
 }
 
 const rows: string[] = [];

@@ -162,10 +162,14 @@ export async function openModelSpec(spec: string): Promise<Generator> {
   return openFolder(path.dirname(spec), path.basename(spec));
 }
 
-/** weightsHash of the weights shipped now under public/models/<id>, without loading them; null when not bundled. */
-export function shippedWeights(id: string): string | null {
+/**
+ * The weightsHash shipped now under public/models/<id> when it differs from `measured` (a study's recorded hash,
+ * or undefined when it recorded none): the model was retrained since. Null when they agree or <id> is not bundled.
+ */
+export function retrainedSince(id: string, measured: string | undefined): string | null {
   const dir = modelDir(id);
-  return fs.existsSync(dir) ? snapshotFiles(dir).hash : null;
+  const now = fs.existsSync(dir) ? snapshotFiles(dir).hash : null;
+  return now !== null && now !== measured ? now : null;
 }
 
 /** sha256 (10 hex digits) of the weight shards an open model was loaded from. */

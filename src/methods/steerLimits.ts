@@ -173,6 +173,17 @@ export function monotoneOver(alphas: readonly number[], means: readonly number[]
   return true;
 }
 
+/** The direction a measure's mean should move as α grows: sizes shrink as zoom's field of view grows. */
+export function editSign(edit: SteerEdit): 1 | -1 {
+  return edit === 'zoom' ? -1 : 1;
+}
+
+/** monotoneOver between the saturation points, clipped to the trained range [lo, hi] (MeasureCurve.monotoneToSaturation). */
+export function monotoneToSaturation(alphas: readonly number[], means: readonly number[], [lo, hi]: readonly [number, number],
+  saturation: MeasureCurve['saturation'], edit: SteerEdit): boolean {
+  return monotoneOver(alphas, means, Math.max(lo, saturation.negative ?? lo), Math.min(hi, saturation.positive ?? hi), editSign(edit));
+}
+
 /** Per-image measures [name → values] of images [n, H, W, C]. */
 function measureImages(edit: SteerEdit, images: Float32Array, n: number, shape: readonly [number, number, number], range: readonly [number, number],
   probeOut: Float32Array | null, probeColumn: number, probeWidth: number): { moments: number[]; probe: number[] } {
@@ -276,8 +287,7 @@ export async function steerLimits(g: Generator, walk: SavedWalk, probe: Probe | 
   const [lo, hi] = trainedRange(edit, shape[0]);
   const alphaStar: [number, number] = [lo, hi];
   const kind = changeOf(edit);
-  // The direction the mean should move as α grows: sizes shrink as the field of view grows.
-  const sign = edit === 'zoom' ? -1 : 1;
+  const sign = editSign(edit);
   const trained = alphas.map((a, i) => ({ a, i })).filter(({ a }) => a >= lo - 1e-9 && a <= hi + 1e-9);
   const curve = (source: 'moments' | 'probe', name: string): MeasureCurve => {
     const base = perAlpha[0][source];
@@ -307,7 +317,7 @@ export async function steerLimits(g: Generator, walk: SavedWalk, probe: Probe | 
     const saturation = { negative: saturationFrom(alphas, means, origin, -1, sign), positive: saturationFrom(alphas, means, origin, 1, sign) };
     return {
       name, source, perAlpha: rows, monotone, pearson: req.length > 2 ? pearsonOf(req, ach) : NaN,
-      monotoneToSaturation: monotoneOver(alphas, means, Math.max(lo, saturation.negative ?? lo), Math.min(hi, saturation.positive ?? hi), sign),
+      monotoneToSaturation: monotoneToSaturation(alphas, means, alphaStar, saturation, edit),
       saturation,
       deltaMu: Math.abs(means[at(hi)] - means[at(lo)]),
       dataSd: dataVals && dataVals.length > 1 ? sdOf(dataVals) : null,
