@@ -16,16 +16,13 @@ import { useBackend } from '../../scripts/lib/tfnode';
 import { loadLayersModelFromDir } from '../../scripts/lib/modelio';
 import { openModelId } from '../../scripts/atlas/common';
 import { SHAPES_FACTOR_GROUPS } from '../../src/geometry/factorScore';
+import { atlasCli } from './atlasCli';
 
 const index = JSON.parse(fs.readFileSync('public/models/index.json', 'utf8')) as { default: string };
 
 const hasNumpy = spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 
-function atlas(...args: string[]) {
-  // node --import tsx: the same as `npm run atlas` without npm's and npx's start-up cost.
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/atlas.ts', ...args], { encoding: 'utf8', timeout: 240_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr.split('\n').filter((l) => l && !l.startsWith('npm warn')) };
-}
+const atlas = (...args: string[]) => atlasCli(args, 240_000);
 
 describe('atlas CLI', () => {
   it('generate: raw outputs of the requested batch, and a PNG grid', () => {
@@ -182,7 +179,7 @@ describe('atlas CLI', () => {
     }
     const refused = atlas('layers', '--model', 'shapes-dcgan');
     expect(refused.code).toBe(2);
-    expect(refused.stderr.join(' ')).toMatch(/style model/);
+    expect(refused.stderrLines.join(' ')).toMatch(/style model/);
   });
 
   it('score: factor shares match finite differences of the probe along the same directions (from atlas basis)', async () => {
@@ -308,7 +305,7 @@ print(json.dumps({n: {'shape': list(v.shape), 'dtype': str(v.dtype), 'data': v.r
     fs.writeFileSync(path.join(dir, 'text.png'), 'not a picture');
     const bad = atlas('invert', '--model', 'shapes-dcgan', '--image', path.join(dir, 'text.png'));
     expect(bad.code).toBe(2);
-    expect(bad.stderr.join(' ')).toMatch(/not a PNG or JPEG/);
+    expect(bad.stderrLines.join(' ')).toMatch(/not a PNG or JPEG/);
     expect(atlas('invert', '--model', 'shapes-dcgan').code).toBe(2);
     expect(atlas('invert', '--model', 'shapes-dcgan', '--target-seed', '1', '--space', 'w').code).toBe(2);
   });
@@ -322,7 +319,7 @@ print(json.dumps({n: {'shape': list(v.shape), 'dtype': str(v.dtype), 'data': v.r
     if (fs.existsSync('/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz')) {
       const fashion = JSON.parse(atlas('invert', '--model', 'fashion-dcgan', '--dataset-image', 'fashion:3', '--steps', '2', '--init', 'random', '--loss', 'pixel').stdout);
       expect(fashion.notes).toEqual(['Target: the Fashion-MNIST test image 3.']);
-      expect(atlas('invert', '--model', 'fashion-dcgan', '--dataset-image', 'fashion:10000').stderr.join(' ')).toMatch(/has 10000 images/);
+      expect(atlas('invert', '--model', 'fashion-dcgan', '--dataset-image', 'fashion:10000').stderrLines.join(' ')).toMatch(/has 10000 images/);
     }
     expect(atlas('invert', '--model', 'shapes-dcgan', '--dataset-image', 'mnist:1').code).toBe(2);
     expect(atlas('invert', '--model', 'shapes-dcgan', '--dataset-image', 'shapes:1', '--target-seed', '2').code).toBe(2);
@@ -386,7 +383,7 @@ print(json.dumps({n: {'shape': list(v.shape), 'dtype': str(v.dtype), 'data': v.r
   ])('bad input %j exits 2 with one line', (args, message) => {
     const r = atlas(...(args as string[]));
     expect(r.code).toBe(2);
-    expect(r.stderr.length).toBe(1);
-    expect(r.stderr[0]).toMatch(message as RegExp);
+    expect(r.stderrLines.length).toBe(1);
+    expect(r.stderrLines[0]).toMatch(message as RegExp);
   });
 });

@@ -10,7 +10,7 @@
  * reverse-mode VJP) is ~1e-7.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { atlasOk } from './atlasCli';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,11 +22,7 @@ const KINDS: ForeignGenerator[] = ['upsampling-bn-sigmoid', 'transpose-elu'];
 const TOP = 4; // all of them: the fixtures have a 4-d latent
 let root: string;
 
-function atlas(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/atlas.ts', ...args], { encoding: 'utf8', timeout: 240_000 });
-  if (r.status !== 0) throw new Error(`atlas ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
+const atlas = (...args: string[]) => JSON.parse(atlasOk(args, 240_000));
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -5,7 +5,7 @@
  * the documented order; the walk stays on the sphere with step angles atan2(sin θ, 2 − cos θ); bad input exits 2.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { atlasCli } from './atlasCli';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,10 +20,7 @@ import { dirFiles } from '../../scripts/lib/fsFiles';
 import { loadLayersModelFromDir } from '../../scripts/lib/modelio';
 import { probeFeatures } from '../../scripts/lib/probeQuality';
 
-function atlas(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/atlas.ts', ...args], { encoding: 'utf8', timeout: 600_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const atlas = (...args: string[]) => atlasCli(args, 600_000);
 
 beforeAll(async () => {
   await useBackend('wasm');

@@ -5,15 +5,12 @@
  * measure and the FD per α; bad arguments exit 2 with one line.
  */
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { atlasCli } from './atlasCli';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-function atlas(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/atlas.ts', ...args], { encoding: 'utf8', timeout: 240_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr.split('\n').filter((l) => l && !l.startsWith('npm warn')) };
-}
+const atlas = (...args: string[]) => atlasCli(args, 240_000);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atlas-steer-'));
 const maxDiff = (a: number[], b: number[]) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
@@ -23,13 +20,13 @@ describe('atlas steer', () => {
     it(`${model}: steer → steer-apply → generate --latents redraws the frames; the identity frame is the seed's image`, () => {
       const walkFile = path.join(dir, `${model}.json`), framesFile = path.join(dir, `${model}-frames.json`);
       const s = atlas('steer', '--model', model, '--edit', edit, '--steps', '5', '--out', walkFile);
-      expect(s.code, s.stderr.join('\n')).toBe(0);
+      expect(s.code, s.stderrLines.join('\n')).toBe(0);
       const walk = JSON.parse(fs.readFileSync(walkFile, 'utf8'));
       expect(walk).toMatchObject({ format: 'latent-atlas/steer-walk', model, edit, kind: 'linear', space });
       expect(walk.direction).toHaveLength(walk.dim);
       expect(walk.curve.loss.length).toBe(5);
       const a = atlas('steer-apply', '--model', model, '--walk', walkFile, '--seed', '7', '--alphas', alphas, '--out', framesFile);
-      expect(a.code, a.stderr.join('\n')).toBe(0);
+      expect(a.code, a.stderrLines.join('\n')).toBe(0);
       const frames = JSON.parse(fs.readFileSync(framesFile, 'utf8'));
       expect(frames.shape[0]).toBe(3);
       expect(frames.latents).toHaveLength(3);
@@ -47,7 +44,7 @@ describe('atlas steer', () => {
   it('steer-limits: a curve per measure over the α asked for, the FD per α, the data σ; a random control', () => {
     const walkFile = path.join(dir, 'shapes-dcgan.json');
     const r = atlas('steer-limits', '--model', 'shapes-dcgan', '--walk', walkFile, '--count', '8', '--alphas', '-8,0,8', '--match', 'no');
-    expect(r.code, r.stderr.join('\n')).toBe(0);
+    expect(r.code, r.stderrLines.join('\n')).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.alphas).toEqual([-8, 0, 8]);
     expect(out.measures.map((m: { name: string }) => m.name)).toEqual(['centroid x (px)', 'probe x (px)']);
@@ -63,13 +60,13 @@ describe('atlas steer', () => {
   it('bad arguments: one line, exit 2', () => {
     const e = atlas('steer', '--model', 'shapes-dcgan', '--edit', 'blur');
     expect(e.code).toBe(2);
-    expect(e.stderr).toHaveLength(1);
-    expect(e.stderr[0]).toMatch(/--edit must be one of/);
+    expect(e.stderrLines).toHaveLength(1);
+    expect(e.stderrLines[0]).toMatch(/--edit must be one of/);
     const w = atlas('steer-apply', '--model', 'shapes-dcgan', '--walk', path.join(dir, 'missing.json'), '--alphas', '1');
     expect(w.code).toBe(2);
-    expect(w.stderr[0]).toMatch(/--walk/);
+    expect(w.stderrLines[0]).toMatch(/--walk/);
     const z = atlas('steer-apply', '--model', 'shapes-style', '--walk', path.join(dir, 'shapes-style.json'), '--alphas', '0,1');
     expect(z.code).toBe(2);
-    expect(z.stderr[0]).toMatch(/zoom factors must be positive/);
+    expect(z.stderrLines[0]).toMatch(/zoom factors must be positive/);
   });
 });
