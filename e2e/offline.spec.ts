@@ -3,7 +3,8 @@
  * scripts/build/offline.ts), served as a teacher would serve it: a plain static server under a sub-path.
  * First visit online: the service worker installs, precaches the build and controls the page; then the
  * network goes away (the browser offline and the server dropping every connection) and a reload still loads
- * the app, draws a frame and computes sliders. The precache must be exactly the files of dist/ (listed here
+ * the app, draws a frame and computes sliders; so does a reload against a server that accepts and never answers,
+ * after the service worker's timeout. The precache must be exactly the files of dist/ (listed here
  * by walking the folder), a new build must replace the old cache, and other origins are never touched.
  * Under COOP/COEP (the headers `npm start` sends) the page must stay cross-origin isolated when it comes
  * from the cache, with threaded wasm still running.
@@ -129,6 +130,34 @@ it('works offline after one visit from a sub-path: the precache is exactly dist/
     await screenshot(page, 'offline-reload');
   } finally {
     await offline(plain, false);
+  }
+});
+
+it('a server that accepts and never answers: the reload falls back on the cache after the timeout instead of hanging', async () => {
+  const page = b.page;
+  if (!page.url().startsWith(plain.url)) {
+    await page.goto(plain.url);
+    await waitForFrame(page);
+  }
+  await waitForControl(page);
+  // The browser believes it is online and the server takes every connection, but answers none of them.
+  plain.stall = true;
+  const held = plain.held;
+  try {
+    const t0 = Date.now();
+    // Without the service worker's timeout the navigation would wait for the silent server until this gives up.
+    await page.reload({ timeout: 90_000 });
+    await waitForFrame(page);
+    expect(await waitForSliders(page)).toBeGreaterThan(0);
+    const s = await snapshot(page);
+    expect(s.error).toBeNull();
+    expect(s.model).toBe(modelId);
+    expect(plain.held - held).toBeGreaterThan(0); // the requests really went to the server and were held there
+    console.log(`reload against a silent server: ${((Date.now() - t0) / 1000).toFixed(1)} s, ${plain.held - held} requests held`);
+    await screenshot(page, 'offline-silent-server');
+  } finally {
+    plain.stall = false;
+    plain.dropHeld();
   }
 });
 

@@ -1,7 +1,8 @@
 /**
  * A plain static file server for the built site, as a teacher's host would serve it: the files of a folder
  * (dist/ or a copy) under a sub-path, with only the headers a spec asks for. `down` makes it drop every
- * connection unanswered (the network is gone, whatever the browser thinks); a POST to
+ * connection unanswered (the network is gone, whatever the browser thinks); `stall` makes it hold every
+ * request open without a byte of answer (a network that accepts and never answers); a POST to
  * `<prefix>__csp-report` is kept as a CSP violation report (`report-uri`), from the page or any worker.
  */
 import fs from 'node:fs';
@@ -22,6 +23,12 @@ export interface StaticServer {
   requests: string[];
   /** While true, every connection is dropped unanswered. */
   down: boolean;
+  /** While true, every request is held open unanswered (counted in `held`) until `dropHeld()` or close(). */
+  stall: boolean;
+  /** Requests held by `stall`. */
+  held: number;
+  /** Drops the connections of the held requests, so their clients see a network error. */
+  dropHeld(): void;
   /** Bodies of the CSP reports received. */
   cspReports: unknown[];
   /** Extra files served under the prefix (path → [type, body]), beside the folder's. */
@@ -34,9 +41,15 @@ export async function serveStatic(opts: { root: string; prefix: string; headers?
   const { prefix } = opts;
   const headers = opts.headers ?? {};
   const sockets = new Set<import('node:net').Socket>();
+  const heldSockets = new Set<import('node:net').Socket>();
   const server = http.createServer((req, res) => {
     if (state.down) {
       req.socket.destroy();
+      return;
+    }
+    if (state.stall) {
+      state.held += 1;
+      heldSockets.add(req.socket);
       return;
     }
     const url = decodeURIComponent((req.url ?? '/').split('?')[0]);
@@ -78,6 +91,12 @@ export async function serveStatic(opts: { root: string; prefix: string; headers?
     url: `${origin}${prefix}`,
     requests: [],
     down: false,
+    stall: false,
+    held: 0,
+    dropHeld: () => {
+      for (const s of heldSockets) s.destroy();
+      heldSockets.clear();
+    },
     cspReports: [],
     extra: new Map(),
     close: () => new Promise<void>((resolve) => {

@@ -14,6 +14,10 @@
  *     models/index.json shows at once); every good answer refreshes the cached copy, so the offline copy is
  *     the last one seen. A navigation answered from the network keeps the server's headers (COOP/COEP: the
  *     page stays cross-origin isolated); offline, the cached page carries the headers it was fetched with.
+ *   - a network that accepts the request and never answers (a classroom's overloaded Wi-Fi, a sleeping
+ *     laptop serving the site) counts as failed after NETWORK_TIMEOUT_MS when a cached copy exists, and for
+ *     STALL_MS after that, files with a cached copy are answered from it at once; the request carries on in
+ *     the background, refreshes the cache if it ever answers, and its answer ends the stall.
  */
 
 // A module for the type checker (its names stay its own); the build strips the export and prepends PRECACHE.
@@ -28,6 +32,15 @@ const PAGE = new URL('index.html', SCOPE).href;
 /** Build files named by their content hash: safe to answer from the cache without asking the server. */
 const IMMUTABLE = new Set(PRECACHE.files.filter((f) => f.startsWith('assets/')).map((f) => new URL(f, SCOPE).href));
 const MATCH: CacheQueryOptions = { ignoreVary: true };
+/**
+ * How long a network-first request may wait for the server's response headers before a cached copy is served
+ * instead. Browsers wait minutes for a silent server; the timer covers the headers, not the body, so a large
+ * weight file on a slow but working network is never cut off.
+ */
+const NETWORK_TIMEOUT_MS = 4000;
+/** After a timeout, how long the network is presumed stalled (each of the page's next files would otherwise wait out the timeout again). */
+const STALL_MS = 30_000;
+let stalledUntil = 0;
 
 sw.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -82,23 +95,43 @@ async function cacheFirst(request: Request, key: string): Promise<Response> {
   return response;
 }
 
+function keepable(response: Response): boolean {
+  // The last good copy only: a redirect, an error page or a partial answer is not kept.
+  return response.status === 200 && response.type === 'basic' && !response.redirected;
+}
+
 async function networkFirst(event: FetchEvent): Promise<Response> {
   const request = event.request;
   const key = cacheKey(request);
-  const cache = await ownCache();
-  let response: Response;
+  const cache = ownCache();
+  // The copy for the cache is taken as soon as the answer arrives, before the page can read the body; the
+  // event lives until it is stored, whether the page got the network's answer or the cached copy.
+  let stored: Promise<unknown> = Promise.resolve();
+  const network = fetch(request).then((response) => {
+    stalledUntil = 0;
+    if (keepable(response)) {
+      const copy = response.clone();
+      stored = cache.then((c) => c?.put(key, copy)).catch(() => undefined);
+    }
+    return response;
+  });
+  event.waitUntil(network.then(() => stored, () => undefined));
+
+  const hit = await (await cache)?.match(key, MATCH);
+  if (!hit) return network; // nothing to fall back on: the network's answer or its error, however long it takes
+  if (Date.now() < stalledUntil) return hit;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), NETWORK_TIMEOUT_MS); });
   try {
-    response = await fetch(request);
-  } catch (err) {
-    const hit = await cache?.match(key, MATCH);
-    if (hit) return hit;
-    throw err;
+    const first = await Promise.race([network, timeout]);
+    if (first) return first;
+    stalledUntil = Date.now() + STALL_MS;
+    return hit;
+  } catch {
+    return hit; // offline, refused, reset
+  } finally {
+    clearTimeout(timer);
   }
-  // Keep the last good copy (a redirect, an error page or a partial answer is not kept).
-  if (cache && response.status === 200 && response.type === 'basic' && !response.redirected) {
-    event.waitUntil(cache.put(key, response.clone()).catch(() => undefined));
-  }
-  return response;
 }
 
 sw.addEventListener('fetch', (event) => {
