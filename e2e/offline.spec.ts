@@ -70,6 +70,15 @@ async function waitForControl(page: Page): Promise<void> {
   }
 }
 
+/** The page open on `server`'s site (opened there if a test alone left it elsewhere) and controlled by its service worker. */
+async function controlledAt(page: Page, server: StaticServer): Promise<void> {
+  if (!page.url().startsWith(server.url)) {
+    await page.goto(server.url);
+    await waitForFrame(page);
+  }
+  await waitForControl(page);
+}
+
 /** Every cache of the page's origin: name → the URLs in it. */
 function cacheContents(page: Page): Promise<Record<string, string[]>> {
   return page.evaluate(async () => {
@@ -133,41 +142,9 @@ it('works offline after one visit from a sub-path: the precache is exactly dist/
   }
 });
 
-it('a server that accepts and never answers: the reload falls back on the cache after the timeout instead of hanging', async () => {
-  const page = b.page;
-  if (!page.url().startsWith(plain.url)) {
-    await page.goto(plain.url);
-    await waitForFrame(page);
-  }
-  await waitForControl(page);
-  // The browser believes it is online and the server takes every connection, but answers none of them.
-  plain.stall = true;
-  const held = plain.held;
-  try {
-    const t0 = Date.now();
-    // Without the service worker's timeout the navigation would wait for the silent server until this gives up.
-    await page.reload({ timeout: 90_000 });
-    await waitForFrame(page);
-    expect(await waitForSliders(page)).toBeGreaterThan(0);
-    const s = await snapshot(page);
-    expect(s.error).toBeNull();
-    expect(s.model).toBe(modelId);
-    expect(plain.held - held).toBeGreaterThan(0); // the requests really went to the server and were held there
-    console.log(`reload against a silent server: ${((Date.now() - t0) / 1000).toFixed(1)} s, ${plain.held - held} requests held`);
-    await screenshot(page, 'offline-silent-server');
-  } finally {
-    plain.stall = false;
-    plain.dropHeld();
-  }
-});
-
 it('a new build replaces the old cache: a changed model file changes sw.js, and the new worker refills and deletes the old', async () => {
   const page = b.page;
-  if (!page.url().startsWith(plain.url)) {
-    await page.goto(plain.url);
-    await waitForFrame(page);
-  }
-  await waitForControl(page);
+  await controlledAt(page, plain);
   const before = precacheInSw(site);
   expect(Object.keys(await cacheContents(page))).toEqual([`latent-atlas ${plain.url} ${before.version}`]);
   // A redeploy with one model file changed (a teacher's edit of the model list, say).
@@ -214,5 +191,30 @@ it('stays cross-origin isolated when the page comes from the cache, with threade
     await screenshot(page, 'offline-reload-isolated');
   } finally {
     await offline(isolated, false);
+  }
+});
+
+// Last: the requests it leaves behind (held, then dropped) and the worker's stall window must not reach the other tests.
+it('a server that accepts and never answers: the reload falls back on the cache after the timeout instead of hanging', async () => {
+  const page = b.page;
+  await controlledAt(page, plain);
+  // The browser believes it is online and the server takes every connection, but answers none of them.
+  plain.stall = true;
+  const held = plain.held;
+  try {
+    const t0 = Date.now();
+    // Without the service worker's timeout the navigation would wait for the silent server until this gives up.
+    await page.reload({ timeout: 90_000 });
+    await waitForFrame(page);
+    expect(await waitForSliders(page)).toBeGreaterThan(0);
+    const s = await snapshot(page);
+    expect(s.error).toBeNull();
+    expect(s.model).toBe(modelId);
+    expect(plain.held - held).toBeGreaterThan(0); // the requests really went to the server and were held there
+    console.log(`reload against a silent server: ${((Date.now() - t0) / 1000).toFixed(1)} s, ${plain.held - held} requests held`);
+    await screenshot(page, 'offline-silent-server');
+  } finally {
+    plain.stall = false;
+    plain.dropHeld();
   }
 });
