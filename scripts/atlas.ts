@@ -73,8 +73,8 @@ const COMMANDS: Record<string, Command> = {
     summary: 'a montage PNG along one direction, and/or its frames as PNGs (metric: R is the predicted image change; others: the latent step)',
   },
   compare: {
-    run: compare, options: ['model', 'seed', 'bases', 'rows', 'columns', 'distance', 'extent', 'space', 'png'],
-    usage: `${MODEL} --seed S [--bases metric,local,ganspace] (2 or 3) [--rows R] [--columns C] [--distance D] [--extent E] [--space z|w] [--png FILE]`,
+    run: compare, options: ['model', 'seed', 'bases', 'from', 'rows', 'columns', 'distance', 'extent', 'space', 'png'],
+    usage: `${MODEL} --seed S [--bases metric,local,ganspace] (2 or 3) [--from FILE] (the basis 'imported': directions from a file)\n  [--rows R] [--columns C] [--distance D] [--extent E] [--space z|w] [--png FILE]`,
     summary: 'bases side by side (the app\'s Compare panel): top directions with factor labels on one predicted-change scale, |cos| and span overlaps',
   },
   likelihood: {

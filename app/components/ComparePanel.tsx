@@ -8,12 +8,12 @@
 import * as d3 from 'd3';
 import { useEffect, useRef, useState } from 'react';
 import type { CompareColumn, CompareResult } from '../../src/engine/compare';
-import { BASIS_KINDS, DEFAULT_SLIDER_RANGE, MAX_COMPARE_ROWS, MAX_COMPARED, SLIDER_RANGE_FACTORS, type BasisKind } from '../../src/state/vocabulary';
+import { BASIS_KINDS, DEFAULT_SLIDER_RANGE, MAX_COMPARE_ROWS, MAX_COMPARED, SLIDER_RANGE_FACTORS, type SliderBasisKind } from '../../src/state/vocabulary';
 import { fmt } from '../plots/Axis';
 import { useAtlas, useSession } from '../context';
 import { resultOf } from '../state/jobs';
-import { compareJob } from '../state/transitions';
-import { BASIS_LABELS } from './BasisControls';
+import { comparableKinds, compareJob } from '../state/transitions';
+import { BASIS_LABELS, importedLabel } from './BasisControls';
 import { symbolOf } from './EigenSliders';
 import { JobStatus } from './JobStatus';
 
@@ -23,6 +23,8 @@ export function ComparePanel() {
   const session = useSession();
   const model = useAtlas((s) => s.model);
   const kinds = useAtlas((s) => s.compareKinds);
+  const imported = useAtlas((s) => s.imported);
+  const left = useAtlas((s) => comparableKinds(s).left.join('\n'));
   const distance = useAtlas((s) => s.distance);
   const sliderRange = useAtlas((s) => s.sliderRange);
   const [rows, setRows] = useState(4);
@@ -41,8 +43,9 @@ export function ComparePanel() {
   }, [wanted, result]);
 
   if (!model) return null;
-  const offered = BASIS_KINDS.filter((k) => k !== 'local' || model.isStyleBased);
-  const setKind = (i: number, kind: BasisKind | '') => {
+  // Loaded directions are offered once loaded (Load directions…), beside every basis the engine computes.
+  const offered: SliderBasisKind[] = [...BASIS_KINDS.filter((k) => k !== 'local' || model.isStyleBased), ...(imported ? ['imported' as const] : [])];
+  const setKind = (i: number, kind: SliderBasisKind | '') => {
     const next = [...kinds];
     if (kind === '') next.splice(i, 1);
     else next[i] = kind;
@@ -51,7 +54,6 @@ export function ComparePanel() {
     if (j >= 0) next[j] = kinds[i] ?? offered.find((k) => !next.includes(k))!;
     session.set('compareKinds', next);
   };
-  const shownKinds = kinds.filter((k) => offered.includes(k));
   return (
     <div className="panel-body compare-panel">
       <p className="hint">
@@ -62,9 +64,10 @@ export function ComparePanel() {
         {Array.from({ length: MAX_COMPARED }, (_, i) => (
           <label key={i} className="field-inline">{String.fromCharCode(65 + i)}
             <select className="select small" value={kinds[i] ?? ''} aria-label={`Basis ${String.fromCharCode(65 + i)}`}
-              disabled={i > kinds.length} onChange={(e) => setKind(i, e.target.value as BasisKind | '')}>
+              disabled={i > kinds.length} onChange={(e) => setKind(i, e.target.value as SliderBasisKind | '')}>
               {i >= 2 && <option value="">none</option>}
-              {offered.map((k) => <option key={k} value={k}>{BASIS_LABELS[k].name}</option>)}
+              {offered.map((k) => <option key={k} value={k}>{k === 'imported' ? importedLabel(imported?.name) : BASIS_LABELS[k].name}</option>)}
+              {kinds[i] !== undefined && !offered.includes(kinds[i]) && <option value={kinds[i]} disabled>{BASIS_LABELS[kinds[i]].name}</option>}
             </select>
           </label>
         ))}
@@ -84,17 +87,18 @@ export function ComparePanel() {
         </label>
         <JobStatus kind="compare" label="comparison" onRetry={run} />
       </div>
-      {shownKinds.length < kinds.length && <p className="hint">Local Basis needs a style model; it is left out for this one.</p>}
-      {result && <Comparison result={result} />}
+      {left && left.split('\n').map((w) => <p key={w} className="hint" data-testid="compare-left-out">{w}</p>)}
+      {kinds.length - (left ? left.split('\n').length : 0) < 2 && <p className="hint">Choose a second basis to compare.</p>}
+      {result && <Comparison result={result} importedName={imported?.name} />}
     </div>
   );
 }
 
-function Comparison({ result }: { result: CompareResult }) {
+function Comparison({ result, importedName }: { result: CompareResult; importedName: string | undefined }) {
   return (
     <div data-testid="compare" data-columns={result.columns.length}>
       <div className="compare-columns" style={{ gridTemplateColumns: `repeat(${result.columns.length}, minmax(0, max-content))` }}>
-        {result.columns.map((c) => <BasisColumn key={c.kind} column={c} />)}
+        {result.columns.map((c) => <BasisColumn key={c.kind} column={c} title={c.kind === 'imported' ? importedLabel(importedName) : BASIS_LABELS[c.kind].name} />)}
       </div>
       <div className="compare-overlaps">
         {result.overlaps.map((o) => (
@@ -113,8 +117,8 @@ function Comparison({ result }: { result: CompareResult }) {
   );
 }
 
-/** One basis: its name and, per direction, its label above its row of images (one canvas per row). */
-function BasisColumn({ column }: { column: CompareColumn }) {
+/** One basis: its name (loaded directions: with the file's) and, per direction, its label above its row of images (one canvas per row). */
+function BasisColumn({ column, title }: { column: CompareColumn; title: string }) {
   const { basis, montage, labels } = column;
   const rowLabel = (r: number) => {
     const value = basis.values[r] !== undefined ? ` · ${symbolOf(basis)} ${fmt(basis.values[r])}` : '';
@@ -122,12 +126,12 @@ function BasisColumn({ column }: { column: CompareColumn }) {
     return `${r + 1}${value}${f ? ` · ${f.factor} ${Math.round(100 * f.share)} %` : ''}`;
   };
   return (
-    <section className="compare-column" data-testid={`compare-${column.kind}`} aria-label={`${BASIS_LABELS[column.kind].name}: top ${montage.rows} directions`}>
-      <h3 className="compare-title">{BASIS_LABELS[column.kind].name}</h3>
+    <section className="compare-column" data-testid={`compare-${column.kind}`} aria-label={`${title}: top ${montage.rows} directions`}>
+      <h3 className="compare-title">{title}</h3>
       {montage.predicted.map((_, r) => (
         <div key={r} className="compare-row">
           <span className="montage-label">{rowLabel(r)}</span>
-          <RowStrip montage={montage} row={r} label={`${BASIS_LABELS[column.kind].name}, ${rowLabel(r)}`} />
+          <RowStrip montage={montage} row={r} label={`${title}, ${rowLabel(r)}`} />
         </div>
       ))}
     </section>
@@ -156,7 +160,7 @@ function RowStrip({ montage, row, label }: { montage: CompareColumn['montage']; 
 }
 
 /** |cos| between the directions of two bases: rows a's, columns b's, the number in each cell. */
-function CosineMap({ cosines, a, b }: { cosines: number[][]; a: BasisKind; b: BasisKind }) {
+function CosineMap({ cosines, a, b }: { cosines: number[][]; a: SliderBasisKind; b: SliderBasisKind }) {
   const r = cosines.length, c = cosines[0]?.length ?? 0;
   const cell = 30, left = 46, top = 34;
   const colour = d3.scaleSequential(d3.interpolateViridis).domain([0, 1]);

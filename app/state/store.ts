@@ -7,7 +7,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { JobKind, JobResult } from '../../src/engine/registry';
 import type { BackendName, Catalogue, DistanceName, JobProgress, LatentSpace, LayerRangeName, ModelSummary, WasmInfo } from '../../src/engine/types';
 import type { PanelName, ViewStoreKey } from '../../src/state/url';
-import { DEFAULT_SLIDER_RANGE, type AscentSettings, type BasisKind, type SliderBasisKind } from '../../src/state/vocabulary';
+import { DEFAULT_SLIDER_RANGE, type AscentSettings, type SliderBasisKind } from '../../src/state/vocabulary';
 import type { ImportedDirections } from '../../src/state/importedBasis';
 import type { SteerLink } from '../../src/state/url';
 import type { TourPosition } from '../../src/state/tours';
@@ -64,8 +64,8 @@ export interface ViewSettings {
   ascent: AscentSettings | null;
   /** A linear steering walk carried by the link (the Steer panel applies it), null for none. */
   steerWalk: SteerLink | null;
-  /** The bases the Compare panel sets side by side. */
-  compareKinds: BasisKind[];
+  /** The bases the Compare panel sets side by side ('imported': the loaded directions, `imported`). */
+  compareKinds: SliderBasisKind[];
 }
 
 export interface AtlasState extends ViewSettings {

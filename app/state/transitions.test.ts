@@ -6,7 +6,7 @@ import { basisKey, currentBasis, effectiveSpace, referenceKey, wantedFrameKey } 
 import { resultOf, jobOf, isRunning } from './jobs';
 import { createAtlasStore, type AtlasState } from './store';
 import {
-  basisRequest, clampPosition, curveJob, editOf, latentOf, montageJob, sweepJob, withDistance, withK, withLatent, withSeed, withSliderRange, withSliders, traversalCycle,
+  basisRequest, clampPosition, comparableKinds, compareJob, curveJob, editOf, latentOf, montageJob, sweepJob, withDistance, withK, withLatent, withSeed, withSliderRange, withSliders, traversalCycle,
 } from './transitions';
 
 const model: ModelSummary = {
@@ -109,6 +109,24 @@ describe('requests and keys', () => {
     expect(montageJob(withBasis(state()), { rows: 5, columns: 9, extent: 0.1 })!.key).not.toBe(job.key);
     expect(job.request).not.toHaveProperty('layers');
     expect(montageJob(withBasis(state({ space: 'wplus' })), { rows: 1, columns: 3, extent: 1 })!.request.layers).toBe('all');
+  });
+
+  it('compares the chosen bases the view can show, loaded directions among them, and says why any is left out', () => {
+    const opts = { rows: 2, columns: 5, extent: 0.1 };
+    const imported = { name: 'a.json', space: 'w' as const, directions: [[0.6, 0.8]] };
+    const s = state({ compareKinds: ['metric', 'imported'], imported });
+    const job = compareJob(s, opts)!;
+    expect(job.request).toMatchObject({ kinds: ['metric', 'imported'], imported: { space: 'w', directions: [[0.6, 0.8]] } });
+    // Other directions, another comparison; without an imported column, no directions in the request.
+    expect(compareJob(state({ compareKinds: ['metric', 'imported'], imported: { ...imported, directions: [[0.8, 0.6]] } }), opts)!.key).not.toBe(job.key);
+    expect(compareJob(state({ compareKinds: ['metric', 'sefa'], imported }), opts)!.request).not.toHaveProperty('imported');
+    // Left out: none loaded, loaded in another space, Local Basis on a z-space model; with one basis left, no job.
+    expect(comparableKinds(state({ compareKinds: ['metric', 'imported', 'sefa'] }))).toEqual({ kinds: ['metric', 'sefa'], left: [expect.stringMatching(/No directions are loaded/)] });
+    expect(comparableKinds(state({ compareKinds: ['metric', 'imported'], imported, space: 'z' })).left).toEqual([expect.stringMatching(/live in W: switch to W or W\+/)]);
+    expect(comparableKinds(state({ compareKinds: ['metric', 'imported'], imported, space: 'wplus' })).kinds).toEqual(['metric', 'imported']);
+    const dcgan = { ...model, isStyleBased: false, spaces: ['z' as const] };
+    expect(comparableKinds(state({ model: dcgan, compareKinds: ['local', 'metric', 'sefa'] }))).toEqual({ kinds: ['metric', 'sefa'], left: [expect.stringMatching(/Local Basis needs a style model/)] });
+    expect(compareJob(state({ model: dcgan, compareKinds: ['local', 'metric'] }), opts)).toBeNull();
   });
 
   it('keys curve walks and sweeps by what they compute', () => {

@@ -10,8 +10,8 @@ import type { CurveWalkRequest } from '../../src/engine/curveWalk';
 import type { MontageRequest } from '../../src/engine/montage';
 import type { SearchRequest } from '../../src/engine/search';
 import type { SweepRequest } from '../../src/engine/sweep';
-import { DEFAULT_SLIDER_RANGE, MAX_DIRECTIONS, type LogdetFloor } from '../../src/state/vocabulary';
-import { viewSpaceFor, type ImportedDirections } from '../../src/state/importedBasis';
+import { DEFAULT_SLIDER_RANGE, MAX_DIRECTIONS, type LogdetFloor, type SliderBasisKind } from '../../src/state/vocabulary';
+import { directionsDigest, viewSpaceFor, type ImportedDirections } from '../../src/state/importedBasis';
 import { currentBasis, effectiveSpace, referenceKey } from './keys';
 import type { AtlasState } from './store';
 import { settingPatch } from './view';
@@ -213,17 +213,39 @@ export function searchJob(s: AtlasState, opts: SearchOptions): { key: string; re
 
 export interface CompareOptions { rows: number; columns: number; extent: number }
 
-/** The comparison of the chosen bases at the current view, and its key (null while no model is shown). */
+/**
+ * The chosen bases the current view can show side by side, and why any other is left out: Local Basis needs a
+ * mapping network, and loaded directions must be loaded and live in the view's basis space (W for W and W+).
+ */
+export function comparableKinds(s: Pick<AtlasState, 'compareKinds' | 'model' | 'imported' | 'space' | 'z' | 'w'>): { kinds: SliderBasisKind[]; left: string[] } {
+  const basisSpace = effectiveSpace(s) === 'z' ? 'z' : 'w';
+  const why = (k: SliderBasisKind): string | null => {
+    if (k === 'local' && !s.model?.isStyleBased) return 'Local Basis needs a style model; it is left out for this one.';
+    if (k !== 'imported') return null;
+    if (!s.imported) return 'No directions are loaded (Load directions…); their column is left out.';
+    if (s.imported.space !== basisSpace) {
+      return `The loaded directions live in ${s.imported.space === 'z' ? 'Z' : 'W'}: switch to ${s.imported.space === 'z' ? 'Z' : 'W or W+'} to compare them.`;
+    }
+    return null;
+  };
+  return { kinds: s.compareKinds.filter((k) => why(k) === null), left: s.compareKinds.map(why).filter((w): w is string => w !== null) };
+}
+
+/** The comparison of the chosen bases at the current view, and its key (null while no model is shown or fewer than two bases can be). */
 export function compareJob(s: AtlasState, opts: CompareOptions): { key: string; request: CompareRequest } | null {
   const ref = referenceKey(s);
-  if (!ref) return null;
+  const { kinds } = comparableKinds(s);
+  if (!ref || kinds.length < 2) return null;
   const space = effectiveSpace(s);
   const spherical = space === 'z' && s.spherical;
   const layers = space === 'wplus' ? s.layers : undefined;
+  // Loaded directions are named in the key by their digest, as the sliders' basis is (keys.ts).
+  const imported = kinds.includes('imported') && s.imported ? s.imported : null;
   return {
-    key: `${ref}|compare|${s.compareKinds.join(',')}|${s.distance}|${opts.rows}|${opts.columns}|${opts.extent}|${spherical}|${layers ?? ''}`,
+    key: `${ref}|compare|${kinds.join(',')}${imported ? `:${directionsDigest(imported)}` : ''}|${s.distance}|${opts.rows}|${opts.columns}|${opts.extent}|${spherical}|${layers ?? ''}`,
     request: {
-      latent: latentOf(s), space, distance: s.distance, kinds: [...s.compareKinds], rows: opts.rows, columns: opts.columns, extent: opts.extent,
+      latent: latentOf(s), space, distance: s.distance, kinds, rows: opts.rows, columns: opts.columns, extent: opts.extent,
+      ...(imported ? { imported: { space: imported.space, directions: imported.directions } } : {}),
       ...(spherical ? { spherical: true } : {}), ...(layers ? { layers } : {}),
     },
   };

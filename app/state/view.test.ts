@@ -103,8 +103,13 @@ describe('view from the URL table', () => {
     expect(patch).toMatchObject({ basisKind: 'imported', space: 'w', k: 2 });
     expect(patch.imported).toEqual(imported);
     expect(basisKey({ ...shown(), ...patch } as AtlasState)).toBe(basisKey(s));
-    // Not the basis: the directions stay out of the link.
+    // Not the basis: the directions stay out of the link, unless the Compare panel shows them as a column.
     expect(viewOf({ ...s, basisKind: 'metric' })).not.toHaveProperty('imported');
+    expect(viewOf({ ...s, basisKind: 'metric', panel: 'compare', compareKinds: ['ganspace', 'sefa'] })).not.toHaveProperty('imported');
+    const compared = viewOf({ ...s, basisKind: 'metric', panel: 'compare', compareKinds: ['ganspace', 'imported'] })!;
+    expect(compared).toMatchObject({ compare: ['ganspace', 'imported'], imported });
+    expect(viewPatch(decodeView(encodeView(compared)).state, shown()).patch).toMatchObject({ basisKind: 'metric', compareKinds: ['ganspace', 'imported'], imported });
+    expect(viewOf({ ...s, basisKind: 'metric', panel: 'montage', compareKinds: ['ganspace', 'imported'] })).not.toHaveProperty('imported');
     const long = { ...imported, directions: Array.from({ length: 32 }, () => Array.from({ length: 65 }, () => 0.125)) };
     const fallback = decodeView(encodeView(viewOf(shown({ space: 'w', basisKind: 'imported', imported: long }))!));
     expect(fallback.state).not.toHaveProperty('basis');

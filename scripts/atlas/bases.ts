@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import { npyBytes } from '../../src/util/npy';
 import { basisArrays } from '../../src/export/basisFiles';
 import { readDirectionsFile } from '../../src/export/directionsFile';
-import { importDirections } from '../../src/state/importedBasis';
+import { importDirections, type ImportedDirections } from '../../src/state/importedBasis';
 import type { SliderBasisKind } from '../../src/state/vocabulary';
 import { openModel, openModelSpec, rows, UsageError, type Opts } from './common';
 
@@ -91,7 +91,7 @@ export async function basisCommand(opts: Opts) {
     checkBasis(g, kind, space);
     if (distance === 'perceptual' && !g.discriminatorFeatures) throw new UsageError(`model ${g.manifest.id} ships no discriminator, so it has no perceptual distance`);
     // The same checks and unit scaling as the app's Load directions… (src/state/importedBasis.ts).
-    const imported = file ? importedFrom(file, from!, g, space) : undefined;
+    const imported = file ? Float64Array.from(importedFrom(file, from!, g, space).directions.flat()) : undefined;
     const z = g.samplePrior(seed, 1);
     // The app's view: basis seed 0 and the default number of averaged samples (app/session.ts).
     const b = await computeBasisAt(g, { kind, basisSpace: space, distance, z, k, seed: 0, samples: DEFAULT_AVERAGE_SAMPLES, directions: imported });
@@ -115,7 +115,7 @@ export async function basisCommand(opts: Opts) {
 }
 
 /** --from FILE, read and checked by the app's reader; its sentence becomes the usage error. */
-function directionsFileAt(file: string) {
+export function directionsFileAt(file: string) {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -129,13 +129,12 @@ function directionsFileAt(file: string) {
   }
 }
 
-/** A file's directions as the app imports them (model and length checked, unit rows), flat for computeBasisAt. */
-function importedFrom(file: ReturnType<typeof readDirectionsFile>, name: string, g: Generator, space: 'z' | 'w'): Float64Array {
+/** A file's directions as the app imports them (model and length checked, unit rows). */
+export function importedFrom(file: ReturnType<typeof readDirectionsFile>, name: string, g: Generator, space: 'z' | 'w'): ImportedDirections {
   if (space !== file.basisSpace) throw new UsageError(`--from ${name}: the directions live in ${file.basisSpace}, not ${space}`);
   try {
     const spaces: ('z' | 'w' | 'wplus')[] = g.isStyleBased ? ['z', 'w', 'wplus'] : ['z'];
-    const d = importDirections(file, name, { model: { id: g.manifest.id, zDim: g.zDim, wDim: g.wDim, spaces }, isCode: false });
-    return Float64Array.from(d.directions.flat());
+    return importDirections(file, name, { model: { id: g.manifest.id, zDim: g.zDim, wDim: g.wDim, spaces }, isCode: false });
   } catch (e) {
     throw new UsageError(`--from ${name}: ${(e as Error).message}`);
   }

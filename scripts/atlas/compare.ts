@@ -2,32 +2,44 @@
  * compare: bases side by side at one seed — the app's Compare panel on the same code (src/engine/compare.ts):
  * per basis its top directions (values, rates, the probe's factor labels when the model has a probe) and a row of
  * images each on one predicted-change scale; per pair of bases the |cos| between their directions and the overlap
- * of their spans. --png writes the rows as one picture: a block per basis, left to right.
+ * of their spans. --png writes the rows as one picture: a block per basis, left to right. --from FILE brings
+ * directions from a file (read as `atlas basis --from` and the app's Load directions… read it) as the basis
+ * 'imported', so a basis found elsewhere stands beside the ones computed here.
  */
 import path from 'node:path';
 import { computeCompare, MAX_COMPARE_ROWS, type CompareResult } from '../../src/engine/compare';
 import { DISTANCES } from '../../src/distance';
-import { BASIS_KINDS } from '../../src/state/vocabulary';
+import { SLIDER_BASIS_KINDS } from '../../src/state/vocabulary';
 import { quietContext } from '../../src/util/jobContext';
 import { writeGridPng } from '../lib/png';
-import { defaultSpace, openModel, UsageError, type Opts } from './common';
+import { directionsFileAt, importedFrom } from './bases';
+import { defaultSpace, openModel, openModelSpec, UsageError, type Opts } from './common';
 import { probeOf } from './search';
 
 export async function compare(opts: Opts) {
   const seed = opts.int('seed');
-  const kinds = opts.list('bases', BASIS_KINDS, ['metric', 'ganspace']);
+  const from = opts.str('from');
+  const kinds = opts.list('bases', SLIDER_BASIS_KINDS, from === undefined ? ['metric', 'ganspace'] : ['metric', 'imported']);
+  if (kinds.includes('imported') !== (from !== undefined)) {
+    throw new UsageError(from === undefined ? 'the basis imported needs --from FILE' : '--from FILE is shown as the basis imported: name it in --bases');
+  }
+  const file = from === undefined ? null : directionsFileAt(from);
   const rows = opts.int('rows', 4, [1, MAX_COMPARE_ROWS]);
   const columns = opts.int('columns', 5, [3, 21]);
   if (columns % 2 === 0) throw new UsageError('--columns must be odd (the middle image is the reference)');
   const distance = opts.choice('distance', DISTANCES, 'mse');
   const extent = opts.num('extent', 0.1, [0, 1e3]);
   const png = opts.str('png');
-  const g = await openModel(opts);
+  // A file names its model; --model may say it again (or point at the model's folder), as for atlas basis --from.
+  const g = file && !opts.has('model') ? await openModelSpec(file.model) : await openModel(opts);
   try {
-    const space = opts.choice('space', ['z', 'w'] as const, defaultSpace(g));
+    const space = opts.choice('space', ['z', 'w'] as const, file?.basisSpace ?? defaultSpace(g));
+    const imported = file ? importedFrom(file, from!, g, space) : undefined;
     let result: CompareResult;
     try {
-      result = await computeCompare(g, { latent: { seed }, space, distance, kinds, rows, columns, extent }, quietContext(), { probe: () => probeOf(g) });
+      result = await computeCompare(g, {
+        latent: { seed }, space, distance, kinds, rows, columns, extent, ...(imported ? { imported: { space: imported.space, directions: imported.directions } } : {}),
+      }, quietContext(), { probe: () => probeOf(g) });
     } catch (e) {
       // The job's own refusals (two bases at least, distinct, …) are usage errors here.
       throw new UsageError((e as Error).message);

@@ -60,6 +60,24 @@ describe('compare job', () => {
     }
   });
 
+  it('shows loaded directions as a column: the metric eigenvectors, imported, are the metric column again', async () => {
+    const before = tf.memory().numTensors;
+    const metric = await jobs.run('basis', nextId++, { latent: { seed: 3 }, space: 'w', kind: 'metric', distance: 'mse', k: 3, seed: 0 });
+    // Scaled and sign-flipped, as a file from elsewhere may hold them: the engine brings them to unit length.
+    const imported = { space: 'w' as const, directions: metric.directions.map((d, i) => d.map((v) => v * (i === 1 ? -2.5 : 0.5))) };
+    const r = await jobs.run('compare', nextId++, request({ kinds: ['metric', 'imported'], imported }));
+    expect(tf.memory().numTensors).toBe(before);
+    const [m, imp] = r.columns;
+    expect(imp.kind).toBe('imported');
+    imp.basis.directions.forEach((d, i) => d.forEach((v, t) => expect(v).toBeCloseTo(metric.directions[i][t] * (i === 1 ? -1 : 1), 6)));
+    imp.basis.rates.forEach((rate, i) => expect(rate).toBeCloseTo(m.basis.rates[i], 5));
+    // The same directions: |cos| 1 on the diagonal, 0 off it, and the spans coincide.
+    r.overlaps[0].cosines.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(i === j ? 1 : 0, 6)));
+    expect(r.overlaps[0].sharedFraction).toBeCloseTo(1, 6);
+    await expect(jobs.run('compare', nextId++, request({ kinds: ['metric', 'imported'] }))).rejects.toThrow('An imported basis needs its directions.');
+    await expect(jobs.run('compare', nextId++, request({ kinds: ['metric', 'imported'], space: 'z', imported }))).rejects.toThrow(/live in W/);
+  });
+
   it('refuses fewer than two, repeated or unknown bases, and too many rows, in one sentence', async () => {
     await expect(jobs.run('compare', nextId++, request({ kinds: ['metric'] }))).rejects.toThrow('Compare 2 to 3 bases.');
     await expect(jobs.run('compare', nextId++, request({ kinds: ['metric', 'metric'] }))).rejects.toThrow(/with itself/);

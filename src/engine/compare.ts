@@ -7,13 +7,13 @@
  */
 import { basisOverlap, type BasisOverlap } from '../geometry/basisOverlap';
 import type { Generator } from '../model/generator';
-import { BASIS_KINDS, MAX_COMPARE_ROWS, MAX_COMPARED } from '../state/vocabulary';
+import { MAX_COMPARE_ROWS, MAX_COMPARED, SLIDER_BASIS_KINDS, type SliderBasisKind } from '../state/vocabulary';
 import { computeBasis } from './basis';
 import { computeFactors, type FactorsResult } from './factors';
 import { isCancelled, type JobContext, type JobResources } from './jobContext';
 import { computeMontage, type Montage } from './montage';
 import { checkInt } from './requests';
-import type { Basis, BasisKind, DistanceName, LatentSpace, LatentSpec, LayerRangeName } from './types';
+import type { Basis, BasisRequest, DistanceName, LatentSpace, LatentSpec, LayerRangeName } from './types';
 
 /** Columns side by side (vocabulary.ts): enough to set metric against Local Basis and a global method, few enough to read. */
 export { MAX_COMPARE_ROWS, MAX_COMPARED };
@@ -23,8 +23,10 @@ export interface CompareRequest {
   space: LatentSpace;
   /** The distance of 'metric' and 'average', and the one every row's predicted change is measured in. */
   distance: DistanceName;
-  /** 2 to MAX_COMPARED distinct basis kinds, one column each, in this order. */
-  kinds: BasisKind[];
+  /** 2 to MAX_COMPARED distinct basis kinds, one column each, in this order ('imported': the directions below). */
+  kinds: SliderBasisKind[];
+  /** The directions of an 'imported' column, as the basis job takes them (their first `rows` are shown). */
+  imported?: BasisRequest['imported'];
   /** Top directions shown per basis (1…MAX_COMPARE_ROWS). */
   rows: number;
   /** Images per row (odd: the middle one is the reference). */
@@ -38,7 +40,7 @@ export interface CompareRequest {
 }
 
 export interface CompareColumn {
-  kind: BasisKind;
+  kind: SliderBasisKind;
   /** The basis's top `rows` directions, with their values and rates. */
   basis: Basis;
   montage: Montage;
@@ -49,7 +51,7 @@ export interface CompareColumn {
 export interface CompareResult {
   columns: CompareColumn[];
   /** One per pair of columns (i < j), in order (0,1), (0,2), (1,2). */
-  overlaps: (BasisOverlap & { a: BasisKind; b: BasisKind })[];
+  overlaps: (BasisOverlap & { a: SliderBasisKind; b: SliderBasisKind })[];
   notes: string[];
   ms: number;
 }
@@ -57,8 +59,8 @@ export interface CompareResult {
 export async function computeCompare(g: Generator, req: CompareRequest, ctx: JobContext, resources: JobResources): Promise<CompareResult> {
   const t0 = performance.now();
   if (!Array.isArray(req.kinds) || req.kinds.length < 2 || req.kinds.length > MAX_COMPARED) throw new Error(`Compare 2 to ${MAX_COMPARED} bases.`);
-  const bad = req.kinds.find((k) => !BASIS_KINDS.includes(k));
-  if (bad !== undefined) throw new Error(`Each basis must be one of ${BASIS_KINDS.join(', ')}; got '${String(bad).slice(0, 40)}'.`);
+  const bad = req.kinds.find((k) => !SLIDER_BASIS_KINDS.includes(k));
+  if (bad !== undefined) throw new Error(`Each basis must be one of ${SLIDER_BASIS_KINDS.join(', ')}; got '${String(bad).slice(0, 40)}'.`);
   if (new Set(req.kinds).size !== req.kinds.length) throw new Error('Compare different bases: a basis side by side with itself shows nothing.');
   const rows = checkInt(req.rows, 1, MAX_COMPARE_ROWS, 'The number of rows');
   const notes: string[] = [];
@@ -66,7 +68,10 @@ export async function computeCompare(g: Generator, req: CompareRequest, ctx: Job
   const steps = req.kinds.length * 3;
   for (const [i, kind] of req.kinds.entries()) {
     ctx.progress(`${kind}: basis`, 3 * i, steps);
-    const basis = await computeBasis(g, { latent: req.latent, space: req.space, kind, distance: req.distance, k: rows, seed: 0, derivatives: req.derivatives }, ctx);
+    const basis = await computeBasis(g, {
+      latent: req.latent, space: req.space, kind, distance: req.distance, k: rows, seed: 0, derivatives: req.derivatives,
+      ...(kind === 'imported' ? { imported: req.imported } : {}),
+    }, ctx);
     if (basis.directions.length < rows) notes.push(`${kind} has ${basis.directions.length} directions here, fewer than the ${rows} rows asked for.`);
     await ctx.checkpoint();
     ctx.progress(`${kind}: montage`, 3 * i + 1, steps);

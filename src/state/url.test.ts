@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../util/random';
 import { decodeFloats, decodeView, encodeFloats, encodeView, sanitiseView, URL_VERSION, VIEW_FIELDS, type ViewState } from './url';
 import {
-  BASIS_KINDS, DISTANCES, LAYER_RANGES, LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_DIRECTION_LENGTH, MAX_DIRECTIONS, MAX_LINKED_DIRECTION_NUMBERS, PANELS, SLIDER_BASIS_KINDS,
+  DISTANCES, LAYER_RANGES, LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_DIRECTION_LENGTH, MAX_DIRECTIONS, MAX_LINKED_DIRECTION_NUMBERS, PANELS, SLIDER_BASIS_KINDS,
   SLIDER_RANGE_FACTORS, SPACES,
 } from './vocabulary';
 import { TOURS } from './tours';
@@ -175,7 +175,7 @@ describe('url codec: decoding is total', () => {
       tour: () => { const t = pick(TOURS); return { id: t.id, step: 1 + rng.int(t.steps.length) }; },
       ascent: () => ({ steps: 1 + rng.int(MAX_ASCENT_STEPS), lr: pick([0.001, 0.05, 0.5, 1]), eps: pick([1e-2, 1e-4, 1e-6, 0.25]),
         floor: pick(LOGDET_FLOORS), gradient: pick(['exact', 'estimator'] as const) }),
-      compare: () => { const kinds = [...BASIS_KINDS]; rng.shuffle(kinds); return kinds.slice(0, 2 + rng.int(2)); },
+      compare: () => { const kinds = [...SLIDER_BASIS_KINDS]; rng.shuffle(kinds); return kinds.slice(0, 2 + rng.int(2)); },
       steerWalk: () => ({ edit: pick(['zoom', 'shift-x', 'shift-y', 'rotate'] as const), space: pick(['z', 'w'] as const),
         alpha: pick([0.25, 1, 3.5, 4]), direction: Array.from(rng.normals(1 + rng.int(64))) }),
     };
@@ -188,6 +188,8 @@ describe('url codec: decoding is total', () => {
       if (view.model !== undefined) delete view.modelUrl;
       // An imported basis without its directions reads back as the metric (tested below).
       if (view.basis === 'imported' && view.imported === undefined) delete view.basis;
+      // So does a compared 'imported' column without them (left out, tested below): the fuzz brings them along.
+      if ((view.compare as string[] | undefined)?.includes('imported') && view.imported === undefined) view.imported = values.imported();
       Object.keys(view).forEach((k) => seen.add(k));
       expect(decodeView(encodeView(view as ViewState))).toEqual({ state: view, notices: [] });
     }
@@ -210,6 +212,17 @@ describe('url codec: decoding is total', () => {
       expect(r.state.imported, bad).toBeUndefined();
       expect(r.notices, bad).toEqual(['Ignored an invalid imported directions.']);
     }
+  });
+
+  it('a compared column of imported directions reads back with them; without them it is left out with a notice', () => {
+    const imported = { space: 'z' as const, name: 'sefa.json', directions: [[0.6, -0.8, 0], [0, 0, 1]].map((r) => Array.from(Float32Array.from(r))) };
+    const view: ViewState = { seed: 3, panel: 'compare', compare: ['imported', 'sefa'], imported };
+    expect(decodeView(encodeView(view))).toEqual({ state: view, notices: [] });
+    const notice = 'The link compares directions loaded from a file, too long to carry in a link (more than 2048 numbers); that column is left out.';
+    // Two bases left: they stay; one left: the default's first basis not shown joins it; three: two stay.
+    expect(decodeView('v=1&panel=compare&cmp=imported,sefa')).toEqual({ state: { panel: 'compare', compare: ['sefa', 'metric'] }, notices: [notice] });
+    expect(decodeView('v=1&panel=compare&cmp=metric,imported')).toEqual({ state: { panel: 'compare', compare: ['metric', 'ganspace'] }, notices: [notice] });
+    expect(decodeView('v=1&panel=compare&cmp=local,imported,random').state.compare).toEqual(['local', 'random']);
   });
 
   it('a steering walk reads back exactly; a malformed one is dropped with a notice', () => {

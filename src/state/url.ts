@@ -17,9 +17,9 @@ import { tourOf, type TourPosition } from './tours';
 import { STEER_EDITS, type SteerEdit } from '../methods/steerEdits';
 import { linkable, type ImportedDirections } from './importedBasis';
 import {
-  BASIS_KINDS, DEFAULT_COMPARED, DISTANCES, LAYER_RANGES, LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_COMPARED, MAX_DIRECTION_LENGTH, MAX_DIRECTIONS,
+  DEFAULT_COMPARED, DISTANCES, LAYER_RANGES, LOGDET_FLOORS, MAX_ASCENT_STEPS, MAX_COMPARED, MAX_DIRECTION_LENGTH, MAX_DIRECTIONS,
   MAX_LINKED_DIRECTION_NUMBERS, MAX_SEED, MAX_TRUNCATION, PANELS, SLIDER_BASIS_KINDS, SLIDER_RANGE_FACTORS, SPACES,
-  type AscentSettings, type BasisKind, type DistanceName, type LatentSpace, type LayerRangeName, type PanelName, type SliderBasisKind,
+  type AscentSettings, type DistanceName, type LatentSpace, type LayerRangeName, type PanelName, type SliderBasisKind,
 } from './vocabulary';
 
 export { MAX_TRUNCATION, PANELS, type PanelName };
@@ -61,8 +61,8 @@ export interface ViewState {
   ascent?: AscentSettings;
   /** A learned linear steering walk and its slider's α (the Steer panel applies it to this view's latent). */
   steerWalk?: SteerLink;
-  /** The bases the Compare panel shows side by side (2 to MAX_COMPARED distinct kinds). */
-  compare?: BasisKind[];
+  /** The bases the Compare panel shows side by side (2 to MAX_COMPARED distinct kinds; 'imported' needs `imported`). */
+  compare?: SliderBasisKind[];
 }
 
 /**
@@ -170,10 +170,11 @@ export const VIEW_FIELDS = [
   }),
   choice('basis', 'basis', 'basis', SLIDER_BASIS_KINDS, { store: 'basisKind', fallback: 'metric', resetsSliders: true }),
   field({
-    // space,k,directions,name: e.g. dirs=z,3,<float32s>,metric-seed3.json. Written only for an imported basis of at most
-    // MAX_LINKED_DIRECTION_NUMBERS numbers (a longer one cannot be formatted, so its link shows the metric basis).
+    // space,k,directions,name: e.g. dirs=z,3,<float32s>,metric-seed3.json. Written only while loaded directions are shown
+    // (the basis, or a column of the Compare panel), and only up to MAX_LINKED_DIRECTION_NUMBERS numbers (a longer set
+    // cannot be formatted, so its link shows the metric basis and leaves the column out).
     key: 'dirs', prop: 'imported', label: 'imported directions', store: 'imported', fallback: null, resetsSliders: true,
-    relevant: (v) => v.basis === 'imported',
+    relevant: (v) => v.basis === 'imported' || (v.panel === 'compare' && (v.compare ?? []).includes('imported')),
     parse: parseImportedLink,
     format: (v) => {
       if (!linkable(v)) throw new Error('too long to link');
@@ -239,13 +240,14 @@ export const VIEW_FIELDS = [
     format: (v) => [v.edit, v.space, String(v.alpha), encodeFloats(v.direction)].join(','),
   }),
   field({
-    // cmp=metric,local,ganspace: the Compare panel's columns. Written only with that panel open.
+    // cmp=metric,local,ganspace (or metric,imported with the directions in dirs): the Compare panel's columns.
+    // Written only with that panel open.
     key: 'cmp', prop: 'compare', label: 'bases compared', store: 'compareKinds', fallback: [...DEFAULT_COMPARED], resetsSliders: false, omitDefault: true,
     relevant: (v) => v.panel === 'compare',
     parse: (raw) => {
       const kinds = raw.split(',');
-      const known = kinds.every((k) => (BASIS_KINDS as readonly string[]).includes(k));
-      return known && kinds.length >= 2 && kinds.length <= MAX_COMPARED && new Set(kinds).size === kinds.length ? (kinds as BasisKind[]) : undefined;
+      const known = kinds.every((k) => (SLIDER_BASIS_KINDS as readonly string[]).includes(k));
+      return known && kinds.length >= 2 && kinds.length <= MAX_COMPARED && new Set(kinds).size === kinds.length ? (kinds as SliderBasisKind[]) : undefined;
     },
     format: (v) => v.join(','),
   }),
@@ -354,6 +356,13 @@ export function decodeView(hash: unknown): DecodedView {
   if (state.basis === 'imported' && state.imported === undefined) {
     delete state.basis;
     notices.push(`The link's basis is directions loaded from a file, too long to carry in a link (more than ${MAX_LINKED_DIRECTION_NUMBERS} numbers); it shows the local metric instead.`);
+  }
+  if (state.compare?.includes('imported') && state.imported === undefined) {
+    // The column cannot be drawn without its directions: the others stay, with the default's next basis if one is left.
+    const rest: SliderBasisKind[] = state.compare.filter((k) => k !== 'imported');
+    const filler = DEFAULT_COMPARED.find((k) => !rest.includes(k));
+    state.compare = rest.length >= 2 || filler === undefined ? rest : [...rest, filler];
+    notices.push(`The link compares directions loaded from a file, too long to carry in a link (more than ${MAX_LINKED_DIRECTION_NUMBERS} numbers); that column is left out.`);
   }
   return { state, notices };
 }

@@ -31,11 +31,14 @@ export const LAYER_RANGES: readonly LayerRangeName[] = ['coarse', 'middle', 'fin
 export type PanelName = 'spectrum' | 'montage' | 'compare' | 'curve' | 'atlas' | 'likelihood' | 'invert' | 'search' | 'steer' | 'realism';
 export const PANELS: readonly PanelName[] = ['spectrum', 'montage', 'compare', 'curve', 'atlas', 'likelihood', 'invert', 'search', 'steer', 'realism'];
 
-/** The Compare panel's bases side by side: 2 to MAX_COMPARED distinct kinds (src/engine/compare.ts). */
+/**
+ * The Compare panel's bases side by side: 2 to MAX_COMPARED distinct kinds (src/engine/compare.ts), any the
+ * sliders can follow, so loaded directions stand beside the ones the engine finds.
+ */
 export const MAX_COMPARED = 3;
 /** Rows per compared basis: the top directions that carry most of a basis's meaning. */
 export const MAX_COMPARE_ROWS = 10;
-export const DEFAULT_COMPARED: readonly BasisKind[] = ['metric', 'ganspace'];
+export const DEFAULT_COMPARED: readonly SliderBasisKind[] = ['metric', 'ganspace'];
 
 /** Seeds are unsigned 32-bit integers. */
 export const MAX_SEED = 0xffffffff;

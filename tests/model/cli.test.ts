@@ -154,6 +154,16 @@ describe('atlas CLI', () => {
     expect([image.width, image.height]).toEqual([1 + 7 * (32 * 3 + 1), 1 + 2 * (32 * 3 + 1)]);
     expect(atlas('compare', '--model', 'shapes-dcgan', '--seed', '2', '--bases', 'metric').code).toBe(2);
     expect(atlas('compare', '--model', 'shapes-dcgan', '--seed', '2', '--columns', '4').code).toBe(2);
+    // Directions from a file (atlas basis output, as the app's Load directions… reads it): SeFa's, imported, are SeFa's column again.
+    const file = path.join(path.dirname(png), 'sefa.json');
+    fs.writeFileSync(file, atlas('basis', '--model', 'shapes-dcgan', '--seed', '2', '--kind', 'sefa', '--k', '2').stdout);
+    const fromFile = JSON.parse(atlas('compare', '--seed', '2', '--bases', 'sefa,imported', '--from', file, '--rows', '2', '--columns', '3').stdout);
+    expect(fromFile.model).toBe('shapes-dcgan');
+    expect(fromFile.columns.map((c: { kind: string }) => c.kind)).toEqual(['sefa', 'imported']);
+    fromFile.columns[1].directions.forEach((d: number[], j: number) => d.forEach((v, t) => expect(v).toBeCloseTo(dirs[1][j][t], 6)));
+    fromFile.overlaps[0].cosines.forEach((row: number[], i: number) => row.forEach((v, j) => expect(v).toBeCloseTo(i === j ? 1 : 0, 5)));
+    expect(atlas('compare', '--model', 'shapes-dcgan', '--seed', '2', '--bases', 'metric,imported').code).toBe(2);
+    expect(atlas('compare', '--model', 'shapes-dcgan', '--seed', '2', '--bases', 'metric,sefa', '--from', file).code).toBe(2);
   });
 
   it('traverse: a spherical move along a SeFa direction of a z-space model', () => {
