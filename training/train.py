@@ -35,6 +35,11 @@ def main() -> int:
     p.add_argument("--eval-every", type=int, default=1000, help="score and maybe export every K steps (GANs)")
     p.add_argument("--export-best", type=int, nargs="?", const=0, metavar="STEP",
                    help="GANs: only export a kept checkpoint (the best-ranked, or best-STEP.pt) to public/models")
+    p.add_argument("--adopt", metavar="CHECKPOINT",
+                   help="GANs: ship a kept checkpoint of an experiment (checkpoints/runs/<id>-NAME/best-STEP.pt, or a committed "
+                   "one) as the bundled model: export it and the recipe's untrained twin, and make it checkpoints/<id>/resume.pt; "
+                   "the recipe in recipes.py must already be the experiment's (--history: that run's history.json)")
+    p.add_argument("--history", metavar="FILE", help="with --adopt: the experiment's history.json (kept up to the adopted step)")
     p.add_argument("--run", metavar="NAME", help="GANs: an experiment, trained into checkpoints/runs/<id>-NAME/ "
                    "and exported there (public/models untouched)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
@@ -47,6 +52,9 @@ def main() -> int:
     if a.id in PROBES:
         from atlas_train.train_probe import train_probe
         train_probe(a.id)
+    elif a.adopt is not None:
+        from atlas_train.train_gan import adopt
+        adopt(a.id, a.adopt, a.history)
     elif a.export_best is not None:
         from atlas_train.train_gan import export_best
         export_best(a.id, a.export_best, a.run)

@@ -13,6 +13,7 @@ import copy
 import glob
 import json
 import os
+import shutil
 import time
 
 import numpy as np
@@ -67,8 +68,11 @@ def rank(entry: dict, src: data.Source) -> float:
 @torch.no_grad()
 def evaluate(G: Generator, scorer: dict, r: dict, gen: torch.Generator) -> dict:
     G.eval()
-    z = torch.randn(EVAL_COUNT, r["z_dim"], generator=gen)
-    imgs = torch.cat([G(z[i:i + 500]) for i in range(0, EVAL_COUNT, 500)])
+    # `eval_count` generated samples against the 2,000 held-out images: with 2,000 the FD of one checkpoint varies by
+    # ±3 between draws (shapes-style at 25), enough for the best-ranked checkpoint to be a lucky draw.
+    n = r.get("eval_count", EVAL_COUNT)
+    z = torch.randn(n, r["z_dim"], generator=gen)
+    imgs = torch.cat([G(z[i:i + 500]) for i in range(0, n, 500)])
     feats, head = quality.probe_outputs(scorer["probe"], imgs)
     out = {"fd": quality.frechet_distance(quality.gaussian(feats), scorer["real"]),
            **quality.reading(head, data.SOURCES[r["data"]], scorer["realTargetSd"])}
@@ -204,6 +208,49 @@ def export_best(gid: str, step: int = 0, run: str = None) -> None:
     print(f"[{gid}] exported kept checkpoint of step {chosen['step']} (FD {chosen['fd']:.2f})", flush=True)
 
 
+def adopt(gid: str, checkpoint: str, history_file: str = None) -> None:
+    """Ship an experiment's kept checkpoint as the bundled model: its EMA generator and D exported to
+    public/models/<id>/, the recipe's untrained generator (the docs' ceiling and the findings' control) exported
+    anew to checkpoints/<id>/untrained/, and checkpoints/<id>/resume.pt (G and its EMA both from the EMA, D as
+    kept, Adam restarting) with history.json, so `npm run train -- <id>` continues from the adopted step.
+    The recipe must be the experiment's (same architecture and seed): the weights' motion is measured from the
+    recipe's initial weights, which are the experiment's own only then."""
+    r = recipe(gid)
+    ckdir, _ = run_dirs(gid)
+    path = checkpoint if os.path.exists(checkpoint) else os.path.join(CHECKPOINTS_DIR, checkpoint)
+    best = torch.load(path)
+    G, D, start = build(r)
+    try:
+        G.load_state_dict(best["G_ema"]); D.load_state_dict(best["D"])
+    except RuntimeError as e:
+        raise SystemExit(f"{gid}: {path} does not fit the recipe in recipes.py (set it to the experiment's first): {e}")
+    step = best["score"]["step"]
+    history = [best["score"]]
+    if history_file:
+        with open(history_file) as f:
+            history = [h for h in json.load(f) if h["step"] <= step]
+        if not any(h["step"] == step for h in history):
+            raise SystemExit(f"{gid}: {history_file} has no evaluation at step {step}")
+    state = {"step": step, "seconds": best["score"]["seconds"], "history": history, "bestStep": step}
+    untrained = os.path.join(ckdir, "untrained")
+    if os.path.isdir(untrained):
+        shutil.rmtree(untrained)
+    fresh = build(r)[0]
+    for part, g in fresh.graphs().items():
+        export_graph(g, os.path.join(untrained, part))
+    export(r, gid, G, D, state, weight_motion(G, start))
+    gen = torch.Generator().manual_seed(r["seed"] + step)
+    save_atomic({"G": G.state_dict(), "D": D.state_dict(), "G_ema": G.state_dict(), "gen": gen.get_state(), "state": state},
+                os.path.join(ckdir, "resume.pt"))
+    for stale in glob.glob(os.path.join(ckdir, "best-*.pt")) + [os.path.join(ckdir, "last.pt")]:
+        if os.path.exists(stale):
+            os.remove(stale)
+    write_json(os.path.join(ckdir, "history.json"), history)
+    score = next(h for h in history if h["step"] == step)
+    print(f"[{gid}] adopted {path} (step {step}, training FD {score['fd']:.2f}, rarest class {score['rarestClass']:.3f}): "
+          f"exported to public/models/{gid}/, resume.pt and untrained/ rewritten", flush=True)
+
+
 def write_slim_checkpoint(ckdir: str) -> None:
     """resume.pt: last.pt without Adam's moments, small enough to commit, so a later session on a fresh
     machine can continue (Adam restarts from zero moments there)."""
@@ -270,9 +317,13 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
         print(f"[{gid}] resumed at step {state['step']} ({state['seconds'] / 60:.1f} min trained)" +
               ("" if exact else " from the committed slim checkpoint: Adam restarts with zero moments"), flush=True)
     elif r.get("init_from"):
-        # A second stage (`--set init_from=runs/<id>-<run>/best-<step>.pt`): G and its EMA start from a kept
+        # A second stage (`--set init_from=runs/<id>-<run>/best-<step>.pt`, or a shipped `<id>/resume.pt`): G and its EMA start from a kept
         # checkpoint's EMA, D from its D, Adam from zero moments; steps count on from that checkpoint's.
         ck = torch.load(os.path.join(CHECKPOINTS_DIR, r["init_from"]))
+        if "score" not in ck:
+            # A shipped model's resume.pt (`init_from=<id>/resume.pt`): its step and its last evaluation.
+            st = ck["state"]
+            ck["score"] = {**(st["history"][-1] if st["history"] else {}), "step": st["step"], "seconds": st["seconds"]}
         G.load_state_dict(ck["G_ema"]); G_ema.load_state_dict(ck["G_ema"]); D.load_state_dict(ck["D"])
         state["step"] = ck["score"]["step"]; state["seconds"] = ck["score"]["seconds"]
         state["history"] = [ck["score"]]; state["bestStep"] = ck["score"]["step"]
