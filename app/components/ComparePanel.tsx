@@ -24,7 +24,9 @@ export function ComparePanel() {
   const model = useAtlas((s) => s.model);
   const kinds = useAtlas((s) => s.compareKinds);
   const imported = useAtlas((s) => s.imported);
-  const left = useAtlas((s) => comparableKinds(s).left.join('\n'));
+  // Joined, so the selector's value compares equal between renders; split once below.
+  const leftOut = useAtlas((s) => comparableKinds(s).left.join('\n'));
+  const comparable = useAtlas((s) => comparableKinds(s).kinds.length);
   const distance = useAtlas((s) => s.distance);
   const sliderRange = useAtlas((s) => s.sliderRange);
   const [rows, setRows] = useState(4);
@@ -87,8 +89,8 @@ export function ComparePanel() {
         </label>
         <JobStatus kind="compare" label="comparison" onRetry={run} />
       </div>
-      {left && left.split('\n').map((w) => <p key={w} className="hint" data-testid="compare-left-out">{w}</p>)}
-      {kinds.length - (left ? left.split('\n').length : 0) < 2 && <p className="hint">Choose a second basis to compare.</p>}
+      {leftOut && leftOut.split('\n').map((w) => <p key={w} className="hint" data-testid="compare-left-out">{w}</p>)}
+      {comparable < 2 && <p className="hint">Choose a second basis to compare.</p>}
       {result && <Comparison result={result} importedName={imported?.name} />}
     </div>
   );

@@ -228,7 +228,8 @@ export function comparableKinds(s: Pick<AtlasState, 'compareKinds' | 'model' | '
     }
     return null;
   };
-  return { kinds: s.compareKinds.filter((k) => why(k) === null), left: s.compareKinds.map(why).filter((w): w is string => w !== null) };
+  const reasons = s.compareKinds.map(why);
+  return { kinds: s.compareKinds.filter((_, i) => reasons[i] === null), left: reasons.filter((w): w is string => w !== null) };
 }
 
 /** The comparison of the chosen bases at the current view, and its key (null while no model is shown or fewer than two bases can be). */

@@ -208,6 +208,16 @@ def export_best(gid: str, step: int = 0, run: str = None) -> None:
     print(f"[{gid}] exported kept checkpoint of step {chosen['step']} (FD {chosen['fd']:.2f})", flush=True)
 
 
+def export_untrained(G: Generator, ckdir: str) -> None:
+    """The untrained generator (same seed, same architecture) to <ckdir>/untrained/: the ceiling of docs/models.md
+    and the "untrained weights" control of the findings (its manifest is written with the trained model's)."""
+    untrained = os.path.join(ckdir, "untrained")
+    if os.path.isdir(untrained):
+        shutil.rmtree(untrained)
+    for part, g in G.graphs().items():
+        export_graph(g, os.path.join(untrained, part))
+
+
 def adopt(gid: str, checkpoint: str, history_file: str = None) -> None:
     """Ship an experiment's kept checkpoint as the bundled model: its EMA generator and D exported to
     public/models/<id>/, the recipe's untrained generator (the docs' ceiling and the findings' control) exported
@@ -220,6 +230,8 @@ def adopt(gid: str, checkpoint: str, history_file: str = None) -> None:
     path = checkpoint if os.path.exists(checkpoint) else os.path.join(CHECKPOINTS_DIR, checkpoint)
     best = torch.load(path)
     G, D, start = build(r)
+    # The untrained twin first, from G as built (the recipe's initial weights), before the checkpoint replaces them.
+    export_untrained(G, ckdir)
     try:
         G.load_state_dict(best["G_ema"]); D.load_state_dict(best["D"])
     except RuntimeError as e:
@@ -232,12 +244,6 @@ def adopt(gid: str, checkpoint: str, history_file: str = None) -> None:
         if not any(h["step"] == step for h in history):
             raise SystemExit(f"{gid}: {history_file} has no evaluation at step {step}")
     state = {"step": step, "seconds": best["score"]["seconds"], "history": history, "bestStep": step}
-    untrained = os.path.join(ckdir, "untrained")
-    if os.path.isdir(untrained):
-        shutil.rmtree(untrained)
-    fresh = build(r)[0]
-    for part, g in fresh.graphs().items():
-        export_graph(g, os.path.join(untrained, part))
     export(r, gid, G, D, state, weight_motion(G, start))
     gen = torch.Generator().manual_seed(r["seed"] + step)
     save_atomic({"G": G.state_dict(), "D": D.state_dict(), "G_ema": G.state_dict(), "gen": gen.get_state(), "state": state},
@@ -329,10 +335,7 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
         state["history"] = [ck["score"]]; state["bestStep"] = ck["score"]["step"]
         print(f"[{gid}] from {r['init_from']} (step {state['step']}): a new stage with Adam restarting", flush=True)
     else:
-        # The untrained generator (same seed, same architecture): the ceiling of docs/models.md and the
-        # "untrained weights" control of the findings.
-        for part, g in G.graphs().items():
-            export_graph(g, os.path.join(ckdir, "untrained", part))
+        export_untrained(G, ckdir)
         print(f"[{gid}] from scratch: G {sum(p.numel() for p in G.parameters())} params, "
               f"D {sum(p.numel() for p in D.parameters())} params", flush=True)
 
