@@ -26,6 +26,7 @@ from .common import (CHECKPOINTS_DIR, EVAL_COUNT, MODELS_DIR, SHAPES_DATA_SEED, 
 from .export import export_graph
 from .recipes import GANS
 from .train_probe import load_probe
+from .widen import load_widened
 
 KEEP_BEST = 4
 
@@ -330,7 +331,10 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
             # A shipped model's resume.pt (`init_from=<id>/resume.pt`): its step and its last evaluation.
             st = ck["state"]
             ck["score"] = {**(st["history"][-1] if st["history"] else {}), "step": st["step"], "seconds": st["seconds"]}
-        G.load_state_dict(ck["G_ema"]); G_ema.load_state_dict(ck["G_ema"]); D.load_state_dict(ck["D"])
+        # A wider synthesis than the checkpoint's (a recipe's g_channels grown) starts as the same function.
+        widened = load_widened(G, ck["G_ema"]); load_widened(G_ema, ck["G_ema"]); D.load_state_dict(ck["D"])
+        if widened:
+            print(f"[{gid}] widened from the checkpoint, drawing the same images: {', '.join(widened)}", flush=True)
         state["step"] = ck["score"]["step"]; state["seconds"] = ck["score"]["seconds"]
         state["history"] = [ck["score"]]; state["bestStep"] = ck["score"]["step"]
         print(f"[{gid}] from {r['init_from']} (step {state['step']}): a new stage with Adam restarting", flush=True)
