@@ -11,7 +11,8 @@
  *    projected onto the top-k eigenvectors, scored again).
  * It also rewrites §8 of docs/findings.md (the papers' numbers beside ours) from these numbers.
  * `--quick` runs fewer targets, steps and generations into scratch/inversion-quick/; `--cmaes` reruns part 2 only
- * (a few minutes), keeping part 1 from docs/inversion.json; `--replot` redraws the curves and rewrites the text from it.
+ * (a few minutes), keeping part 1 from docs/inversion.json; `--models a,b` reruns both parts on those models only,
+ * keeping the other models' rows; `--replot` redraws the curves and rewrites the text from it.
  */
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
@@ -79,31 +80,60 @@ function dataTargets(g: Generator, count: number): tf.Tensor4D[] {
   return [];
 }
 
+/** `--models a,b`: rerun the study (both parts) on these models only, keeping every other model's rows from
+ * docs/inversion.json — after one model is retrained, its rows are refreshed in a third of the time. */
+const ONLY = (() => {
+  const i = process.argv.indexOf('--models');
+  if (i < 0) return null;
+  const ids = (process.argv[i + 1] ?? '').split(',').filter(Boolean);
+  const unknown = ids.filter((id) => !bundledModels().includes(id));
+  if (!ids.length || unknown.length) {
+    console.error(`--models takes bundled model ids separated by commas (${bundledModels().join(', ')}); got ${unknown.join(', ') || 'none'}`);
+    process.exit(2);
+  }
+  return ids;
+})();
+
 async function main() {
   await useBackend('wasm');
   fs.mkdirSync(path.join(OUT, 'img'), { recursive: true });
-  const previous = CMAES_ONLY ? readPrevious() : null;
-  const inversions: InversionRow[] = previous?.inversions ?? [];
+  const previous = CMAES_ONLY || ONLY ? readPrevious() : null;
+  const inversions: InversionRow[] = [];
   const searches: SearchRow[] = [];
   const projections: ProjectionRow[] = [];
-  const models: { id: string; weights: string }[] = [];
+  const models: StudiedModel[] = [];
   const strips: { file: string; png: Buffer }[] = [];
+  const kept: string[] = [];
   for (const id of bundledModels()) {
+    if (ONLY && !ONLY.includes(id)) {
+      const before = previous!.models.find((m) => m.id === id);
+      if (!before) {
+        log(`${id}: not in the earlier run either; left out (--models ${id} adds it)`);
+        continue;
+      }
+      models.push({ measured: previous!.part1.slice(0, 10), ...before });
+      inversions.push(...previous!.inversions.filter((r) => r.model === id));
+      searches.push(...previous!.searches.filter((r) => r.model === id));
+      projections.push(...previous!.projections.filter((r) => r.model === id));
+      kept.push(...previous!.strips.filter((f) => f.startsWith(`inversion-${id}-`)));
+      continue;
+    }
     const g = await openModelId(id);
-    models.push({ id, weights: weightsHash(g) });
-    if (!CMAES_ONLY) await inversionStudy(g, id, inversions, strips);
+    models.push({ id, weights: weightsHash(g), measured: new Date().toISOString().slice(0, 10) });
+    if (CMAES_ONLY) inversions.push(...previous!.inversions.filter((r) => r.model === id));
+    else await inversionStudy(g, id, inversions, strips);
     await searchStudy(g, id, searches, projections);
     g.dispose();
   }
-  if (previous && previous.models.map((m) => `${m.id}:${m.weights}`).join() !== models.map((m) => `${m.id}:${m.weights}`).join()) {
+  if (CMAES_ONLY && previous!.models.map((m) => `${m.id}:${m.weights}`).join() !== models.map((m) => `${m.id}:${m.weights}`).join()) {
     log('warning: the models changed since part 1 was run; rerun without --cmaes to refresh it');
   }
   for (const s of strips) fs.writeFileSync(path.join(OUT, 'img', s.file), s.png);
-  const stripFiles = previous?.strips ?? strips.map((s) => s.file);
+  const stripFiles = CMAES_ONLY ? previous!.strips : ONLY ? orderStrips([...kept, ...strips.map((s) => s.file)]) : strips.map((s) => s.file);
   await plotSearches(searches);
   const generated = new Date().toISOString();
   const json = {
-    generated, quick: QUICK, models, strips: stripFiles, part1: previous?.part1 ?? generated,
+    generated, quick: QUICK, models, strips: stripFiles, part1: CMAES_ONLY ? previous!.part1 : generated,
     inversions: inversions.map(({ loss, ...r }) => (loss ? { ...r, finalLoss: loss[loss.length - 1], steps: loss.length } : r)),
     searches, projections,
   };
@@ -131,18 +161,25 @@ function compactJson(value: unknown): string {
   return JSON.stringify(value, null, 1).replace(/\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]/g, (_, body: string) => `[${body.replace(/\s+/g, '')}]`) + '\n';
 }
 
-/** Part 1 of an earlier run (docs/inversion.json), for --cmaes. */
-function readPrevious(): { models: { id: string; weights: string }[]; inversions: InversionRow[]; strips: string[]; part1: string } {
-  const file = path.join(OUT, 'inversion.json');
-  if (!fs.existsSync(file)) throw new Error(`--cmaes keeps part 1 from ${path.relative(ROOT, file)}, which does not exist: run the whole study first.`);
-  const j = JSON.parse(fs.readFileSync(file, 'utf8')) as { models: { id: string; weights: string }[]; inversions: InversionRow[]; strips?: string[]; part1?: string; generated: string };
-  // In the order a full run writes them: model, space, generated before data.
+/** A model the study measured: its weights' hash, and (since `--models`) the day its rows were measured. */
+interface StudiedModel { id: string; weights: string; measured?: string }
+
+/** Strip images in the order a full run writes them: model, space, generated before data. */
+function orderStrips(files: string[]): string[] {
   const rank = (f: string) => {
     const m = /^inversion-(.+)-(z|w|wplus)-(generated|data)\.png$/.exec(f)!;
     return bundledModels().indexOf(m[1]) * 100 + ['z', 'w', 'wplus'].indexOf(m[2]) * 10 + (m[3] === 'data' ? 1 : 0);
   };
-  const strips = j.strips ?? fs.readdirSync(path.join(OUT, 'img')).filter((f) => /^inversion-.+-(z|w|wplus)-(generated|data)\.png$/.test(f)).sort((a, b) => rank(a) - rank(b));
-  return { models: j.models, inversions: j.inversions, strips, part1: j.part1 ?? j.generated };
+  return [...files].sort((a, b) => rank(a) - rank(b));
+}
+
+/** An earlier run (docs/inversion.json), for --cmaes (keeps its part 1) and --models (keeps the other models' rows). */
+function readPrevious(): { models: StudiedModel[]; inversions: InversionRow[]; searches: SearchRow[]; projections: ProjectionRow[]; strips: string[]; part1: string } {
+  const file = path.join(OUT, 'inversion.json');
+  if (!fs.existsSync(file)) throw new Error(`--cmaes and --models keep rows from ${path.relative(ROOT, file)}, which does not exist: run the whole study first.`);
+  const j = JSON.parse(fs.readFileSync(file, 'utf8')) as { models: StudiedModel[]; inversions: InversionRow[]; searches?: SearchRow[]; projections?: ProjectionRow[]; strips?: string[]; part1?: string; generated: string };
+  const strips = j.strips ?? orderStrips(fs.readdirSync(path.join(OUT, 'img')).filter((f) => /^inversion-.+-(z|w|wplus)-(generated|data)\.png$/.test(f)));
+  return { models: j.models, inversions: j.inversions, searches: j.searches ?? [], projections: j.projections ?? [], strips, part1: j.part1 ?? j.generated };
 }
 
 async function inversionStudy(g: Generator, id: string, inversions: InversionRow[], strips: { file: string; png: Buffer }[]) {
@@ -272,11 +309,11 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) => Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
 const f = (v: number, d = 3) => (Number.isFinite(v) ? (Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(1) : v.toFixed(d)) : '–');
 
-function text(models: { id: string; weights: string }[], part1: string, inv: InversionRow[], search: SearchRow[], projections: ProjectionRow[], images: string[], part2 = new Date().toISOString()): string {
+function text(models: StudiedModel[], part1: string, inv: InversionRow[], search: SearchRow[], projections: ProjectionRow[], images: string[], part2 = new Date().toISOString()): string {
   const lines = [
     '# Inversion and search in latent space (Wang & Ponce §6, Wen et al.)',
     '',
-    `Generated by \`npm run inversion-study\` (part 1 ${part1.slice(0, 10)}, part 2 ${part2.slice(0, 10)}${QUICK ? ', QUICK run' : ''}) on ${models.map((m) => `\`${m.id}\` (\`${m.weights}\`)`).join(', ')}.`,
+    `Generated by \`npm run inversion-study\` (part 1 ${part1.slice(0, 10)}, part 2 ${part2.slice(0, 10)}${QUICK ? ', QUICK run' : ''}) on ${models.map((m) => `\`${m.id}\` (\`${m.weights}\`${m.measured && m.measured !== part2.slice(0, 10) ? `, measured ${m.measured}` : ''})`).join(', ')}.`,
     'Methods: src/methods/inversion.ts, src/methods/cmaes.ts, src/methods/search.ts; the app\'s Invert and Search panels and `atlas invert` / `atlas search` run the same code.',
     '',
     '## 1. Inversion: plain Adam vs Adam in the Hessian eigenbasis',
@@ -384,7 +421,7 @@ export function searchVerdicts(search: SearchRow[], projections: ProjectionRow[]
 /** --replot: redraw the search curves and rewrite inversion.md and findings §8 from inversion.json (no recomputation). */
 async function replot() {
   const j = JSON.parse(fs.readFileSync(path.join(OUT, 'inversion.json'), 'utf8')) as {
-    generated: string; part1?: string; models: { id: string; weights: string }[]; inversions: InversionRow[]; strips?: string[]; searches: SearchRow[]; projections?: ProjectionRow[];
+    generated: string; part1?: string; models: StudiedModel[]; inversions: InversionRow[]; strips?: string[]; searches: SearchRow[]; projections?: ProjectionRow[];
   };
   await plotSearches(j.searches);
   const strips = j.strips ?? readPrevious().strips;
