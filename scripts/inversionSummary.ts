@@ -31,7 +31,7 @@ export function findingsSection8(j: InversionJson | null): string[] {
     const now = retrainedSince(m.id, m.weights);
     return now !== null ? [`**${m.id}** was measured on weights \`${m.weights}\`, not the shipped \`${now}\``] : [];
   });
-  if (stale.length) out.push(`Not yet rerun after a retrain: ${stale.join('; ')} (\`npm run inversion-study\` refreshes it).`, '');
+  if (stale.length) out.push(`Not yet rerun after a retrain: ${stale.join('; ')} (\`npm run inversion-study -- --models <id>\` refreshes one model).`, '');
   out.push('**Inversion, Hessian basis vs none** (final perceptual distance, mean over targets; the paper: min LPIPS over 4 starts, Table 5).', '',
     '| | targets | plain | Hessian basis | Hessian lower on |', '|---|---|---|---|---|',
     '| paper: PGGAN (CelebA) | real | 0.207 | 0.179 | — |', '| paper: BigGAN | real | 0.189 | 0.162 | — |', '| paper: PGGAN | generated | 0.027 | 0.045 (worse) | — |');
