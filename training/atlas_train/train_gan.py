@@ -275,6 +275,16 @@ def stage_of(r: dict, step: int) -> dict:
     return base
 
 
+def warmup_factor(r: dict, state: dict, step: int) -> float:
+    """The learning rates' multiplier at `step`: after Adam restarts from zero moments (a slim resume.pt, `init_from`,
+    a stage from the best checkpoint) they ramp up linearly over the recipe's `lr_warmup` steps (default 0: none).
+    Why: with β1 = 0 Adam's first bias-corrected update is lr·sign(g) for every weight at once, a jolt the
+    restarted runs showed as FD drifting up (faces 41.0 → 43.4, training/README) until the moments settle."""
+    n = r.get("lr_warmup", 0)
+    since = step - state.get("adamRestart", -n)
+    return 1.0 if n <= 0 or since >= n else max(since, 1) / n
+
+
 def best_kept(ckdir: str, history: list, src: data.Source) -> str:
     """The best-ranked kept checkpoint file of a run."""
     kept = {int(os.path.basename(f)[5:-3]) for f in glob.glob(os.path.join(ckdir, "best-*.pt"))}
@@ -323,6 +333,8 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
         gen.set_state(ck["gen"]); state = ck["state"]
         print(f"[{gid}] resumed at step {state['step']} ({state['seconds'] / 60:.1f} min trained)" +
               ("" if exact else " from the committed slim checkpoint: Adam restarts with zero moments"), flush=True)
+        if not exact:
+            state["adamRestart"] = state["step"]
     elif r.get("init_from"):
         # A second stage (`--set init_from=runs/<id>-<run>/best-<step>.pt`, or a shipped `<id>/resume.pt`): G and its EMA start from a kept
         # checkpoint's EMA, D from its D, Adam from zero moments; steps count on from that checkpoint's.
@@ -337,6 +349,7 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
             print(f"[{gid}] widened from the checkpoint, drawing the same images: {', '.join(widened)}", flush=True)
         state["step"] = ck["score"]["step"]; state["seconds"] = ck["score"]["seconds"]
         state["history"] = [ck["score"]]; state["bestStep"] = ck["score"]["step"]
+        state["adamRestart"] = state["step"]
         print(f"[{gid}] from {r['init_from']} (step {state['step']}): a new stage with Adam restarting", flush=True)
     else:
         export_untrained(G, ckdir)
@@ -349,10 +362,6 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
 
     beta = 0.5 ** (1 / r["ema_half_life"])
     stage = stage_of(r, state["step"] + 1)
-    for group in g_opt.param_groups:
-        group["lr"] = stage["lr"]
-    for group in d_opt.param_groups:
-        group["lr"] = stage["d_lr"]
     deadline = time.time() + minutes * 60
     started, t0, t_prev = time.time(), state["step"], time.time()
     B = r["batch"]
@@ -368,11 +377,13 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
                 g_opt = torch.optim.Adam(G.parameters(), lr=entering["lr"], betas=(0.0, 0.99), eps=1e-8)
                 d_opt = torch.optim.Adam(D.parameters(), lr=entering["d_lr"], betas=(0.0, 0.99), eps=1e-8)
                 print(f"[{gid}] stage {entering['index'] + 1} from the best kept checkpoint (step {ck['score']['step']})", flush=True)
-            for group in g_opt.param_groups:
-                group["lr"] = entering["lr"]
-            for group in d_opt.param_groups:
-                group["lr"] = entering["d_lr"]
+                state["adamRestart"] = state["step"]
             stage = entering
+        warm = warmup_factor(r, state, step)
+        for group in g_opt.param_groups:
+            group["lr"] = stage["lr"] * warm
+        for group in d_opt.param_groups:
+            group["lr"] = stage["d_lr"] * warm
         G.train()
         # Discriminator step (with the lazy R1 penalty on real images every r1_every steps).
         real = train.batch(torch.randint(len(train), (B,), generator=gen).numpy())

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""`/usr/bin/python3 training/diagnose.py <gan id> [--checkpoint FILE] [--threads T]`
+
+Two questions a GAN's quality figures raise, answered on its data and (optionally) a checkpoint:
+
+1. **What does the probe's Fréchet distance punish?** The FD of 2,000 *real* training images, degraded in known
+   ways, against the held-out set the trainer scores with: Gaussian blur, pixel noise, smooth colour blotches.
+   Its floor is the undegraded FD. This says how sharp and clean samples must be for a bar such as FD ≤ 10 —
+   a generator that drew every factor right but slightly soft would still miss it.
+2. **What does the discriminator read?** D's AUC (held-out real vs the EMA generator's samples, as the trainer's
+   `dAuc`) on the images as they are and after removing one cue from both sides: the Nyquist rows and columns of
+   their spectrum (an upsampling artefact), or most of the top half of the spectrum (a 3×3 binomial blur). An AUC that
+   stays near 1 after a filter means D does not need that cue.
+
+Prints one JSON object (numbers rounded) and nothing else on stdout.
+"""
+import argparse
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+from atlas_train import data, quality, train_gan  # noqa: E402
+from atlas_train.common import CHECKPOINTS_DIR, EVAL_COUNT, SHAPES_DATA_SEED  # noqa: E402
+from atlas_train.train_probe import load_probe  # noqa: E402
+
+
+def gaussian_blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
+    """Separable Gaussian blur (7 taps, edges replicated) of NCHW images."""
+    taps = torch.arange(-3, 4, dtype=torch.float32)
+    k = torch.exp(-taps ** 2 / (2 * sigma * sigma))
+    k = k / k.sum()
+    c = x.shape[1]
+    x = F.conv2d(F.pad(x, (3, 3, 0, 0), mode="replicate"), k.view(1, 1, 1, 7).expand(c, 1, 1, 7), groups=c)
+    return F.conv2d(F.pad(x, (0, 0, 3, 3), mode="replicate"), k.view(1, 1, 7, 1).expand(c, 1, 7, 1), groups=c)
+
+
+def binomial_blur(x: torch.Tensor) -> torch.Tensor:
+    """[1, 2, 1]/4 in both directions (edges replicated): damps the top of the spectrum, keeps shapes and layout."""
+    k = torch.tensor([1.0, 2.0, 1.0]) / 4
+    c = x.shape[1]
+    return F.conv2d(F.pad(x, (1, 1, 1, 1), mode="replicate"), (k[:, None] * k[None, :]).expand(c, 1, 3, 3), groups=c)
+
+
+def notch_nyquist(x: torch.Tensor) -> torch.Tensor:
+    """Zero the spectrum's Nyquist column and row (period-2 stripes in x or y), nothing else."""
+    X = torch.fft.fft2(x)
+    X[..., :, x.shape[-1] // 2] = 0
+    X[..., x.shape[-2] // 2, :] = 0
+    return torch.fft.ifft2(X).real
+
+
+def fd_sensitivity(r: dict) -> dict:
+    probe = load_probe(r["probe"])
+    held = data.load(r["data"], "test", SHAPES_DATA_SEED, EVAL_COUNT, r["size"])
+    train = data.load(r["data"], "train", SHAPES_DATA_SEED, r["train_count"], r["size"])
+    reference = quality.gaussian(quality.probe_outputs(probe, held.batch(np.arange(EVAL_COUNT)))[0])
+    x = train.batch(np.arange(EVAL_COUNT))
+    gen = torch.Generator().manual_seed(0)
+
+    def fd(images):
+        return round(quality.frechet_distance(quality.gaussian(quality.probe_outputs(probe, images)[0]), reference), 2)
+
+    def blotches(sd):
+        # Noise on an 8×8 grid, bilinearly upsampled: colour drifting over ~1/8 of the image.
+        low = torch.randn(x.shape[0], x.shape[1], 8, 8, generator=gen)
+        return (x + sd * F.interpolate(low, size=r["size"], mode="bilinear", align_corners=False)).clamp(-1, 1)
+
+    return {
+        "floor": fd(x),
+        "gaussianBlur": {str(s): fd(gaussian_blur(x, s)) for s in (0.5, 0.7, 1.0)},
+        "pixelNoise": {str(n): fd((x + n * torch.randn(x.shape, generator=gen)).clamp(-1, 1)) for n in (0.02, 0.05, 0.1)},
+        "smoothBlotches": {str(n): fd(blotches(n)) for n in (0.03, 0.06)},
+    }
+
+
+@torch.no_grad()
+def discriminator_cues(r: dict, checkpoint: str) -> dict:
+    G, D, _ = train_gan.build(r)
+    ck = torch.load(checkpoint)
+    G.load_state_dict(ck["G_ema"])
+    D.load_state_dict(ck["D"])
+    G.eval()
+    held = data.load(r["data"], "test", SHAPES_DATA_SEED, EVAL_COUNT, r["size"])
+    real = held.batch(np.arange(500))
+    fake = torch.cat([G(torch.randn(250, r["z_dim"], generator=torch.Generator().manual_seed(s))) for s in (1, 2)])
+
+    def auc(a, b):
+        return round(train_gan.discriminator_auc(D, a, b), 3)
+
+    return {
+        "step": ck.get("score", ck.get("state", {})).get("step"),
+        "asIs": auc(real, fake),
+        "nyquistRemoved": auc(notch_nyquist(real), notch_nyquist(fake)),
+        "blurred": auc(binomial_blur(real), binomial_blur(fake)),
+        "onlyFakeBlurred": auc(real, binomial_blur(fake)),
+        "pixelSd": {"real": round(float(real.std()), 3), "fake": round(float(fake.std()), 3)},
+    }
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(prog="training/diagnose.py", description=__doc__.split("\n\n")[1])
+    p.add_argument("id", choices=sorted(train_gan.GANS))
+    p.add_argument("--checkpoint", help="a checkpoint with G_ema and D (default: checkpoints/<id>/resume.pt)")
+    p.add_argument("--threads", type=int, default=torch.get_num_threads())
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    r = train_gan.recipe(a.id)
+    checkpoint = a.checkpoint or os.path.join(CHECKPOINTS_DIR, a.id, "resume.pt")
+    out = {"model": a.id, "fdSensitivity": fd_sensitivity(r)}
+    if os.path.exists(checkpoint):
+        out["discriminatorCues"] = {"checkpoint": os.path.relpath(checkpoint), **discriminator_cues(r, checkpoint)}
+    print(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
