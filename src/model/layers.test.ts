@@ -44,6 +44,7 @@ describe('second derivatives of the custom layers', () => {
     ['SoftClip', new SoftClip(), [2, 4, 4, 3]],
     ['PixelNorm', new PixelNorm(), [2, 4, 4, 3]],
     ['Upsample2x', new Upsample2x(), [2, 3, 3, 2]],
+    ['Upsample2x bilinear', new Upsample2x({ interpolation: 'bilinear' }), [2, 3, 3, 2]],
     ['MinibatchStd', new MinibatchStd({ groupSize: 2 }), [4, 3, 3, 2]],
   ];
   for (const [name, layer, shape] of layers) {
@@ -82,5 +83,28 @@ describe('Upsample2x', () => {
     const y = new Upsample2x().apply(x) as tf.Tensor;
     const ref = tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [4, 4]);
     expect(Array.from(y.dataSync())).toEqual(Array.from(ref.dataSync()));
+  });
+  it('bilinear equals TF.js resizeBilinear with half-pixel centres, and leaks no tensor', () => {
+    for (const shape of [[2, 3, 5, 2], [1, 1, 4, 3], [1, 4, 1, 1]] as [number, number, number, number][]) {
+      const x = tf.randomNormal(shape, 0, 1, 'float32', 3);
+      const before = tf.memory().numTensors;
+      const y = new Upsample2x({ interpolation: 'bilinear' }).apply(x) as tf.Tensor;
+      expect(tf.memory().numTensors).toBe(before + 1); // the output only: no intermediate is left behind
+      const [diff, nearestDiff] = tf.tidy(() => {
+        const ref = tf.image.resizeBilinear(x as tf.Tensor4D, [shape[1] * 2, shape[2] * 2], false, true);
+        expect(y.shape).toEqual(ref.shape);
+        // A different filter (nearest) is far from the reference: the comparison can fail.
+        const nearest = new Upsample2x().apply(x) as tf.Tensor;
+        return [tf.max(tf.abs(y.sub(ref))).dataSync()[0], tf.max(tf.abs(nearest.sub(ref))).dataSync()[0]];
+      });
+      expect(diff).toBeLessThan(1e-6);
+      expect(nearestDiff).toBeGreaterThan(0.05);
+      tf.dispose([x, y]);
+    }
+  });
+  it('names its interpolation in the config only when bilinear, and refuses an unknown one', () => {
+    expect(new Upsample2x().getConfig()).not.toHaveProperty('interpolation');
+    expect(new Upsample2x({ interpolation: 'bilinear' }).getConfig()).toMatchObject({ interpolation: 'bilinear' });
+    expect(() => new Upsample2x({ interpolation: 'bicubic' })).toThrow(/unknown interpolation 'bicubic'/);
   });
 });

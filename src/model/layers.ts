@@ -346,9 +346,25 @@ export class ConstInput extends tf.layers.Layer {
   }
 }
 
-/** Nearest-neighbour ×2 upsampling from reshape and concat only (twice differentiable). */
+export type UpsampleInterpolation = 'nearest' | 'bilinear';
+
+/**
+ * ×2 upsampling from slice, reshape and concat only (twice differentiable), nearest-neighbour by default or
+ * bilinear with half-pixel centres and clamped edges: each output pixel is ¾ of its source and ¼ of the neighbour
+ * on its side (StyleGAN2's [1, 3, 3, 1] filter; PyTorch's `interpolate(mode='bilinear', align_corners=False)`).
+ * The config names the interpolation only when it is bilinear, so earlier models load unchanged.
+ */
 export class Upsample2x extends tf.layers.Layer {
   static className = 'Upsample2x';
+  readonly interpolation: UpsampleInterpolation;
+  constructor(args: { interpolation?: string; name?: string } = {}) {
+    super(args);
+    const mode = args.interpolation ?? 'nearest';
+    if (mode !== 'nearest' && mode !== 'bilinear') {
+      throw new Error(`Upsample2x: unknown interpolation '${mode}' (this app draws 'nearest' or 'bilinear')`);
+    }
+    this.interpolation = mode;
+  }
   computeOutputShape(inputShape: Shape | Shape[]): Shape {
     const s = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
     return [s[0], (s[1] as number) * 2, (s[2] as number) * 2, s[3]];
@@ -356,6 +372,7 @@ export class Upsample2x extends tf.layers.Layer {
   call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = first(inputs);
     return tf.tidy(() => {
+      if (this.interpolation === 'bilinear') return bilinearAlong(bilinearAlong(x as tf.Tensor4D, 1), 2);
       const [b, h, w, c] = x.shape as number[];
       const cols = tf.concat([x.reshape([b * h, w, 1, c]), x.reshape([b * h, w, 1, c])], 2).reshape([b, h, 1, w * 2 * c]);
       return tf.concat([cols, cols], 2).reshape([b, h * 2, w * 2, c]);
@@ -365,6 +382,28 @@ export class Upsample2x extends tf.layers.Layer {
   jvp([x]: Dual[]): Dual {
     return { primal: this.call(x.primal), tangent: x.tangent ? this.call(x.tangent) : null };
   }
+  getConfig() {
+    return { ...super.getConfig(), ...(this.interpolation === 'nearest' ? {} : { interpolation: this.interpolation }) };
+  }
+}
+
+/** Doubles NHWC `x` along `axis` (1: rows, 2: columns) by half-pixel linear interpolation, edges clamped. */
+function bilinearAlong(x: tf.Tensor4D, axis: 1 | 2): tf.Tensor4D {
+  const n = x.shape[axis];
+  const begin = [0, 0, 0, 0];
+  const size = [...x.shape];
+  const slice = (from: number, count: number) => {
+    begin[axis] = from;
+    size[axis] = count;
+    return x.slice([...begin], [...size]);
+  };
+  const before = n > 1 ? tf.concat([slice(0, 1), slice(0, n - 1)], axis) : x; // x[i − 1], clamped at 0
+  const after = n > 1 ? tf.concat([slice(1, n - 1), slice(n - 1, 1)], axis) : x; // x[i + 1], clamped at n − 1
+  const even = x.mul(0.75).add(before.mul(0.25));
+  const odd = x.mul(0.75).add(after.mul(0.25));
+  const shape = [...x.shape];
+  shape[axis] = 2 * n;
+  return tf.stack([even, odd], axis + 1).reshape(shape) as tf.Tensor4D;
 }
 
 /** Picks style `index` out of w+ [B, L, D] → [B, D]. */

@@ -210,10 +210,27 @@ class ConstInput(TfLayer):
 
 
 class Upsample2x(TfLayer):
+    """×2 upsampling, nearest (the default) or bilinear with half-pixel centres and clamped edges — each output
+    pixel ¾ of its source and ¼ of the neighbour on its side, StyleGAN2's [1, 3, 3, 1] filter — which spares
+    the synthesis the 2×2 blocks it must otherwise smooth away with its convs."""
     class_name = "Upsample2x"
+    MODES = ("nearest", "bilinear")
+
+    def __init__(self, name: str, interpolation: str = "nearest"):
+        super().__init__(name)
+        if interpolation not in self.MODES:
+            raise ValueError(f"Upsample2x interpolation must be one of {self.MODES}, not {interpolation!r}")
+        self.interpolation = interpolation
 
     def forward(self, x):
+        if self.interpolation == "bilinear":
+            return F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
         return x.repeat_interleave(2, dim=2).repeat_interleave(2, dim=3)
+
+    def tf_config(self):
+        # Nearest writes no key, so every model exported before the option loads as it did.
+        extra = {} if self.interpolation == "nearest" else {"interpolation": self.interpolation}
+        return {**super().tf_config(), **extra}
 
 
 class StyleSlice(TfLayer):

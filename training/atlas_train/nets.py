@@ -30,7 +30,7 @@ def mapping(z_dim: int, w_dim: int, layers: int, lr_mul: float, seed: int, gain:
 
 
 def synthesis(w_dim: int, channels, out_channels: int, seed: int, skips: bool = False, gain: float = 1.0,
-              dense_input: bool = False) -> Graph:
+              dense_input: bool = False, upsample: str = "nearest") -> Graph:
     """w+ [L, w_dim] → image: a learned 4×4 constant, modulated 3×3 convs, nearest ×2 upsampling, a 1×1
     toRGB without demodulation, soft clip to (−1, 1).
 
@@ -44,7 +44,9 @@ def synthesis(w_dim: int, channels, out_channels: int, seed: int, skips: bool = 
 
     With `dense_input` the 4×4 input is not a learned constant but a dense layer of the first style (as the
     DCGAN's input is of z): a constant can only be re-weighted channel by channel by the styles, so where and
-    how an object sits must be built from its fixed 4×4 patterns; a dense input draws any coarse layout."""
+    how an object sits must be built from its fixed 4×4 patterns; a dense input draws any coarse layout.
+
+    `upsample`: "nearest" or "bilinear" (see `Upsample2x`) for the feature maps and the skips' RGB."""
     g = Graph("synthesis")
     wplus = g.input("wplus", [style_layer_count(channels), w_dim])
     s = 0
@@ -81,11 +83,11 @@ def synthesis(w_dim: int, channels, out_channels: int, seed: int, skips: bool = 
     rgb = to_rgb(x, 4, s) if skips else None  # style s is the next conv's (s is not advanced)
     for r in range(1, len(channels)):
         res = 4 << r
-        x = g.add(Upsample2x(f"up{res}"), x)
+        x = g.add(Upsample2x(f"up{res}", upsample), x)
         x = modconv(x, channels[r], f"conv{res}a")
         x = modconv(x, channels[r], f"conv{res}b")
         if skips:
-            up = g.add(Upsample2x(f"rgb_up{res}"), rgb)
+            up = g.add(Upsample2x(f"rgb_up{res}", upsample), rgb)
             rgb = g.add(Add(f"rgb{res}"), up, to_rgb(x, res, s))
     if skips:
         g.output(g.add(SoftClip("image"), rgb))

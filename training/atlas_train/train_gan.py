@@ -41,7 +41,7 @@ class Generator(torch.nn.Module):
             gain = r.get("act_gain", 1.0)
             self.mapping = nets.mapping(r["z_dim"], r["w_dim"], r["mapping_layers"], r["mapping_lr_mul"], r["seed"], gain)
             self.synthesis = nets.synthesis(r["w_dim"], r["g_channels"], r["channels"], r["seed"], r.get("skips", False), gain,
-                                            r.get("dense_input", False))
+                                            r.get("dense_input", False), r.get("upsample", "nearest"))
             self.layers = nets.style_layer_count(r["g_channels"])
         else:
             self.generator = nets.dcgan_generator(r["z_dim"], r["base"], r["g_channels"], r["channels"], r["seed"])

@@ -123,6 +123,7 @@ def build(cases: Cases) -> None:
     k = next(s)
     cases.add("ConstInput", single("m", ConstInput("const", 4, 5, k), [3]), seed=k)
     cases.add("Upsample2x", single("m", Upsample2x("up"), [3, 5, 2]), seed=next(s))
+    cases.add("Upsample2x/bilinear", single("m", Upsample2x("up", "bilinear"), [3, 5, 2]), seed=next(s))
     cases.add("StyleSlice", single("m", StyleSlice("slice", 2), [4, 6]), seed=next(s))
 
     # -- minibatch stddev: batch 16 → groups of 4; 6 → groups of 3; 7 (prime) → groups of 1

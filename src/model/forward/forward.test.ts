@@ -245,4 +245,10 @@ describe('layers without a rule', () => {
     check(m, latent([2, 2, 3], 23), { exact: true, fd: true });
     m.dispose();
   });
+
+  it('bilinear Upsample2x maps tangents like the layer itself', () => {
+    const m = sequentialModel([3, 2, 2], [new Upsample2x({ interpolation: 'bilinear' })]);
+    check(m, latent([3, 2, 2], 29), { exact: true, fd: true });
+    m.dispose();
+  });
 });
