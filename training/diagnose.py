@@ -30,21 +30,23 @@ from atlas_train.common import CHECKPOINTS_DIR, EVAL_COUNT, SHAPES_DATA_SEED  # 
 from atlas_train.train_probe import load_probe  # noqa: E402
 
 
+def separable_blur(x: torch.Tensor, taps: torch.Tensor) -> torch.Tensor:
+    """NCHW images filtered by the normalised 1-D kernel `taps` along rows and columns, edges replicated."""
+    k = taps / taps.sum()
+    c, half = x.shape[1], len(taps) // 2
+    x = F.conv2d(F.pad(x, (half, half, 0, 0), mode="replicate"), k.view(1, 1, 1, -1).expand(c, 1, 1, len(k)), groups=c)
+    return F.conv2d(F.pad(x, (0, 0, half, half), mode="replicate"), k.view(1, 1, -1, 1).expand(c, 1, len(k), 1), groups=c)
+
+
 def gaussian_blur(x: torch.Tensor, sigma: float) -> torch.Tensor:
-    """Separable Gaussian blur (7 taps, edges replicated) of NCHW images."""
+    """Gaussian blur of standard deviation `sigma` px (7 taps)."""
     taps = torch.arange(-3, 4, dtype=torch.float32)
-    k = torch.exp(-taps ** 2 / (2 * sigma * sigma))
-    k = k / k.sum()
-    c = x.shape[1]
-    x = F.conv2d(F.pad(x, (3, 3, 0, 0), mode="replicate"), k.view(1, 1, 1, 7).expand(c, 1, 1, 7), groups=c)
-    return F.conv2d(F.pad(x, (0, 0, 3, 3), mode="replicate"), k.view(1, 1, 7, 1).expand(c, 1, 7, 1), groups=c)
+    return separable_blur(x, torch.exp(-taps ** 2 / (2 * sigma * sigma)))
 
 
 def binomial_blur(x: torch.Tensor) -> torch.Tensor:
-    """[1, 2, 1]/4 in both directions (edges replicated): damps the top of the spectrum, keeps shapes and layout."""
-    k = torch.tensor([1.0, 2.0, 1.0]) / 4
-    c = x.shape[1]
-    return F.conv2d(F.pad(x, (1, 1, 1, 1), mode="replicate"), (k[:, None] * k[None, :]).expand(c, 1, 3, 3), groups=c)
+    """[1, 2, 1]/4 in both directions: damps the top of the spectrum, keeps shapes and layout."""
+    return separable_blur(x, torch.tensor([1.0, 2.0, 1.0]))
 
 
 def notch_nyquist(x: torch.Tensor) -> torch.Tensor:
@@ -55,9 +57,8 @@ def notch_nyquist(x: torch.Tensor) -> torch.Tensor:
     return torch.fft.ifft2(X).real
 
 
-def fd_sensitivity(r: dict) -> dict:
+def fd_sensitivity(r: dict, held: data.Dataset) -> dict:
     probe = load_probe(r["probe"])
-    held = data.load(r["data"], "test", SHAPES_DATA_SEED, EVAL_COUNT, r["size"])
     train = data.load(r["data"], "train", SHAPES_DATA_SEED, r["train_count"], r["size"])
     reference = quality.gaussian(quality.probe_outputs(probe, held.batch(np.arange(EVAL_COUNT)))[0])
     x = train.batch(np.arange(EVAL_COUNT))
@@ -80,13 +81,12 @@ def fd_sensitivity(r: dict) -> dict:
 
 
 @torch.no_grad()
-def discriminator_cues(r: dict, checkpoint: str) -> dict:
+def discriminator_cues(r: dict, held: data.Dataset, checkpoint: str) -> dict:
     G, D, _ = train_gan.build(r)
     ck = torch.load(checkpoint)
     G.load_state_dict(ck["G_ema"])
     D.load_state_dict(ck["D"])
     G.eval()
-    held = data.load(r["data"], "test", SHAPES_DATA_SEED, EVAL_COUNT, r["size"])
     real = held.batch(np.arange(500))
     fake = torch.cat([G(torch.randn(250, r["z_dim"], generator=torch.Generator().manual_seed(s))) for s in (1, 2)])
 
@@ -112,9 +112,10 @@ def main() -> int:
     torch.set_num_threads(a.threads)
     r = train_gan.recipe(a.id)
     checkpoint = a.checkpoint or os.path.join(CHECKPOINTS_DIR, a.id, "resume.pt")
-    out = {"model": a.id, "fdSensitivity": fd_sensitivity(r)}
+    held = data.load(r["data"], "test", SHAPES_DATA_SEED, EVAL_COUNT, r["size"])  # what the trainer scores against
+    out = {"model": a.id, "fdSensitivity": fd_sensitivity(r, held)}
     if os.path.exists(checkpoint):
-        out["discriminatorCues"] = {"checkpoint": os.path.relpath(checkpoint), **discriminator_cues(r, checkpoint)}
+        out["discriminatorCues"] = {"checkpoint": os.path.relpath(checkpoint), **discriminator_cues(r, held, checkpoint)}
     print(json.dumps(out, indent=2))
     return 0
 

@@ -390,12 +390,12 @@ export class Upsample2x extends tf.layers.Layer {
 /** Doubles NHWC `x` along `axis` (1: rows, 2: columns) by half-pixel linear interpolation, edges clamped. */
 function bilinearAlong(x: tf.Tensor4D, axis: 1 | 2): tf.Tensor4D {
   const n = x.shape[axis];
-  const begin = [0, 0, 0, 0];
-  const size = [...x.shape];
   const slice = (from: number, count: number) => {
+    const begin = [0, 0, 0, 0];
+    const size: number[] = [...x.shape];
     begin[axis] = from;
     size[axis] = count;
-    return x.slice([...begin], [...size]);
+    return x.slice(begin, size);
   };
   const before = n > 1 ? tf.concat([slice(0, 1), slice(0, n - 1)], axis) : x; // x[i − 1], clamped at 0
   const after = n > 1 ? tf.concat([slice(1, n - 1), slice(n - 1, 1)], axis) : x; // x[i + 1], clamped at n − 1

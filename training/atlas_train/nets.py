@@ -31,7 +31,7 @@ def mapping(z_dim: int, w_dim: int, layers: int, lr_mul: float, seed: int, gain:
 
 def synthesis(w_dim: int, channels, out_channels: int, seed: int, skips: bool = False, gain: float = 1.0,
               dense_input: bool = False, upsample: str = "nearest") -> Graph:
-    """w+ [L, w_dim] → image: a learned 4×4 constant, modulated 3×3 convs, nearest ×2 upsampling, a 1×1
+    """w+ [L, w_dim] → image: a learned 4×4 constant, modulated 3×3 convs, ×2 upsampling (`upsample`), a 1×1
     toRGB without demodulation, soft clip to (−1, 1).
 
     With `skips` (StyleGAN2's output-skip generator), every resolution has its own toRGB and the RGB images
