@@ -15,6 +15,7 @@
  * scripts/dump-shapes.ts.)
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { SHAPE_CLASSES, FACTOR_TARGET_NAMES, factorTargets, shapesBatch, type ShapeFactors } from '../src/data/shapes';
 import {
   FACE_CONTINUOUS, FACE_TARGET_NAMES, GLASSES, HAIR_STYLES, faceTargetMask, faceTargets, facesBatch, type FaceFactors,
@@ -78,6 +79,8 @@ function dump<F>(name: string, src: Source<F>, count: number, seed: number, size
       if (mask) mask.set(src.mask!(f), (start + i) * T);
     });
   }
+  // The trainer makes checkpoints/data/ itself; a first dump by hand on a fresh clone must not fail for it.
+  fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(`${out}.images.npy`, npyBytes(images, [count, size, size, 3]));
   fs.writeFileSync(`${out}.targets.npy`, npyBytes(targets, [count, T]));
   fs.writeFileSync(`${out}.factors.npy`, npyBytes(factors, [count, K]));
