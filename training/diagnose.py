@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`/usr/bin/python3 training/diagnose.py <gan id> [--checkpoint FILE] [--threads T]`
+"""`/usr/bin/python3 training/diagnose.py <gan id> [--run NAME] [--checkpoint FILE] [--grids DIR] [--threads T]`
 
 Two questions a GAN's quality figures raise, answered on its data and (optionally) a checkpoint:
 
@@ -11,6 +11,9 @@ Two questions a GAN's quality figures raise, answered on its data and (optionall
    `dAuc`) on the images as they are and after removing one cue from both sides: the Nyquist rows and columns of
    their spectrum (an upsampling artefact), or most of the top half of the spectrum (a 3×3 binomial blur). An AUC that
    stays near 1 after a filter means D does not need that cue.
+3. **Which class is the distance in?** Samples and held-out images grouped by the probe's reading of the first
+   categorical factor (shapes: the shape class): each group's share, the probe's confidence and its own Fréchet
+   distance, and D's AUC within the group. With `--grids DIR`, 32 samples and 32 real images of each group as PNGs, to look at side by side.
 
 Prints one JSON object (numbers rounded) and nothing else on stdout.
 """
@@ -26,7 +29,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 from atlas_train import data, quality, train_gan  # noqa: E402
-from atlas_train.common import CHECKPOINTS_DIR, EVAL_COUNT, SHAPES_DATA_SEED  # noqa: E402
+from atlas_train.common import CHECKPOINTS_DIR, EVAL_COUNT, SHAPES_DATA_SEED, write_grid_png  # noqa: E402
 from atlas_train.train_probe import load_probe  # noqa: E402
 
 
@@ -103,19 +106,67 @@ def discriminator_cues(r: dict, held: data.Dataset, checkpoint: str) -> dict:
     }
 
 
+@torch.no_grad()
+def distance_by_class(r: dict, held: data.Dataset, checkpoint: str, grids: str = None) -> dict:
+    """FD, share and confidence per class of the first categorical factor, as the probe reads it on both sides
+    (the held-out images' true labels would flatter the real side: the probe reads them at ~100 %)."""
+    G, D, _ = train_gan.build(r)
+    ck = torch.load(checkpoint)
+    G.load_state_dict(ck["G_ema"])
+    D.load_state_dict(ck["D"])
+    G.eval()
+    probe = load_probe(r["probe"])
+    real = held.batch(np.arange(EVAL_COUNT))
+    z = torch.randn(EVAL_COUNT, r["z_dim"], generator=torch.Generator().manual_seed(3))
+    fake = torch.cat([G(z[i:i + 500]) for i in range(0, EVAL_COUNT, 500)])
+    (f_real, h_real), (f_fake, h_fake) = quality.probe_outputs(probe, real), quality.probe_outputs(probe, fake)
+    # The control: 2,000 training images in place of the samples. A group of ~500 estimates a 64-d Gaussian
+    # roughly, so each class's FD has a floor of its own, above the whole set's.
+    train = data.load(r["data"], "train", SHAPES_DATA_SEED, r["train_count"], r["size"])
+    f_train, h_train = quality.probe_outputs(probe, train.batch(np.arange(EVAL_COUNT)))
+    # D scores every image inside a mixed batch, as in training: its minibatch-stddev layer reads the batch, so a
+    # batch of one class only would be scored differently.
+    d_real, d_fake = D(real).flatten(), D(fake).flatten()
+    name, classes = data.SOURCES[r["data"]].categoricals[0]
+    k = len(classes)
+    p_real, p_fake = quality.softmax(h_real[:, :k]), quality.softmax(h_fake[:, :k])
+    c_real, c_fake = p_real.argmax(axis=1), p_fake.argmax(axis=1)
+    c_train = h_train[:, :k].argmax(axis=1)
+    out = {"factor": name, "fdAll": round(quality.frechet_distance(quality.gaussian(f_fake), quality.gaussian(f_real)), 2),
+           "classes": {}}
+    for c, label in enumerate(classes):
+        fr, ff = c_real == c, c_fake == c
+        row = {"shareReal": round(float(fr.mean()), 3), "shareFake": round(float(ff.mean()), 3)}
+        if ff.sum() >= 100 and fr.sum() >= 100:  # a 64-d Gaussian needs samples to be estimated at all
+            row["fd"] = round(quality.frechet_distance(quality.gaussian(f_fake[ff]), quality.gaussian(f_real[fr])), 2)
+            row["fdFloor"] = round(quality.frechet_distance(quality.gaussian(f_train[c_train == c]), quality.gaussian(f_real[fr])), 2)
+            row["confidenceFake"] = round(float(p_fake[ff, c].mean()), 3)
+            # How well D tells this class's samples from its real images: low where D has a blind spot.
+            row["dAuc"] = round(float((d_real[fr][:, None] > d_fake[ff][None, :]).float().mean()), 3)
+        out["classes"][label] = row
+        if grids:
+            os.makedirs(grids, exist_ok=True)
+            write_grid_png(os.path.join(grids, f"{label}-fake.png"), fake[ff][:32], cols=8, scale=3)
+            write_grid_png(os.path.join(grids, f"{label}-real.png"), real[fr][:32], cols=8, scale=3)
+    return out
+
+
 def main() -> int:
     p = argparse.ArgumentParser(prog="training/diagnose.py", description=__doc__.split("\n\n")[1])
     p.add_argument("id", choices=sorted(train_gan.GANS))
-    p.add_argument("--checkpoint", help="a checkpoint with G_ema and D (default: checkpoints/<id>/resume.pt)")
+    p.add_argument("--checkpoint", help="a checkpoint with G_ema and D (default: checkpoints/<id>/resume.pt, or the run's last.pt)")
+    p.add_argument("--run", help="an experiment's name: its recipe overrides (e.g. upsample) build the networks")
+    p.add_argument("--grids", help="a folder for per-class sample grids (section 3)")
     p.add_argument("--threads", type=int, default=torch.get_num_threads())
     a = p.parse_args()
     torch.set_num_threads(a.threads)
-    r = train_gan.recipe(a.id)
-    checkpoint = a.checkpoint or os.path.join(CHECKPOINTS_DIR, a.id, "resume.pt")
+    r = train_gan.recipe(a.id, a.run)
+    checkpoint = a.checkpoint or os.path.join(train_gan.run_dirs(a.id, a.run)[0], "last.pt" if a.run else "resume.pt")
     held = data.load(r["data"], "test", SHAPES_DATA_SEED, EVAL_COUNT, r["size"])  # what the trainer scores against
     out = {"model": a.id, "fdSensitivity": fd_sensitivity(r, held)}
     if os.path.exists(checkpoint):
         out["discriminatorCues"] = {"checkpoint": os.path.relpath(checkpoint), **discriminator_cues(r, held, checkpoint)}
+        out["distanceByClass"] = distance_by_class(r, held, checkpoint, a.grids)
     print(json.dumps(out, indent=2))
     return 0
 

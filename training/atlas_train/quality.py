@@ -37,7 +37,7 @@ def probe_outputs(probe: Graph, images: torch.Tensor, chunk: int = 500):
     return torch.cat(feats).numpy(), torch.cat(heads).numpy()
 
 
-def _softmax(logits: np.ndarray) -> np.ndarray:
+def softmax(logits: np.ndarray) -> np.ndarray:
     p = np.exp(logits - logits.max(axis=1, keepdims=True))
     return p / p.sum(axis=1, keepdims=True)
 
@@ -49,7 +49,7 @@ def reading(head: np.ndarray, src, real_target_sd: np.ndarray = None) -> Dict[st
     out: Dict[str, object] = {}
     at, confident, rarest, commonest = 0, np.ones(len(head), bool), 1.0, 0.0
     for name, classes in src.categoricals:
-        p = _softmax(head[:, at:at + len(classes)])
+        p = softmax(head[:, at:at + len(classes)])
         at += len(classes)
         share = np.bincount(p.argmax(axis=1), minlength=len(classes)) / len(p)
         out["classShare" if len(src.categoricals) == 1 else f"share_{name}"] = share.tolist()
