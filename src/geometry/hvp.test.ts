@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { applyRows, hvp, hvpBackprop, hvpOperator, jvp, jvpFD, vjp, type Linearisation } from './hvp';
+import { applyRows, hvp, hvpBackprop, hvpOperator, jvp, jvpFD, rowsPerProduct, vjp, type Linearisation } from './hvp';
 import { Rng } from '../util/random';
 
 beforeAll(async () => {
@@ -83,6 +83,22 @@ describe('Jacobian, VJP and Hessian-vector products', () => {
     const rows = await applyRows((t) => hvp({ f: linear, x0, m }, t), Float64Array.from(flat(V)), n);
     expect(relErr(rows, flat(matmul(V, matmul(transpose(A), A))))).toBeLessThan(1e-5);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('applyRows in chunks of at most maxRows rows gives the one-batch products, in order, without leaks', async () => {
+    const sizes: number[] = [];
+    const product = (t: tf.Tensor2D) => {
+      sizes.push(t.shape[0]);
+      return hvp({ f: linear, x0, m }, t);
+    };
+    const before = tf.memory().numTensors;
+    const rows = await applyRows(product, Float64Array.from(flat(V)), n, 2);
+    expect(sizes.every((k) => k <= 2)).toBe(true);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(V.length);
+    expect(relErr(rows, flat(matmul(V, matmul(transpose(A), A))))).toBeLessThan(1e-5);
+    expect(tf.memory().numTensors).toBe(before);
+    // The budget: the 64-px faces model (12,288 features) gets 42 rows per product, 32-px shapes (3,072) 170.
+    expect([rowsPerProduct({ m: 12288 }), rowsPerProduct({ m: 3072 }), rowsPerProduct({ m: 1e9 })]).toEqual([42, 170, 1]);
   });
 
   it('rejects directions of the wrong length', () => {

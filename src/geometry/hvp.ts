@@ -122,14 +122,43 @@ export function hvpBackprop(squared: (x: tf.Tensor) => tf.Tensor1D, x0: tf.Tenso
   });
 }
 
-/** Runs a batched product on float64 rows [k·n] and reads the result back as float64 rows. */
-export async function applyRows(product: (v: tf.Tensor2D) => tf.Tensor2D, rows: Float64Array, n: number): Promise<Float64Array> {
-  const out = tf.tidy(() => product(tf.tensor2d(Float32Array.from(rows), [rows.length / n, n])));
-  try {
-    return Float64Array.from(await out.data());
-  } finally {
-    out.dispose();
+/**
+ * Feature numbers one batched product may carry (rows × m): forward mode through a synthesis holds several
+ * activations per row, and Algorithm 1's 100 probes in one batch exhausted the wasm heap on the 64-px faces model
+ * (12,288 features; 64 rows, the exact metric's batch, run fine). Under this budget shapes (3,072) takes 170 rows.
+ */
+export const ROW_FEATURE_BUDGET = 1 << 19;
+
+/** How many rows one product on a linearisation with `m` features may take at once. */
+export function rowsPerProduct(lin: Pick<Linearisation, 'm'>): number {
+  return Math.max(1, Math.floor(ROW_FEATURE_BUDGET / lin.m));
+}
+
+/**
+ * Runs a batched product on float64 rows [k·n] and reads the result back as float64 rows, at most `maxRows`
+ * rows per call (the rows are independent, so chunking changes no value).
+ */
+export async function applyRows(product: (v: tf.Tensor2D) => tf.Tensor2D, rows: Float64Array, n: number, maxRows = Infinity): Promise<Float64Array> {
+  const k = rows.length / n;
+  const step = Math.max(1, Math.min(k, Math.floor(maxRows)));
+  const parts: Float64Array[] = [];
+  for (let s = 0; s < k; s += step) {
+    const c = Math.min(step, k - s);
+    const out = tf.tidy(() => product(tf.tensor2d(Float32Array.from(rows.subarray(s * n, (s + c) * n)), [c, n])));
+    try {
+      parts.push(Float64Array.from(await out.data()));
+    } finally {
+      out.dispose();
+    }
   }
+  if (parts.length === 1) return parts[0];
+  const all = new Float64Array(parts.reduce((a, p) => a + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return all;
 }
 
 /** H as a float64 MatVec (one direction per product) for src/linalg's iterative methods. */

@@ -35,7 +35,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { anchorDistance } from '../distance';
-import { applyRows, hvp, type Linearisation } from '../geometry/hvp';
+import { applyRows, hvp, rowsPerProduct, type Linearisation } from '../geometry/hvp';
 import { withLinearisation } from '../geometry/measure';
 import { computeMetric } from '../geometry/metric';
 import { logDetChebyshevBlock, logDetGradientProbes } from '../linalg/chebyshev';
@@ -183,7 +183,7 @@ function algorithm1(settings: EstimatorSettings, ctx?: ComputeContext) {
 function metricRows(lin: Linearisation, n: number, settings: EstimatorSettings) {
   const shift = checkFloor(settings.floor) === 'shift' ? settings.eps : 0;
   return async (rows: Float64Array) => {
-    const y = await applyRows((v) => hvp(lin, v), rows, n);
+    const y = await applyRows((v) => hvp(lin, v), rows, n, rowsPerProduct(lin));
     if (shift) for (let i = 0; i < y.length; i++) y[i] += shift * rows[i];
     return y;
   };
