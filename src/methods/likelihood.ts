@@ -233,7 +233,7 @@ export interface LikelihoodGradient extends LikelihoodPoint {
 
 /**
  * ∇_z Σⱼ wⱼ ⟨J(z)uⱼ, J(z)vⱼ⟩ at fixed uⱼ, vⱼ (k×n rows; v = u when omitted), J the Jacobian of φ∘G under
- * the mse distance: one reverse pass through the forward-mode push of the 2k (or k) tangents. This is
+ * the mse distance: reverse passes through the forward-mode push of the 2k (or k) tangents, in chunks. This is
  * the one derivative both gradients need: Σ f′(λᵢ)‖J vᵢ‖² (exact) and (1/p) Σ ⟨J uⱼ, J vⱼ⟩ (estimator).
  */
 async function metricFormGradient(g: Generator, z: ArrayLike<number>, k: number, weights: Float32Array, u: Float32Array, v?: Float32Array): Promise<Float64Array> {
@@ -244,21 +244,31 @@ async function metricFormGradient(g: Generator, z: ArrayLike<number>, k: number,
   const image0 = tf.tidy(() => g.generate(z0, 'z'));
   const dist = anchorDistance('mse', g, image0);
   const pushFeatures = dist.pushForward!.bind(dist);
+  // The form is a sum over pairs, so its gradient is the sum of its chunks' gradients: chunks keep the tangents
+  // under the products' feature budget (200 tangents at once, Algorithm 1's 100 probe pairs, exhausted the wasm heap
+  // on the 64-px faces model).
+  const perChunk = Math.max(1, Math.floor(rowsPerProduct({ m: g.outputShape[0] * g.outputShape[1] * g.outputShape[2] }) / (v ? 2 : 1)));
+  const total = new Float64Array(n);
   try {
-    const grad = tf.tidy(() => {
-      const w = tf.tensor1d(weights);
-      const tangents = tf.tensor2d(v ? Float32Array.from([...u, ...v]) : u, [v ? 2 * k : k, n]);
-      const form = (zt: tf.Tensor) => {
-        const ju = pushFeatures(push(zt, tangents, 'z').image).tangent.reshape([v ? 2 * k : k, -1]);
-        const products = v ? tf.sum(tf.mul(ju.slice([0, 0], [k, -1]), ju.slice([k, 0], [k, -1])), 1) : tf.sum(tf.square(ju), 1);
-        // (+ 0·Σz keeps z on the tape when J does not depend on it, a linear generator: the gradient is then 0.)
-        return tf.add(tf.sum(tf.mul(products, w)), tf.mul(tf.sum(zt), 0));
-      };
-      return tf.grad(form)(z0);
-    });
-    const out = Float64Array.from(await grad.data());
-    grad.dispose();
-    return out;
+    for (let s = 0; s < k; s += perChunk) {
+      const c = Math.min(perChunk, k - s);
+      const uc = u.subarray(s * n, (s + c) * n), vc = v?.subarray(s * n, (s + c) * n);
+      const grad = tf.tidy(() => {
+        const w = tf.tensor1d(weights.subarray(s, s + c));
+        const tangents = tf.tensor2d(vc ? Float32Array.from([...uc, ...vc]) : Float32Array.from(uc), [vc ? 2 * c : c, n]);
+        const form = (zt: tf.Tensor) => {
+          const ju = pushFeatures(push(zt, tangents, 'z').image).tangent.reshape([vc ? 2 * c : c, -1]);
+          const products = vc ? tf.sum(tf.mul(ju.slice([0, 0], [c, -1]), ju.slice([c, 0], [c, -1])), 1) : tf.sum(tf.square(ju), 1);
+          // (+ 0·Σz keeps z on the tape when J does not depend on it, a linear generator: the gradient is then 0.)
+          return tf.add(tf.sum(tf.mul(products, w)), tf.mul(tf.sum(zt), 0));
+        };
+        return tf.grad(form)(z0);
+      });
+      const part = await grad.data();
+      grad.dispose();
+      for (let i = 0; i < n; i++) total[i] += part[i];
+    }
+    return total;
   } finally {
     dist.dispose();
     tf.dispose([z0, image0]);
