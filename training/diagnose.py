@@ -83,13 +83,18 @@ def fd_sensitivity(r: dict, held: data.Dataset) -> dict:
     }
 
 
-@torch.no_grad()
-def discriminator_cues(r: dict, held: data.Dataset, checkpoint: str) -> dict:
+def load_networks(r: dict, checkpoint: str):
+    """(G from the checkpoint's EMA in eval mode, its D, the checkpoint)."""
     G, D, _ = train_gan.build(r)
     ck = torch.load(checkpoint)
     G.load_state_dict(ck["G_ema"])
     D.load_state_dict(ck["D"])
-    G.eval()
+    return G.eval(), D, ck
+
+
+@torch.no_grad()
+def discriminator_cues(r: dict, held: data.Dataset, checkpoint: str) -> dict:
+    G, D, ck = load_networks(r, checkpoint)
     real = held.batch(np.arange(500))
     fake = torch.cat([G(torch.randn(250, r["z_dim"], generator=torch.Generator().manual_seed(s))) for s in (1, 2)])
 
@@ -110,11 +115,7 @@ def discriminator_cues(r: dict, held: data.Dataset, checkpoint: str) -> dict:
 def distance_by_class(r: dict, held: data.Dataset, checkpoint: str, grids: str = None) -> dict:
     """FD, share and confidence per class of the first categorical factor, as the probe reads it on both sides
     (the held-out images' true labels would flatter the real side: the probe reads them at ~100 %)."""
-    G, D, _ = train_gan.build(r)
-    ck = torch.load(checkpoint)
-    G.load_state_dict(ck["G_ema"])
-    D.load_state_dict(ck["D"])
-    G.eval()
+    G, D, _ = load_networks(r, checkpoint)
     probe = load_probe(r["probe"])
     real = held.batch(np.arange(EVAL_COUNT))
     z = torch.randn(EVAL_COUNT, r["z_dim"], generator=torch.Generator().manual_seed(3))

@@ -247,7 +247,7 @@ async function metricFormGradient(g: Generator, z: ArrayLike<number>, k: number,
   // The form is a sum over pairs, so its gradient is the sum of its chunks' gradients: chunks keep the tangents
   // under the products' feature budget (200 tangents at once, Algorithm 1's 100 probe pairs, exhausted the wasm heap
   // on the 64-px faces model).
-  const perChunk = Math.max(1, Math.floor(rowsPerProduct({ m: g.outputShape[0] * g.outputShape[1] * g.outputShape[2] }) / (v ? 2 : 1)));
+  const perChunk = Math.max(1, Math.floor(rowsPerProduct(dist) / (v ? 2 : 1)));
   const total = new Float64Array(n);
   try {
     for (let s = 0; s < k; s += perChunk) {
