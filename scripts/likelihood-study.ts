@@ -10,12 +10,15 @@
  *    are aberrant.
  * 3. Effective dimension v_eff(τ) (§5, Fig. 6).
  * `--quick` runs fewer seeds and steps into scratch/likelihood-quick/.
+ * Each model's results are kept as soon as they exist (scratch/likelihood-study/<id>-<weights hash>.json) and a
+ * rerun takes them from there, so a crash or a stop in the last model does not cost the others' ~15 minutes each;
+ * new weights have a new hash and are studied afresh. `--fresh` ignores the kept results.
  */
 import * as tf from '@tensorflow/tfjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { useBackend } from './lib/tfnode';
-import { dirFiles } from './lib/fsFiles';
+import { snapshotFiles } from './lib/fsFiles';
 import { loadLayersModelFromDir } from './lib/modelio';
 import { readProbe } from './lib/probeQuality';
 import { probeLayout } from '../src/model/probeLayout';
@@ -28,6 +31,8 @@ import { ASCENT_ESTIMATOR, DEFAULT_ESTIMATOR, estimateLogdet, flooredLogdet, lik
 const ROOT = path.resolve(import.meta.dirname, '..');
 const QUICK = process.argv.includes('--quick');
 const OUT = QUICK ? path.join(ROOT, 'scratch', 'likelihood-quick') : path.join(ROOT, 'docs');
+const KEPT = path.join(ROOT, 'scratch', QUICK ? 'likelihood-study-quick' : 'likelihood-study');
+const FRESH = process.argv.includes('--fresh');
 const SEEDS = QUICK ? [1] : [1, 2, 3];
 const EPSILONS = [1e-2, 1e-3, 1e-4];
 /**
@@ -64,70 +69,96 @@ function compareGradients(estimate: Float64Array, exact: Float64Array, z: ArrayL
   return { cosine: ab / Math.sqrt(aa * bb), relativeError: Math.sqrt(dd / bb) };
 }
 
+type Ascent = Record<string, unknown>;
+interface Veff { model: string; zDim: number; taus: number[]; veff: number[] }
+/** Everything the study measures on one model (the ascent strip as base64 PNG, so it can be kept as JSON). */
+interface ModelResult { model: string; weights: string; estimator: EstimatorRow[]; gradients: GradientRow[]; ascent: Ascent; veff: Veff; strip: { file: string; pngBase64: string } }
+
+async function studyModel(id: string): Promise<ModelResult> {
+  const files = snapshotFiles(path.join(ROOT, 'public', 'models', id));
+  const kept = path.join(KEPT, `${id}-${files.hash}.json`);
+  if (!FRESH && fs.existsSync(kept)) {
+    log(`${id}: results of these weights kept from an earlier run (${path.relative(ROOT, kept)})`);
+    return JSON.parse(fs.readFileSync(kept, 'utf8')) as ModelResult;
+  }
+  const g = await loadGenerator(files);
+  try {
+    const result = await measure(id, g);
+    fs.mkdirSync(KEPT, { recursive: true });
+    fs.writeFileSync(kept, JSON.stringify({ ...result, weights: files.hash }));
+    return { ...result, weights: files.hash };
+  } finally {
+    g.dispose();
+  }
+}
+
+async function measure(id: string, g: Awaited<ReturnType<typeof loadGenerator>>): Promise<Omit<ModelResult, 'weights'>> {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'public', 'models', id, 'manifest.json'), 'utf8'));
+  const estimator: EstimatorRow[] = [];
+  const gradients: GradientRow[] = [];
+  for (const seed of SEEDS) {
+    const z = g.samplePrior(seed, 1);
+    const exact = await likelihoodExact(g, z, 1e-12);
+    for (const floor of FLOORS) for (const eps of EPSILONS) {
+      for (const over of eps === TRADE_OFF_EPS ? GRIDS[floor] : [{}]) {
+        const settings = { ...DEFAULT_ESTIMATOR, ...over, eps, floor };
+        const est = await estimateLogdet(g, z, settings);
+        const ex = flooredLogdet(exact.eigenvalues, eps, floor);
+        estimator.push({
+          model: id, seed, eps, floor, settings, exact: ex, estimate: est.estimate, stdError: est.stdError,
+          lnQError: -0.5 * (est.estimate - ex), percent: (100 * Math.abs(est.estimate - ex)) / Math.abs(ex),
+          belowEps: Array.from(exact.eigenvalues).filter((l) => l < eps).length, n: exact.n,
+        });
+      }
+    }
+    for (const c of GRADIENT_CASES) {
+      const r = await likelihoodGradient(g, z, { eps: c.eps, floor: c.floor, method: 'estimator', estimator: c.estimator });
+      gradients.push({ model: id, seed, case: c.label, ...compareGradients(r.gradient, r.exactGradient, z) });
+    }
+    log(`${id} seed ${seed}: estimator grid and gradients done`);
+  }
+  // Ascent from seed 1, with the probe's reading of the frames.
+  const asc = await likelihoodAscent(g, g.samplePrior(1, 1), ASCENT);
+  const frames = tf.tidy(() => g.generate(tf.tensor2d(Float32Array.from(asc.frames.flatMap((f) => Array.from(f.z))), [asc.frames.length, g.zDim]), 'z'));
+  const pixels = frames.dataSync() as Float32Array;
+  frames.dispose();
+  const [h, w, c] = g.outputShape;
+  const strip = { file: `likelihood-ascent-${id}.png`, pngBase64: gridPng(pixels, asc.frames.length, h, w, c, { cols: asc.frames.length, scale: 3, range: manifest.output.range }).data.toString('base64') };
+  const probe = await loadLayersModelFromDir(path.join(ROOT, 'public', 'models', 'probes', manifest.probe, 'model'));
+  const layout = probeLayout(JSON.parse(fs.readFileSync(path.join(ROOT, 'public', 'models', 'probes', manifest.probe, 'manifest.json'), 'utf8')).outputs);
+  const classes = layout.categorical[0].classes;
+  const readings = asc.frames.map((_, i) => {
+    const one = pixels.subarray(i * h * w * c, (i + 1) * h * w * c);
+    const r = readProbe(probe, Float32Array.from(one), 1, layout);
+    return { class: classes[r.classShare.indexOf(1)], confident: r.confident === 1 };
+  });
+  probe.dispose();
+  const first = asc.steps[0], last = asc.steps[asc.steps.length - 1];
+  const viaEstimator = await likelihoodAscent(g, g.samplePrior(1, 1), ESTIMATOR_ASCENT);
+  const estLast = viaEstimator.steps[viaEstimator.steps.length - 1];
+  const cosines = viaEstimator.steps.map((st) => st.gradientCosine ?? NaN);
+  const ascent = { model: id, steps: ASCENT.steps, lr: ASCENT.lr, eps: ASCENT.eps, lnQ: [first.logLikelihood, last.logLikelihood], lnP: [first.logPrior, last.logPrior],
+    lambdaMin: [first.lambdaMin, last.lambdaMin], lambdaMax: [first.lambdaMax, last.lambdaMax], norm: [first.norm, last.norm],
+    frames: asc.frames.map((f, i) => ({ step: f.step, lnQ: asc.steps[f.step].logLikelihood, ...readings[i] })), trajectory: asc.steps,
+    estimatorAscent: { lnQ: [viaEstimator.steps[0].logLikelihood, estLast.logLikelihood], lambdaMin: estLast.lambdaMin, norm: estLast.norm,
+      meanCosine: mean(cosines), minCosine: Math.min(...cosines), trajectory: viaEstimator.steps.map((st) => st.logLikelihood) } };
+  log(`${id}: ascent ${first.logLikelihood.toFixed(1)} → ${last.logLikelihood.toFixed(1)}; with the estimator's gradient → ${estLast.logLikelihood.toFixed(1)} (mean cos ${mean(cosines).toFixed(2)})`);
+  const v = await effectiveDimension(g, { samples: VEFF_SAMPLES, alpha: 0.6, randomDirections: 16, seed: 100 });
+  log(`${id}: v_eff(1) = ${v.veff[v.taus.indexOf(1)]}`);
+  return { model: id, estimator, gradients, ascent, veff: { model: id, zDim: g.zDim, taus: v.taus, veff: v.veff }, strip };
+}
+
 async function main() {
   await useBackend('wasm');
   fs.mkdirSync(path.join(OUT, 'img'), { recursive: true });
   const index = JSON.parse(fs.readFileSync(path.join(ROOT, 'public', 'models', 'index.json'), 'utf8')) as { models: string[] };
-  const estimator: EstimatorRow[] = [];
-  const gradients: GradientRow[] = [];
-  const ascents: Record<string, unknown>[] = [];
-  const veffs: { model: string; zDim: number; taus: number[]; veff: number[] }[] = [];
-  const strips: { file: string; png: Buffer }[] = [];
-  for (const id of index.models) {
-    const g = await loadGenerator(dirFiles(path.join(ROOT, 'public', 'models', id)));
-    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'public', 'models', id, 'manifest.json'), 'utf8'));
-    for (const seed of SEEDS) {
-      const z = g.samplePrior(seed, 1);
-      const exact = await likelihoodExact(g, z, 1e-12);
-      for (const floor of FLOORS) for (const eps of EPSILONS) {
-        for (const over of eps === TRADE_OFF_EPS ? GRIDS[floor] : [{}]) {
-          const settings = { ...DEFAULT_ESTIMATOR, ...over, eps, floor };
-          const est = await estimateLogdet(g, z, settings);
-          const ex = flooredLogdet(exact.eigenvalues, eps, floor);
-          estimator.push({
-            model: id, seed, eps, floor, settings, exact: ex, estimate: est.estimate, stdError: est.stdError,
-            lnQError: -0.5 * (est.estimate - ex), percent: (100 * Math.abs(est.estimate - ex)) / Math.abs(ex),
-            belowEps: Array.from(exact.eigenvalues).filter((l) => l < eps).length, n: exact.n,
-          });
-        }
-      }
-      for (const c of GRADIENT_CASES) {
-        const r = await likelihoodGradient(g, z, { eps: c.eps, floor: c.floor, method: 'estimator', estimator: c.estimator });
-        gradients.push({ model: id, seed, case: c.label, ...compareGradients(r.gradient, r.exactGradient, z) });
-      }
-      log(`${id} seed ${seed}: estimator grid and gradients done`);
-    }
-    // Ascent from seed 1, with the probe's reading of the frames.
-    const asc = await likelihoodAscent(g, g.samplePrior(1, 1), ASCENT);
-    const frames = tf.tidy(() => g.generate(tf.tensor2d(Float32Array.from(asc.frames.flatMap((f) => Array.from(f.z))), [asc.frames.length, g.zDim]), 'z'));
-    const pixels = frames.dataSync() as Float32Array;
-    frames.dispose();
-    const [h, w, c] = g.outputShape;
-    strips.push({ file: `likelihood-ascent-${id}.png`, png: gridPng(pixels, asc.frames.length, h, w, c, { cols: asc.frames.length, scale: 3, range: manifest.output.range }).data });
-    const probe = await loadLayersModelFromDir(path.join(ROOT, 'public', 'models', 'probes', manifest.probe, 'model'));
-    const layout = probeLayout(JSON.parse(fs.readFileSync(path.join(ROOT, 'public', 'models', 'probes', manifest.probe, 'manifest.json'), 'utf8')).outputs);
-    const classes = layout.categorical[0].classes;
-    const readings = asc.frames.map((_, i) => {
-      const one = pixels.subarray(i * h * w * c, (i + 1) * h * w * c);
-      const r = readProbe(probe, Float32Array.from(one), 1, layout);
-      return { class: classes[r.classShare.indexOf(1)], confident: r.confident === 1 };
-    });
-    probe.dispose();
-    const first = asc.steps[0], last = asc.steps[asc.steps.length - 1];
-    const viaEstimator = await likelihoodAscent(g, g.samplePrior(1, 1), ESTIMATOR_ASCENT);
-    const estLast = viaEstimator.steps[viaEstimator.steps.length - 1];
-    const cosines = viaEstimator.steps.map((st) => st.gradientCosine ?? NaN);
-    ascents.push({ model: id, steps: ASCENT.steps, lr: ASCENT.lr, eps: ASCENT.eps, lnQ: [first.logLikelihood, last.logLikelihood], lnP: [first.logPrior, last.logPrior],
-      lambdaMin: [first.lambdaMin, last.lambdaMin], lambdaMax: [first.lambdaMax, last.lambdaMax], norm: [first.norm, last.norm],
-      frames: asc.frames.map((f, i) => ({ step: f.step, lnQ: asc.steps[f.step].logLikelihood, ...readings[i] })), trajectory: asc.steps,
-      estimatorAscent: { lnQ: [viaEstimator.steps[0].logLikelihood, estLast.logLikelihood], lambdaMin: estLast.lambdaMin, norm: estLast.norm,
-        meanCosine: mean(cosines), minCosine: Math.min(...cosines), trajectory: viaEstimator.steps.map((st) => st.logLikelihood) } });
-    log(`${id}: ascent ${first.logLikelihood.toFixed(1)} → ${last.logLikelihood.toFixed(1)}; with the estimator's gradient → ${estLast.logLikelihood.toFixed(1)} (mean cos ${mean(cosines).toFixed(2)})`);
-    const v = await effectiveDimension(g, { samples: VEFF_SAMPLES, alpha: 0.6, randomDirections: 16, seed: 100 });
-    veffs.push({ model: id, zDim: g.zDim, taus: v.taus, veff: v.veff });
-    log(`${id}: v_eff(1) = ${v.veff[v.taus.indexOf(1)]}`);
-    g.dispose();
-  }
+  const results: ModelResult[] = [];
+  for (const id of index.models) results.push(await studyModel(id));
+  const estimator = results.flatMap((r) => r.estimator);
+  const gradients = results.flatMap((r) => r.gradients);
+  const ascents = results.map((r) => r.ascent);
+  const veffs = results.map((r) => r.veff);
+  const strips = results.map((r) => ({ file: r.strip.file, png: Buffer.from(r.strip.pngBase64, 'base64') }));
   for (const s of strips) fs.writeFileSync(path.join(OUT, 'img', s.file), s.png);
   const veffPlot = linePlot({
     title: 'Effective dimension v_eff(τ) (Ramesh & LeCun Fig. 6)', xLabel: 'τ (change relative to a random direction)', yLabel: 'v_eff',
@@ -142,14 +173,14 @@ async function main() {
   await renderSvgs([{ plot: veffPlot, file: path.join(OUT, 'img', 'likelihood-veff.png') }, { plot: row(ascentPlots), file: path.join(OUT, 'img', 'likelihood-ascent.png') }]);
   const md = text(estimator, gradients, ascents, veffs);
   fs.writeFileSync(path.join(OUT, 'likelihood.md'), md);
-  fs.writeFileSync(path.join(OUT, 'likelihood.json'), JSON.stringify({ generated: new Date().toISOString(), quick: QUICK, estimator, gradients, ascents: ascents.map(({ trajectory, ...rest }) => ({ ...rest, steps: (trajectory as unknown[]).length - 1 })), veffs }, null, 1) + '\n');
+  fs.writeFileSync(path.join(OUT, 'likelihood.json'), JSON.stringify({ generated: new Date().toISOString(), quick: QUICK, weights: Object.fromEntries(results.map((r) => [r.model, r.weights])), estimator, gradients, ascents: ascents.map(({ trajectory, ...rest }) => ({ ...rest, steps: (trajectory as unknown[]).length - 1 })), veffs }, null, 1) + '\n');
   log(`wrote ${path.relative(ROOT, OUT)}/likelihood.md`);
 }
 
 const f = (v: number, d = 2) => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(1) : v.toFixed(d)) : '–');
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-function text(estimator: EstimatorRow[], gradients: GradientRow[], ascents: Record<string, unknown>[], veffs: { model: string; zDim: number; taus: number[]; veff: number[] }[]): string {
+function text(estimator: EstimatorRow[], gradients: GradientRow[], ascents: Ascent[], veffs: Veff[]): string {
   const models = [...new Set(estimator.map((r) => r.model))];
   const label = (s: EstimatorSettings) => `(${s.degree}, ${s.probes}, ${s.power}, ${s.margin})`;
   const lines = [
@@ -194,7 +225,11 @@ function text(estimator: EstimatorRow[], gradients: GradientRow[], ascents: Reco
     '### The estimator\'s gradient', '',
     'The paper backpropagates through Algorithm 1. Ours (src/linalg/chebyshev.ts `logDetGradientProbes`): ∂ tr p_m(M̄) = tr(p_m′(M̄) ∂M̄)',
     'exactly, estimated by Hutchinson with the estimate\'s own probes, (1/p) Σⱼ ∇_z ⟨J uⱼ, J vⱼ⟩ with uⱼ = p_m′(M̄)vⱼ/(µ + ν) — one reverse',
-    'pass through the forward-mode push of the 2p tangents. Against the exact gradient Σ f′(λᵢ) ∇λᵢ (log-det parts; mean over seeds):', '',
+    'pass through the forward-mode push of the 2p tangents. Against the exact gradient Σ f′(λᵢ) ∇λᵢ (log-det parts; mean over seeds).',
+    'The exact gradient is itself checked against float64 central differences of ln det(M + εI) (Cholesky, no eigen-decomposition)',
+    'on shapes-dcgan, within 1e-6·‖∇‖ (tests/model/float64Reference.test.ts). Its step must be tiny: J of a leaky-ReLU generator is',
+    'piecewise smooth and ln det M jumps wherever a unit crosses its kink, so at h = 1e-2 even float64 differences miss the',
+    'derivative by 100 % and more. The gradient is the slope within the current activation pattern; an ascent step crosses many.', '',
     '| model | case (ε, floor, (m, p, t, g)) | cosine to the exact gradient | ‖est − exact‖ / ‖exact‖ |', '|---|---|---|---|');
   for (const m of models) for (const c of GRADIENT_CASES) {
     const rows = gradients.filter((r) => r.model === m && r.case === c.label);
