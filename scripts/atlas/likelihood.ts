@@ -11,7 +11,8 @@
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { effectiveDimension } from '../../src/methods/effectiveDimension';
-import { ASCENT_ESTIMATOR, DEFAULT_ASCENT, DEFAULT_ESTIMATOR, likelihoodAscent, likelihoodAt, LOGDET_FLOORS, type EstimatorSettings } from '../../src/methods/likelihood';
+import { ASCENT_ESTIMATOR, DEFAULT_ESTIMATOR, likelihoodAt, LOGDET_FLOORS, type EstimatorSettings } from '../../src/methods/likelihood';
+import { DEFAULT_ASCENT, likelihoodAscent } from '../../src/methods/likelihoodAscent';
 import { writeGridPng } from '../lib/png';
 import { openModel, UsageError, type Opts } from './common';
 

@@ -1,14 +1,14 @@
 /**
- * The likelihood jobs (orchestration; the math is src/methods/likelihood.ts): ln Q at a latent with the
+ * The likelihood jobs (orchestration; the math is src/methods/likelihood.ts and likelihoodAscent.ts): ln Q at a latent with the
  * estimator beside the exact value, likelihood ascent with its trajectory streamed as it runs and its
  * frames rendered here (the UI never runs the generator), and the model's effective dimension v_eff(τ).
  */
 import * as tf from '@tensorflow/tfjs';
 import { effectiveDimension } from '../methods/effectiveDimension';
 import {
-  DEFAULT_ASCENT, DEFAULT_ESTIMATOR, likelihoodAscent, likelihoodAt, likelihoodMap,
-  type AscentStep, type EstimatorSettings, type GradientMethod, type LikelihoodMap, type LogdetFloor,
+  DEFAULT_ESTIMATOR, likelihoodAt, likelihoodMap, type EstimatorSettings, type GradientMethod, type LikelihoodMap, type LogdetFloor,
 } from '../methods/likelihood';
+import { DEFAULT_ASCENT, likelihoodAscent, type AscentStep } from '../methods/likelihoodAscent';
 import type { Generator } from '../model/generator';
 import { MAX_ASCENT_STEPS } from '../state/vocabulary';
 import type { JobContext } from './jobContext';
@@ -62,7 +62,7 @@ export interface AscentRequest {
   every: number;
 }
 
-/** One step of the ascent (src/methods/likelihood.ts AscentStep): ln Q, ln p, ln det, λmin, λmax, ‖z‖. */
+/** One step of the ascent (src/methods/likelihoodAscent.ts AscentStep): ln Q, ln p, ln det, λmin, λmax, ‖z‖. */
 export type AscentStepSummary = AscentStep;
 
 export interface Ascent {

@@ -9,7 +9,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { effectiveDimension } from './effectiveDimension';
-import { flooredLogdet, likelihoodAscent, likelihoodAt, likelihoodExact, likelihoodGradient, likelihoodMap, logPrior } from './likelihood';
+import { flooredLogdet, likelihoodAt, likelihoodExact, likelihoodGradient, likelihoodMap, logPrior } from './likelihood';
+import { likelihoodAscent } from './likelihoodAscent';
 import { loadGenerator } from '../model/load';
 import { memoryFiles } from '../model/files';
 import { denseGenerator, manifestFor, serialise, SIZE, Z_DIM } from '../model/testing/fixtures';
