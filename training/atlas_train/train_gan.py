@@ -23,6 +23,7 @@ import torch.nn.functional as F
 from . import data, nets, quality
 from .common import (CHECKPOINTS_DIR, EVAL_COUNT, MODELS_DIR, SHAPES_DATA_SEED, progress, save_atomic, seed_everything,
                      write_grid_png, write_json)
+from .class_balance import FEATURES as CLASS_FEATURES, ClassBalance, train_classifier
 from .export import export_graph
 from .recipes import GANS
 from .train_probe import load_probe
@@ -318,8 +319,19 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
     G_ema = copy.deepcopy(G).eval()
     for p in G_ema.parameters():
         p.requires_grad_(False)
+    # `class_balance` (a weight; 0 = off): D gets a class head trained on real labels and G a loss toward the
+    # data's class shares (class_balance.py). The head trains with D (`class_head` weighs its cross entropy);
+    # with `class_balance_reader=classifier` a frozen classifier trained first on the real images reads the class.
+    balance = None
+    if r.get("class_balance", 0) > 0:
+        reader = r.get("class_balance_reader", "head")
+        classifier = train_classifier(train, r, os.path.join(CHECKPOINTS_DIR, "classifiers", f"{r['data']}-{r['seed']}.pt")) \
+            if reader == "classifier" else None
+        balance = ClassBalance(r["d_width"][-1], torch.bincount(torch.from_numpy(train.labels[:, 0])), r["seed"] + 2000,
+                               reader, classifier)
+    d_params = list(D.parameters()) + (list(balance.parameters()) if balance else [])
     g_opt = torch.optim.Adam(G.parameters(), lr=r["lr"], betas=(0.0, 0.99), eps=1e-8)
-    d_opt = torch.optim.Adam(D.parameters(), lr=r.get("d_lr", r["lr"]), betas=(0.0, 0.99), eps=1e-8)
+    d_opt = torch.optim.Adam(d_params, lr=r.get("d_lr", r["lr"]), betas=(0.0, 0.99), eps=1e-8)
     gen = torch.Generator().manual_seed(r["seed"])
     state = {"step": 0, "seconds": 0.0, "history": [], "bestStep": -1}
 
@@ -328,6 +340,8 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
         exact = os.path.exists(last)
         ck = torch.load(last if exact else slim)
         G.load_state_dict(ck["G"]); D.load_state_dict(ck["D"]); G_ema.load_state_dict(ck["G_ema"])
+        if balance and "class_balance" in ck:
+            balance.load_state_dict(ck["class_balance"])
         if exact:
             g_opt.load_state_dict(ck["g_opt"]); d_opt.load_state_dict(ck["d_opt"])
         gen.set_state(ck["gen"]); state = ck["state"]
@@ -345,6 +359,8 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
             ck["score"] = {**(st["history"][-1] if st["history"] else {}), "step": st["step"], "seconds": st["seconds"]}
         # A wider synthesis than the checkpoint's (a recipe's g_channels grown) starts as the same function.
         widened = load_widened(G, ck["G_ema"]); load_widened(G_ema, ck["G_ema"]); D.load_state_dict(ck["D"])
+        if balance and "class_balance" in ck:
+            balance.load_state_dict(ck["class_balance"])
         if widened:
             print(f"[{gid}] widened from the checkpoint, drawing the same images: {', '.join(widened)}", flush=True)
         state["step"] = ck["score"]["step"]; state["seconds"] = ck["score"]["seconds"]
@@ -358,7 +374,8 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
 
     def save():
         save_atomic({"G": G.state_dict(), "D": D.state_dict(), "G_ema": G_ema.state_dict(), "g_opt": g_opt.state_dict(),
-                     "d_opt": d_opt.state_dict(), "gen": gen.get_state(), "state": state}, last)
+                     "d_opt": d_opt.state_dict(), "gen": gen.get_state(), "state": state,
+                     **({"class_balance": balance.state_dict()} if balance else {})}, last)
 
     beta = 0.5 ** (1 / r["ema_half_life"])
     stage = stage_of(r, state["step"] + 1)
@@ -374,8 +391,10 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
             if entering["from_best"]:
                 ck = torch.load(best_kept(ckdir, state["history"], src))
                 G.load_state_dict(ck["G_ema"]); G_ema.load_state_dict(ck["G_ema"]); D.load_state_dict(ck["D"])
+                if balance and "class_balance" in ck:
+                    balance.load_state_dict(ck["class_balance"])
                 g_opt = torch.optim.Adam(G.parameters(), lr=entering["lr"], betas=(0.0, 0.99), eps=1e-8)
-                d_opt = torch.optim.Adam(D.parameters(), lr=entering["d_lr"], betas=(0.0, 0.99), eps=1e-8)
+                d_opt = torch.optim.Adam(d_params, lr=entering["d_lr"], betas=(0.0, 0.99), eps=1e-8)
                 print(f"[{gid}] stage {entering['index'] + 1} from the best kept checkpoint (step {ck['score']['step']})", flush=True)
                 state["adamRestart"] = state["step"]
             stage = entering
@@ -386,7 +405,8 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
             group["lr"] = stage["d_lr"] * warm
         G.train()
         # Discriminator step (with the lazy R1 penalty on real images every r1_every steps).
-        real = train.batch(torch.randint(len(train), (B,), generator=gen).numpy())
+        idx = torch.randint(len(train), (B,), generator=gen).numpy()
+        real = train.batch(idx)
         z = torch.randn(B, r["z_dim"], generator=gen)
         mix = r.get("mixing", 0) > 0 and torch.rand(1, generator=gen).item() < r["mixing"]
         z2 = torch.randn(B, r["z_dim"], generator=gen) if mix else None
@@ -395,8 +415,11 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
             fake = G(z, z2, cut)
         r1_now = step % r["r1_every"] == 0
         real.requires_grad_(r1_now)
-        d_real = D(real)
+        seen = D.run(real, keep=[CLASS_FEATURES] if balance else None)
+        d_real = seen["score"]
         d_loss = F.softplus(D(fake)).mean() + F.softplus(-d_real).mean()
+        if balance:
+            d_loss = d_loss + r.get("class_head", 1.0) * balance.d_loss(seen[CLASS_FEATURES], torch.from_numpy(train.labels[idx, 0]))
         r1 = torch.zeros(())
         if r1_now:
             grad, = torch.autograd.grad(d_real.sum(), real, create_graph=True)
@@ -407,7 +430,11 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
         d_opt.step()
         # Generator step.
         z = torch.randn(B, r["z_dim"], generator=gen)
-        g_loss = F.softplus(-D(G(z, z2, cut))).mean()
+        fake = G(z, z2, cut)
+        seen = D.run(fake, keep=[CLASS_FEATURES] if balance else None)
+        g_loss = F.softplus(-seen["score"]).mean()
+        if balance:
+            g_loss = g_loss + r["class_balance"] * balance.g_loss(balance.logits(fake, seen.get(CLASS_FEATURES)))
         g_opt.zero_grad(set_to_none=True)
         g_loss.backward()
         g_opt.step()
@@ -424,14 +451,22 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
             score, imgs = evaluate(G_ema, scorer, r, torch.Generator().manual_seed(step))
             score = {"step": step, "seconds": state["seconds"], **score,
                      "dAuc": discriminator_auc(D, held.batch(np.arange(500)), imgs[:500])}
+            if balance:
+                with torch.no_grad():
+                    images = held.batch(np.arange(500))
+                    feats = D.run(images, keep=[CLASS_FEATURES])[CLASS_FEATURES]
+                score["classHeadAccuracy"] = balance.accuracy(images, feats, torch.from_numpy(held.labels[:500, 0]))
+                score["classHistory"] = [round(float(v), 3) for v in balance.history]
             write_grid_png(os.path.join(ckdir, "samples-last.png"), imgs[:64], cols=8, scale=3)
             state["history"].append(score)
             print(f"[{gid}] eval @ {step}: FD {score['fd']:.2f}, rarest class {score['rarestClass']:.3f}, "
-                  f"confident {score['confident']:.3f}, D AUC {score['dAuc']:.2f}" + spread_text(score), flush=True)
+                  f"confident {score['confident']:.3f}, D AUC {score['dAuc']:.2f}" + spread_text(score) +
+                  (f", class head {score['classHeadAccuracy']:.2f}, its running shares {score['classHistory']}" if balance else ""), flush=True)
             ranked = sorted(state["history"], key=lambda h: rank(h, src))
             keep = {h["step"] for h in ranked[:KEEP_BEST]}
             if step in keep:
-                save_atomic({"G_ema": G_ema.state_dict(), "D": D.state_dict(), "score": score}, os.path.join(ckdir, f"best-{step}.pt"))
+                save_atomic({"G_ema": G_ema.state_dict(), "D": D.state_dict(), "score": score,
+                             **({"class_balance": balance.state_dict()} if balance else {})}, os.path.join(ckdir, f"best-{step}.pt"))
             for f in glob.glob(os.path.join(ckdir, "best-*.pt")):
                 if int(os.path.basename(f)[5:-3]) not in keep:
                     os.remove(f)
