@@ -5,14 +5,17 @@ samples are ~50 % "hearts" (lumpy in-between shapes) against 25 % in the data; r
 the data's shares takes shapes-style from FD 24.3 to 13.5 and shapes-dcgan from 17.4 to 10.2 (training/README).
 The adversarial loss alone does not correct a mode's share: D scores images one by one.
 
-How (after Rangwani et al. 2021, "Class balancing GAN with a classifier in the loop", with the classifier a head
-on D's penultimate features instead of a fixed pretrained network): the head learns the data's first categorical
-factor on real images only (cross entropy added to D's loss), so D's features become class-aware. G gets a second
-loss, Σ_c p̄_c · log(h_c / π_c): p̄ is the batch's mean class probability under the head (with gradient), h a
+How (after Rangwani et al. 2021, "Class balancing GAN with a classifier in the loop"): G gets a second loss,
+Σ_c p̄_c · log(h_c / π_c): p̄ is the batch's mean class probability under a reader of the class (with gradient), h a
 running average of it (no gradient), π the data's shares. It is the first-order change of KL(h ‖ π) caused by
 this batch, so G is pushed away from classes drawn too often and toward the rare ones, and the push vanishes
-when the mix matches. The head is not part of the exported discriminator; the project's probe, which scores
-the models, is a separate network that never enters training.
+when the mix matches. Two readers:
+- "classifier" (Rangwani et al.'s setting): a separate classifier trained first on the real images, then frozen.
+  On shapes-style this took stage 2's training FD from 21–27 to 10.4–14 (run cb2, training/README).
+- "head": a linear head on D's penultimate features, trained with D on real labels only. G learns to fool it
+  (run cb1: the head read a balanced mix while the probe still read half the samples as hearts; FD 58).
+Neither reader is part of the exported discriminator, and neither is the project's probe, which scores the
+models and never enters training (but the classifier learns the same labels: see training/README).
 """
 from __future__ import annotations
 
@@ -39,7 +42,6 @@ class ClassBalance(nn.Module):
         super().__init__()
         if reader not in ("head", "classifier"):
             raise SystemExit(f"class_balance_reader must be 'head' or 'classifier', got {reader!r}")
-        self.reader = reader
         self.classifier = classifier  # not a registered module: frozen, not saved with the run
         self.head = nn.Linear(features, len(shares)) if reader == "head" else None
         if self.head is not None:
@@ -76,7 +78,8 @@ class ClassBalance(nn.Module):
 def train_classifier(train, r: dict, path: str, steps: int = 1500, batch: int = 64):
     """A shape classifier for `reader="classifier"`: the probe's architecture with the class logits only, its own
     seed, trained on the GAN's training images and cached at `path`. It is not the probe that scores the models
-    (other weights, other seed), but it learns the same labels, so its agreement with the probe is reported."""
+    (other weights, other seed), but it learns the same labels, so the probe's figures can partly reward images
+    that fool both; an independent reading is still owed (training/README)."""
     k = int(train.labels[:, 0].max()) + 1
     net = nets.probe(r["size"], r["channels"], k, layer_seed(r["seed"], "class_balance_classifier"))
     if os.path.exists(path):

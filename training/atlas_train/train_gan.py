@@ -319,9 +319,9 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
     G_ema = copy.deepcopy(G).eval()
     for p in G_ema.parameters():
         p.requires_grad_(False)
-    # `class_balance` (a weight; 0 = off): D gets a class head trained on real labels and G a loss toward the
-    # data's class shares (class_balance.py). The head trains with D (`class_head` weighs its cross entropy);
-    # with `class_balance_reader=classifier` a frozen classifier trained first on the real images reads the class.
+    # `class_balance` (a weight; 0 = off): G gets a loss toward the data's class shares (class_balance.py). The
+    # class is read by a frozen classifier trained first on the real images (`class_balance_reader=classifier`, the
+    # one that worked) or by a head on D trained with it (`head`, the default; `class_head` weighs its cross entropy).
     balance = None
     if r.get("class_balance", 0) > 0:
         reader = r.get("class_balance_reader", "head")
