@@ -1,0 +1,34 @@
+/**
+ * The class-balance loss of the GAN trainer (training/atlas_train/class_balance.py) pushes a generator's class
+ * mix toward the data's shares. training/tests/class_balance_check.py (Debian's /usr/bin/python3 with
+ * python3-torch) takes one gradient step of the loss on a batch's class logits and judges it by an independent
+ * quantity: the float64 KL divergence of the running class history from the data's shares after the batch is
+ * taken in. The check can fail: the same step with its sign flipped must raise that KL.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+
+describe('class-balance loss (PyTorch)', () => {
+  it('moves an off-balance mix toward the data, leaves a balanced one alone, and spares the frozen reader', () => {
+    const r = spawnSync('/usr/bin/python3', ['training/tests/class_balance_check.py'], {
+      encoding: 'utf8', timeout: 120_000, env: { ...process.env, OMP_NUM_THREADS: '1' },
+    });
+    if (r.status !== 0) throw new Error(`class_balance_check.py failed (exit ${r.status}; apt-get install -y python3-torch python3-numpy):\n${r.stderr}`);
+    const out = JSON.parse(r.stdout);
+    // History 55/15/15/15 against shares ~25 % each: a descent step lowers the KL, its mirror raises it.
+    expect(out.klAfterDescent).toBeLessThan(out.klBefore);
+    expect(out.klAfterFlipped).toBeGreaterThan(out.klBefore);
+    // ... by drawing fewer of the over-drawn class 0 and more of every other class.
+    expect(out.shareAfter[0]).toBeLessThan(out.shareBefore[0]);
+    for (const c of [1, 2, 3]) expect(out.shareAfter[c]).toBeGreaterThan(out.shareBefore[c]);
+    // A history at the data's shares pushes nowhere; an off-balance one does.
+    expect(out.balancedGradMax).toBeLessThan(1e-7);
+    expect(out.skewedGradMax).toBeGreaterThan(1e-3);
+    // The history follows the batches (momentum 0.99: 600 batches leave 0.99^600 ≈ 0.24 % of the start).
+    expect(out.historyError).toBeLessThan(1e-2);
+    // The frozen classifier passes gradient to the images only, and only its first four logits are classes.
+    expect(out.readerImageGrad).toBeGreaterThan(0);
+    expect(out.readerParamGrads).toEqual([false, false]);
+    expect(out.readerKeepsSlicedLogits).toEqual([8, 4]);
+  });
+});

@@ -1,0 +1,76 @@
+"""Checks of atlas_train.class_balance for tests/model/classBalance.test.ts; prints one JSON object.
+
+The balance loss must push a generator's class mix toward the data's shares. Checked against an independent
+computation, not the loss's own formula: the KL divergence of the running class history from the data's shares,
+in float64, after the history has taken in the batch (h' = m·h + (1 − m)·p̄). One small gradient-descent step on
+the batch's logits must lower that KL when the history is off balance, and must move nothing when the history
+already equals the shares. The frozen classifier reader must pass gradient to the images and none to itself."""
+import json
+import sys
+
+sys.path.insert(0, "training")
+import torch  # noqa: E402
+
+from atlas_train.class_balance import ClassBalance  # noqa: E402
+
+torch.manual_seed(0)
+SHARES = torch.tensor([240.0, 240.0, 264.0, 256.0])  # unnormalised, as counted from data
+PI = (SHARES / SHARES.sum()).double()
+MOMENTUM = 0.99
+
+
+def kl_after(history: torch.Tensor, logits: torch.Tensor) -> float:
+    """KL(h' ‖ π) in float64, h' the history after taking in this batch's mean class probability."""
+    p = torch.softmax(logits.double(), dim=1).mean(dim=0)
+    h = MOMENTUM * history.double() + (1 - MOMENTUM) * p
+    return float((h * (h / PI).log()).sum())
+
+
+def descent_step(history: torch.Tensor, logits: torch.Tensor, rate: float):
+    """(logits after one gradient step on the balance loss, the gradient, the per-class share before and after)."""
+    balance = ClassBalance(8, SHARES, seed=1, reader="classifier", classifier=None, momentum=MOMENTUM)
+    balance.history.copy_(history)
+    x = logits.clone().requires_grad_(True)
+    balance.g_loss(x).backward()
+    stepped = (logits - rate * x.grad).detach()
+    return stepped, x.grad, torch.softmax(logits, 1).mean(0), torch.softmax(stepped, 1).mean(0)
+
+
+logits = torch.randn(64, 4) * 2
+logits[:, 0] += 1.5  # this batch, too, leans to class 0
+skewed = torch.tensor([0.55, 0.15, 0.15, 0.15])
+stepped, grad, before, after = descent_step(skewed, logits, rate=0.5)
+_, grad_balanced, _, _ = descent_step(PI.float().clone(), logits, rate=0.5)
+
+# The sign flipped (the control): a loss that rewards the excess must raise the KL, or the check could not fail.
+flipped = (logits + 0.5 * grad).detach()
+
+# The history follows the batches: 600 batches of one fixed mix bring it within 1e-2 of that mix (0.99^600 ≈ 0.0024).
+balance = ClassBalance(8, SHARES, seed=1, reader="classifier", classifier=None, momentum=MOMENTUM)
+fixed = torch.tensor([[3.0, 0.0, 0.0, 0.0]]).repeat(16, 1)
+for _ in range(600):
+    balance.g_loss(fixed)
+target = torch.softmax(fixed, 1).mean(0)
+
+# The frozen classifier reader: gradient reaches the images, not the classifier.
+classifier = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(3 * 4 * 4, 6))
+for p in classifier.parameters():
+    p.requires_grad_(False)
+reader = ClassBalance(8, SHARES, seed=1, reader="classifier", classifier=classifier, momentum=MOMENTUM)
+reader.history.copy_(skewed)
+images = torch.randn(8, 3, 4, 4, requires_grad=True)
+reader.g_loss(reader.logits(images, None)).backward()
+
+print(json.dumps({
+    "klBefore": kl_after(skewed, logits),
+    "klAfterDescent": kl_after(skewed, stepped),
+    "klAfterFlipped": kl_after(skewed, flipped),
+    "shareBefore": before.tolist(),
+    "shareAfter": after.tolist(),
+    "balancedGradMax": float(grad_balanced.abs().max()),
+    "skewedGradMax": float(grad.abs().max()),
+    "historyError": float((balance.history - target).abs().max()),
+    "readerImageGrad": float(images.grad.abs().max()),
+    "readerParamGrads": [p.grad is not None for p in classifier.parameters()],
+    "readerKeepsSlicedLogits": list(reader.logits(images, None).shape),
+}))
