@@ -28,7 +28,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from atlas_train import data, quality, train_gan  # noqa: E402
+from atlas_train import data, quality, silhouette, train_gan  # noqa: E402
 from atlas_train.common import CHECKPOINTS_DIR, EVAL_COUNT, SHAPES_DATA_SEED, write_grid_png  # noqa: E402
 from atlas_train.train_probe import load_probe  # noqa: E402
 
@@ -149,7 +149,31 @@ def distance_by_class(r: dict, held: data.Dataset, checkpoint: str, grids: str =
             os.makedirs(grids, exist_ok=True)
             write_grid_png(os.path.join(grids, f"{label}-fake.png"), fake[ff][:32], cols=8, scale=3)
             write_grid_png(os.path.join(grids, f"{label}-real.png"), real[fr][:32], cols=8, scale=3)
+    if r["data"] == "shapes":
+        out["independentReading"] = silhouette_reading(r, held, real, fake, c_fake, classes)
     return out
+
+
+def silhouette_reading(r: dict, held: data.Dataset, real, fake, c_probe: np.ndarray, classes) -> dict:
+    """The class as the silhouette judge reads it (atlas_train/silhouette.py: a perceptron on the shape's outline,
+    sharing nothing with the probe but the labels), beside the probe's reading: does a sample the probe calls a
+    square look like a square's outline too? `agreement` is the share of samples both read as the same class;
+    `confusion[i][j]` the share the probe reads as class i and the judge as class j."""
+    train = data.load(r["data"], "train", SHAPES_DATA_SEED, r["train_count"], r["size"])
+    judge = silhouette.train_judge(train, r["size"], os.path.join(CHECKPOINTS_DIR, "classifiers", "shapes-silhouette-judge.pt"))
+    p_real, p_fake = silhouette.read(judge, real).numpy(), silhouette.read(judge, fake).numpy()
+    j_fake = p_fake.argmax(axis=1)
+    k = len(classes)
+    confusion = np.zeros((k, k))
+    np.add.at(confusion, (c_probe, j_fake), 1)
+    return {
+        "heldOutAccuracy": round(float((p_real.argmax(axis=1) == held.labels[:len(real), 0]).mean()), 4),
+        "confidentReal": round(float((p_real.max(axis=1) >= 0.9).mean()), 3),
+        "confidentFake": round(float((p_fake.max(axis=1) >= 0.9).mean()), 3),
+        "shareFake": {label: round(float((j_fake == c).mean()), 3) for c, label in enumerate(classes)},
+        "agreement": round(float((j_fake == c_probe).mean()), 3),
+        "confusion": (confusion / len(fake)).round(3).tolist(),
+    }
 
 
 def main() -> int:

@@ -321,10 +321,11 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
         p.requires_grad_(False)
     # `class_balance` (a weight; 0 = off): G gets a loss toward the data's class shares (class_balance.py). The
     # class is read by a frozen classifier trained first on the real images (`class_balance_reader=classifier`, the
-    # one that worked) or by a head on D trained with it (`head`, the default; `class_head` weighs its cross entropy).
+    # one that worked, the default) or by a head on D trained with it (`head`, fooled by G; `class_head` weighs its cross entropy).
+    # `class_confidence` (a weight; needs `class_balance`) adds each sample's class entropy under that reader to G's loss.
     balance = None
     if r.get("class_balance", 0) > 0:
-        reader = r.get("class_balance_reader", "head")
+        reader = r.get("class_balance_reader", "classifier")
         classifier = train_classifier(train, r, os.path.join(CHECKPOINTS_DIR, "classifiers", f"{r['data']}-{r['seed']}.pt")) \
             if reader == "classifier" else None
         balance = ClassBalance(r["d_width"][-1], torch.bincount(torch.from_numpy(train.labels[:, 0])), r["seed"] + 2000,
@@ -434,7 +435,10 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
         seen = D.run(fake, keep=[CLASS_FEATURES] if balance else None)
         g_loss = F.softplus(-seen["score"]).mean()
         if balance:
-            g_loss = g_loss + r["class_balance"] * balance.g_loss(balance.logits(fake, seen.get(CLASS_FEATURES)))
+            logits = balance.logits(fake, seen.get(CLASS_FEATURES))
+            g_loss = g_loss + r["class_balance"] * balance.g_loss(logits)
+            if r.get("class_confidence", 0) > 0:
+                g_loss = g_loss + r["class_confidence"] * balance.entropy(logits)
         g_opt.zero_grad(set_to_none=True)
         g_loss.backward()
         g_opt.step()
