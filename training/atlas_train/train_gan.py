@@ -268,8 +268,9 @@ def write_slim_checkpoint(ckdir: str) -> None:
 
 def stage_of(r: dict, step: int) -> dict:
     """The recipe's settings at `step` (1-based): a recipe with `stages` (a list of {until, lr, d_lr, r1_gamma,
-    from_best}, the last without `until`) runs each stage's values up to and including its `until` step."""
-    base = {"lr": r["lr"], "d_lr": r.get("d_lr", r["lr"]), "r1_gamma": r["r1_gamma"], "from_best": False, "index": 0}
+    class_balance, class_confidence, from_best}, the last without `until`) runs each stage's values up to and including its `until` step."""
+    base = {"lr": r["lr"], "d_lr": r.get("d_lr", r["lr"]), "r1_gamma": r["r1_gamma"], "from_best": False, "index": 0,
+            "class_balance": r.get("class_balance", 0), "class_confidence": r.get("class_confidence", 0)}
     for i, st in enumerate(r.get("stages", [])):
         if st.get("until") is None or step <= st["until"]:
             return {**base, **{k: v for k, v in st.items() if k != "until"}, "index": i}
@@ -324,7 +325,7 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
     # one that worked, the default) or by a head on D trained with it (`head`, fooled by G; `class_head` weighs its cross entropy).
     # `class_confidence` (a weight; needs `class_balance`) adds each sample's class entropy under that reader to G's loss.
     balance = None
-    if r.get("class_balance", 0) > 0:
+    if any(st.get("class_balance", 0) > 0 for st in [r] + r.get("stages", [])):
         reader = r.get("class_balance_reader", "classifier")
         classifier = train_classifier(train, r, os.path.join(CHECKPOINTS_DIR, "classifiers", f"{r['data']}-{r['seed']}.pt")) \
             if reader == "classifier" else None
@@ -336,13 +337,17 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
     gen = torch.Generator().manual_seed(r["seed"])
     state = {"step": 0, "seconds": 0.0, "history": [], "bestStep": -1}
 
+    def restore_balance(ck: dict) -> None:
+        """The balance's running class history (and head), where the checkpoint has them (slim ones do not)."""
+        if balance and "class_balance" in ck:
+            balance.load_state_dict(ck["class_balance"])
+
     last, slim = os.path.join(ckdir, "last.pt"), os.path.join(ckdir, "resume.pt")
     if os.path.exists(last) or os.path.exists(slim):
         exact = os.path.exists(last)
         ck = torch.load(last if exact else slim)
         G.load_state_dict(ck["G"]); D.load_state_dict(ck["D"]); G_ema.load_state_dict(ck["G_ema"])
-        if balance and "class_balance" in ck:
-            balance.load_state_dict(ck["class_balance"])
+        restore_balance(ck)
         if exact:
             g_opt.load_state_dict(ck["g_opt"]); d_opt.load_state_dict(ck["d_opt"])
         gen.set_state(ck["gen"]); state = ck["state"]
@@ -360,8 +365,7 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
             ck["score"] = {**(st["history"][-1] if st["history"] else {}), "step": st["step"], "seconds": st["seconds"]}
         # A wider synthesis than the checkpoint's (a recipe's g_channels grown) starts as the same function.
         widened = load_widened(G, ck["G_ema"]); load_widened(G_ema, ck["G_ema"]); D.load_state_dict(ck["D"])
-        if balance and "class_balance" in ck:
-            balance.load_state_dict(ck["class_balance"])
+        restore_balance(ck)
         if widened:
             print(f"[{gid}] widened from the checkpoint, drawing the same images: {', '.join(widened)}", flush=True)
         state["step"] = ck["score"]["step"]; state["seconds"] = ck["score"]["seconds"]
@@ -392,8 +396,7 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
             if entering["from_best"]:
                 ck = torch.load(best_kept(ckdir, state["history"], src))
                 G.load_state_dict(ck["G_ema"]); G_ema.load_state_dict(ck["G_ema"]); D.load_state_dict(ck["D"])
-                if balance and "class_balance" in ck:
-                    balance.load_state_dict(ck["class_balance"])
+                restore_balance(ck)
                 g_opt = torch.optim.Adam(G.parameters(), lr=entering["lr"], betas=(0.0, 0.99), eps=1e-8)
                 d_opt = torch.optim.Adam(d_params, lr=entering["d_lr"], betas=(0.0, 0.99), eps=1e-8)
                 print(f"[{gid}] stage {entering['index'] + 1} from the best kept checkpoint (step {ck['score']['step']})", flush=True)
@@ -434,11 +437,11 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
         fake = G(z, z2, cut)
         seen = D.run(fake, keep=[CLASS_FEATURES] if balance else None)
         g_loss = F.softplus(-seen["score"]).mean()
-        if balance:
+        if balance and stage["class_balance"] > 0:
             logits = balance.logits(fake, seen.get(CLASS_FEATURES))
-            g_loss = g_loss + r["class_balance"] * balance.g_loss(logits)
-            if r.get("class_confidence", 0) > 0:
-                g_loss = g_loss + r["class_confidence"] * balance.entropy(logits)
+            g_loss = g_loss + stage["class_balance"] * balance.g_loss(logits)
+            if stage["class_confidence"] > 0:
+                g_loss = g_loss + stage["class_confidence"] * balance.entropy(logits)
         g_opt.zero_grad(set_to_none=True)
         g_loss.backward()
         g_opt.step()
