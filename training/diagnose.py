@@ -14,6 +14,9 @@ Two questions a GAN's quality figures raise, answered on its data and (optionall
 3. **Which class is the distance in?** Samples and held-out images grouped by the probe's reading of the first
    categorical factor (shapes: the shape class): each group's share, the probe's confidence and its own Fréchet
    distance, and D's AUC within the group. With `--grids DIR`, 32 samples and 32 real images of each group as PNGs, to look at side by side.
+4. **Is the class the probe reads really there?** (shapes) The same samples read by the silhouette judge
+   (atlas_train/silhouette.py: a perceptron on the shape's outline, nothing shared with the probe but the labels):
+   its class shares, how often it agrees with the probe, and the share it reads with confidence ≥ 0.9.
 
 Prints one JSON object (numbers rounded) and nothing else on stdout.
 """
@@ -60,9 +63,8 @@ def notch_nyquist(x: torch.Tensor) -> torch.Tensor:
     return torch.fft.ifft2(X).real
 
 
-def fd_sensitivity(r: dict, held: data.Dataset) -> dict:
+def fd_sensitivity(r: dict, train: data.Dataset, held: data.Dataset) -> dict:
     probe = load_probe(r["probe"])
-    train = data.load(r["data"], "train", SHAPES_DATA_SEED, r["train_count"], r["size"])
     reference = quality.gaussian(quality.probe_outputs(probe, held.batch(np.arange(EVAL_COUNT)))[0])
     x = train.batch(np.arange(EVAL_COUNT))
     gen = torch.Generator().manual_seed(0)
@@ -112,7 +114,7 @@ def discriminator_cues(r: dict, held: data.Dataset, checkpoint: str) -> dict:
 
 
 @torch.no_grad()
-def distance_by_class(r: dict, held: data.Dataset, checkpoint: str, grids: str = None) -> dict:
+def distance_by_class(r: dict, train: data.Dataset, held: data.Dataset, checkpoint: str, grids: str = None) -> dict:
     """FD, share and confidence per class of the first categorical factor, as the probe reads it on both sides
     (the held-out images' true labels would flatter the real side: the probe reads them at ~100 %)."""
     G, D, _ = load_networks(r, checkpoint)
@@ -123,7 +125,6 @@ def distance_by_class(r: dict, held: data.Dataset, checkpoint: str, grids: str =
     (f_real, h_real), (f_fake, h_fake) = quality.probe_outputs(probe, real), quality.probe_outputs(probe, fake)
     # The control: 2,000 training images in place of the samples. A group of ~500 estimates a 64-d Gaussian
     # roughly, so each class's FD has a floor of its own, above the whole set's.
-    train = data.load(r["data"], "train", SHAPES_DATA_SEED, r["train_count"], r["size"])
     f_train, h_train = quality.probe_outputs(probe, train.batch(np.arange(EVAL_COUNT)))
     # D scores every image inside a mixed batch, as in training: its minibatch-stddev layer reads the batch, so a
     # batch of one class only would be scored differently.
@@ -150,16 +151,15 @@ def distance_by_class(r: dict, held: data.Dataset, checkpoint: str, grids: str =
             write_grid_png(os.path.join(grids, f"{label}-fake.png"), fake[ff][:32], cols=8, scale=3)
             write_grid_png(os.path.join(grids, f"{label}-real.png"), real[fr][:32], cols=8, scale=3)
     if r["data"] == "shapes":
-        out["independentReading"] = silhouette_reading(r, held, real, fake, c_fake, classes)
+        out["independentReading"] = silhouette_reading(r, train, held, real, fake, c_fake, classes)
     return out
 
 
-def silhouette_reading(r: dict, held: data.Dataset, real, fake, c_probe: np.ndarray, classes) -> dict:
+def silhouette_reading(r: dict, train: data.Dataset, held: data.Dataset, real, fake, c_probe: np.ndarray, classes) -> dict:
     """The class as the silhouette judge reads it (atlas_train/silhouette.py: a perceptron on the shape's outline,
     sharing nothing with the probe but the labels), beside the probe's reading: does a sample the probe calls a
     square look like a square's outline too? `agreement` is the share of samples both read as the same class;
     `confusion[i][j]` the share the probe reads as class i and the judge as class j."""
-    train = data.load(r["data"], "train", SHAPES_DATA_SEED, r["train_count"], r["size"])
     judge = silhouette.train_judge(train, r["size"], os.path.join(CHECKPOINTS_DIR, "classifiers", "shapes-silhouette-judge.pt"))
     p_real, p_fake = silhouette.read(judge, real).numpy(), silhouette.read(judge, fake).numpy()
     j_fake = p_fake.argmax(axis=1)
@@ -188,10 +188,11 @@ def main() -> int:
     r = train_gan.recipe(a.id, a.run)
     checkpoint = a.checkpoint or os.path.join(train_gan.run_dirs(a.id, a.run)[0], "last.pt" if a.run else "resume.pt")
     held = data.load(r["data"], "test", SHAPES_DATA_SEED, EVAL_COUNT, r["size"])  # what the trainer scores against
-    out = {"model": a.id, "fdSensitivity": fd_sensitivity(r, held)}
+    train = data.load(r["data"], "train", SHAPES_DATA_SEED, r["train_count"], r["size"])
+    out = {"model": a.id, "fdSensitivity": fd_sensitivity(r, train, held)}
     if os.path.exists(checkpoint):
         out["discriminatorCues"] = {"checkpoint": os.path.relpath(checkpoint), **discriminator_cues(r, held, checkpoint)}
-        out["distanceByClass"] = distance_by_class(r, held, checkpoint, a.grids)
+        out["distanceByClass"] = distance_by_class(r, train, held, checkpoint, a.grids)
     print(json.dumps(out, indent=2))
     return 0
 
