@@ -94,11 +94,12 @@ def build_layer(cls: str, name: str, cfg: dict, w: dict):
     elif cls == "Reshape":
         layer = C(name, cfg["target_shape"])
     elif cls == "Upsample2x":
-        layer = C(name)
-        # The training twin upsamples with two repeat_interleave calls, which torch 1.13 runs ~50× slower
+        layer = C(name, cfg.get("interpolation", "nearest"))
+        # The training twin upsamples nearest with two repeat_interleave calls, which torch 1.13 runs ~50× slower
         # than nearest interpolation (437 ms against ~10 ms for a 65×32×32×32 batch here); the same numbers,
-        # the way a PyTorch user would write it.
-        layer.forward = lambda x: F.interpolate(x, scale_factor=2, mode="nearest")
+        # the way a PyTorch user would write it. Bilinear already interpolates.
+        if layer.interpolation == "nearest":
+            layer.forward = lambda x: F.interpolate(x, scale_factor=2, mode="nearest")
     else:
         layer = C(name)
     # The inverse of each layer's tf_weights(): kernels [k, k, cin, cout] → [cout, cin, k, k], the constant

@@ -54,7 +54,10 @@ import type { ForwardFallback } from '../model/forward/dual';
  * float32) because our generators are piecewise linear (leaky ReLU): a step that straddles a kink
  * averages two slopes, an error that shrinks only like √ε (measured on shapes-style: Jacobian error
  * 2.9e-2 at 1e-3, 3.6e-3 at 1e-4, and Richardson extrapolation does not help). Below ~1e-4 float32
- * round-off (∝ u/ε) takes over again. At 1e-4 the top-10 eigenvalues are within ≤ 3e-4·λ₁ of exact.
+ * round-off (∝ u/ε) takes over again. At 1e-4 the top-10 eigenvalues are within 5e-4…4e-3·λ₁ of exact on the
+ * bundled models, but up to 2.5e-2·λ₁ at a latent whose neighbourhood is dense with kinks (shapes-style's class-balanced
+ * weights, seed 1); no single step does better everywhere (3e-5 fixes that latent, 2e-3·λ₁, and costs the smallest
+ * eigenvalues up to 7e-2 of themselves elsewhere). Use `exact` or `lanczos` when the digits matter.
  */
 export const DEFAULT_REL_EPS = 1e-4;
 

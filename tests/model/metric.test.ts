@@ -3,11 +3,13 @@
  * latent: pixel-distance top-10 eigenvalues by exact (double-VJP), fd and Lanczos agree in Z and W.
  * Tolerances:
  * - lanczos vs exact ≤ 1e-4, each eigenvalue relative to itself (both from float32 products).
- * - fd vs exact ≤ 5e-3 relative to λ₁, and ≤ 3e-2 each relative to itself. Central differences on a
+ * - fd vs exact ≤ 4e-2 relative to λ₁, and ≤ 8e-2 each relative to itself. Central differences on a
  *   leaky-ReLU network carry an error from kinks straddled by ±ε that is roughly the same in absolute
- *   terms for every eigenvalue (see DEFAULT_REL_EPS in src/geometry/metric.ts); λ₁₀ sits near 2e-4·λ₁
- *   in Z, so relative to itself it is measured at 5e-3…1e-2 for the best ε, and no float32 step gets it
- *   to 5e-3. Measured (seeds 1, 2; Z, W): max |Δλᵢ|/λ₁ 7e-5…3e-4.
+ *   terms for every eigenvalue (see DEFAULT_REL_EPS in src/geometry/metric.ts), so fd is a cross-check of
+ *   `exact` (a wrong factor or transpose is off by ≥ 100 %), not a precision test: lanczos (1e-4) and the
+ *   float64 references are. Measured on the class-balanced shapes-style weights (seed 1, the latent this
+ *   test uses): max |Δλᵢ|/λ₁ 1.4e-2 in Z and 2.5e-2 in W, each eigenvalue within 2.3e-2 / 3.9e-2 of itself
+ *   (seed 2: 1.0e-3 / 1.1e-3·λ₁); the previous weights gave 7e-5…3e-4·λ₁.
  * Also: perceptual features are batch-independent on the real discriminator, whose minibatch-stddev
  * layer mixes the batch (src/distance/perceptual.ts).
  */
@@ -50,8 +52,8 @@ describe(`metric of the default model (${id})`, () => {
       const fd = await computeMetric(g, latent, { space, distance: 'mse', method: 'fd', k: K });
       const lz = await computeMetric(g, latent, { space, distance: 'mse', method: 'lanczos', k: K });
       console.log(`${id} ${space} (n = ${exact.n}) — ${[exact, fd, lz].map(brief).join('; ')}; fd vs exact ${maxRelToTop(fd.eigenvalues, exact.eigenvalues).toExponential(1)}·λ₁ (each ≤ ${maxRel(fd.eigenvalues, exact.eigenvalues).toExponential(1)}), lanczos vs exact ${maxRel(lz.eigenvalues, exact.eigenvalues).toExponential(1)}; λ₁ ${exact.eigenvalues[0].toExponential(2)}, λ₁₀ ${exact.eigenvalues[K - 1].toExponential(2)}`);
-      expect(maxRelToTop(fd.eigenvalues, exact.eigenvalues)).toBeLessThan(5e-3);
-      expect(maxRel(fd.eigenvalues, exact.eigenvalues)).toBeLessThan(3e-2);
+      expect(maxRelToTop(fd.eigenvalues, exact.eigenvalues)).toBeLessThan(4e-2);
+      expect(maxRel(fd.eigenvalues, exact.eigenvalues)).toBeLessThan(8e-2);
       expect(maxRel(lz.eigenvalues, exact.eigenvalues)).toBeLessThan(1e-4);
       tf.dispose(space === 'z' ? [z] : [z, latent]);
     }
