@@ -27,17 +27,28 @@ const readJson = (file: string) => JSON.parse(fs.readFileSync(file, 'utf8'));
 interface Recipe {
   kind: 'style' | 'dcgan'; data: DataSource; batch: number; lr: number; r1_gamma: number; r1_every: number;
   ema_half_life: number; mixing?: number; mapping_lr_mul?: number; g_channels: number[]; d_width: number[];
-  d_full_res?: boolean; d_lr?: number;
-  stages?: { until?: number; lr: number; d_lr?: number; r1_gamma: number; from_best?: boolean }[];
+  d_full_res?: boolean; d_lr?: number; upsample?: 'nearest' | 'bilinear';
+  class_balance?: number; class_confidence?: number;
+  stages?: { until?: number; lr: number; d_lr?: number; r1_gamma: number; from_best?: boolean; class_balance?: number; class_confidence?: number }[];
+}
+
+/** The class-balance terms of a stage (or of a recipe without stages), as a clause; '' when off. */
+function balanceClause(st: { class_balance?: number; class_confidence?: number }, r: Recipe): string {
+  const weight = st.class_balance ?? r.class_balance ?? 0;
+  const confidence = st.class_confidence ?? r.class_confidence ?? 0;
+  if (weight <= 0) return '';
+  return `, class balance ${weight} (a frozen classifier reads each sample's class; G is pushed toward the data's class shares)` +
+    (confidence > 0 ? ` and class confidence ${confidence}` : '');
 }
 
 /** The objective and optimiser settings of a recipe, in one sentence. */
 function recipeSentence(r: Recipe): string {
-  const stages = r.stages?.map((st, i) => `${i === 0 ? 'to' : st.until ? `then to` : 'then'}${st.until ? ` step ${st.until}` : ''}${st.from_best ? ' from the best checkpoint so far (fresh Adam)' : ''}: lr ${st.lr}${st.d_lr ? ` (D: ${st.d_lr})` : ''}, R1 γ = ${st.r1_gamma}`).join('; ');
-  const schedule = stages ? `in stages — ${stages} — with lazy R1 every ${r.r1_every} steps; Adam` : `lazy R1 γ = ${r.r1_gamma} every ${r.r1_every} steps; Adam lr ${r.lr}${r.d_lr ? ` (D: ${r.d_lr})` : ''},`;
+  const stages = r.stages?.map((st, i) => `${i === 0 ? 'to' : st.until ? `then to` : 'then'}${st.until ? ` step ${st.until}` : ''}${st.from_best ? ' from the best checkpoint so far (fresh Adam)' : ''}: lr ${st.lr}${st.d_lr ? ` (D: ${st.d_lr})` : ''}, R1 γ = ${st.r1_gamma}${balanceClause(st, r)}`).join('; ');
+  const schedule = stages ? `in stages — ${stages} — with lazy R1 every ${r.r1_every} steps; Adam` : `lazy R1 γ = ${r.r1_gamma} every ${r.r1_every} steps${balanceClause({}, r)}; Adam lr ${r.lr}${r.d_lr ? ` (D: ${r.d_lr})` : ''},`;
   return `Objective: non-saturating GAN loss; ${schedule} β = (0, 0.99); ` +
     `EMA of G with a half-life of ${r.ema_half_life} steps; batch ${r.batch}; G channels ${r.g_channels.join('/')}, D widths ${r.d_width.join('/')}` +
     (r.d_full_res ? ' (with a full-resolution 3×3 conv after fromRGB)' : '') +
+    (r.upsample === 'bilinear' ? '; G upsamples bilinearly' : '') +
     (r.kind === 'style' ? `; style mixing with probability ${r.mixing}; mapping learning-rate multiplier ${r.mapping_lr_mul}` : '') + '.';
 }
 

@@ -253,7 +253,7 @@ function text(estimator: EstimatorRow[], gradients: GradientRow[], ascents: Asce
   }
   lines.push('', 'What carries over and what does not: ln Q rises on every model, partly through ln p (z moves toward the prior\'s mode,',
     '‖z‖ falls) and partly through −½ ln det M. The paper\'s images became aberrant; ours become *simpler*: smooth, low-detail images',
-    '(one rounded shape in one colour on an even background, a dress turning into narrow trousers, or a face whose fair hair darkens to its dark skin's tone, so that hair and face merge into one low-contrast region while the glasses stay) in which a latent step moves',
+    '(one rounded shape in one colour on an even background, a dress turning into narrow trousers, or a face whose fair hair darkens to its dark skin\'s tone, so that hair and face merge into one low-contrast region while the glasses stay) in which a latent step moves',
     'little (λmax falls by up to two decades), so det M is small and the density high.',
     'They are not out-of-distribution noise (the probe still reads a class), but they are not typical samples either: the',
     'likelihood prefers the least image per unit of latent volume — the paper\'s conclusion, that the generator\'s likelihood need not',
