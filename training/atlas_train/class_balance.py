@@ -20,13 +20,12 @@ nothing with either, confirms the balance: training/README).
 """
 from __future__ import annotations
 
-import os
-
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 from . import nets
+from .common import frozen_classifier
 from .layers import layer_seed
 
 # D's layer the head reads: the penultimate dense layer's activation (nets.discriminator).
@@ -92,22 +91,5 @@ def train_classifier(train, r: dict, path: str, steps: int = 1500, batch: int = 
     reads the same class mix as the probe (hearts 34 % against the probe's 35 %; the shipped weights: 47 / 50 %)."""
     k = int(train.labels[:, 0].max()) + 1
     net = nets.probe(r["size"], r["channels"], k, layer_seed(r["seed"], "class_balance_classifier"))
-    if os.path.exists(path):
-        net.load_state_dict(torch.load(path))
-    else:
-        gen = torch.Generator().manual_seed(layer_seed(r["seed"], "class_balance_data"))
-        opt = torch.optim.Adam(net.parameters(), lr=0.001)
-        for step in range(1, steps + 1):
-            idx = torch.randint(len(train), (batch,), generator=gen).numpy()
-            loss = F.cross_entropy(net(train.batch(idx)), torch.from_numpy(train.labels[idx, 0]))
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            if step % 500 == 0:
-                print(f"[class balance] classifier step {step}/{steps}: loss {loss.item():.4f}", flush=True)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        torch.save(net.state_dict(), path)
-    net.eval()
-    for p in net.parameters():
-        p.requires_grad_(False)
-    return net
+    gen = torch.Generator().manual_seed(layer_seed(r["seed"], "class_balance_data"))
+    return frozen_classifier(net, train, path, gen, steps, batch, tag="class balance classifier")

@@ -72,3 +72,35 @@ def write_grid_png(path: str, images, cols: int = 8, scale: int = 3) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "wb") as f:
         f.write(png)
+
+
+def frozen_classifier(net: torch.nn.Module, train, path: str, gen: torch.Generator, steps: int, batch: int,
+                      inputs=None, decay_at: int = None, tag: str = None) -> torch.nn.Module:
+    """`net` trained to read the first categorical label of `train` (Adam at 0.001, cross entropy; the rate ×0.1
+    from step `decay_at` on), then frozen in eval mode; cached at `path`, so only the first call trains.
+    `inputs(images, gen)` turns a batch into what the net reads (default: the images as they are). `tag`: print
+    the loss every 500 steps under it. Callers may be inside `torch.no_grad()`: training enables gradients itself."""
+    if os.path.exists(path):
+        net.load_state_dict(torch.load(path))
+    else:
+        opt = torch.optim.Adam(net.parameters(), lr=0.001)
+        with torch.enable_grad():
+            for step in range(1, steps + 1):
+                if decay_at is not None and step == decay_at + 1:
+                    for group in opt.param_groups:
+                        group["lr"] *= 0.1
+                idx = torch.randint(len(train), (batch,), generator=gen).numpy()
+                x = train.batch(idx)
+                x = inputs(x, gen) if inputs else x
+                loss = torch.nn.functional.cross_entropy(net(x), torch.from_numpy(train.labels[idx, 0]))
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+                if tag and step % 500 == 0:
+                    print(f"[{tag}] step {step}/{steps}: loss {loss.item():.4f}", flush=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        torch.save(net.state_dict(), path)
+    net.eval()
+    for p in net.parameters():
+        p.requires_grad_(False)
+    return net

@@ -12,16 +12,15 @@ network, so what fools the probe's family has no reason to fool it:
 - **A multilayer perceptron** on the 32 × 32 silhouette (1024 → 512 → 256 → 4, ReLU): no convolutions, no weight
   sharing, trained on real silhouettes with random flips and quarter turns (the classes are closed under them).
 
-It reads the held-out renders ~97–99 % right (diagnose.py reports it), less than the probe's ~100 %: it is a
-check, not a scorer."""
+It reads 2,000 held-out renders 100 % right (diagnose.py reports it as `heldOutAccuracy`); it is a check, not a
+scorer: no figure the docs quote comes from it."""
 from __future__ import annotations
-
-import os
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .common import frozen_classifier
 from .layers import layer_seed
 
 # HSV saturation × value of every rendered shape (src/data/shapes.ts): the chroma of a fully covered pixel.
@@ -50,28 +49,9 @@ def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
 def train_judge(train, size: int, path: str, seed: int = 31, steps: int = 4000, batch: int = 128) -> nn.Sequential:
     """The judge, trained on `train`'s silhouettes and labels (cached at `path`), frozen."""
     classes = int(train.labels[:, 0].max()) + 1
-    net = judge_net(size, classes, seed)
-    if os.path.exists(path):
-        net.load_state_dict(torch.load(path))
-    else:
-        gen = torch.Generator().manual_seed(layer_seed(seed, "silhouette_judge_data"))
-        opt = torch.optim.Adam(net.parameters(), lr=0.001)
-        sched = torch.optim.lr_scheduler.StepLR(opt, step_size=steps * 3 // 4, gamma=0.1)
-        with torch.enable_grad():  # callers may read under no_grad
-            for _ in range(steps):
-                idx = torch.randint(len(train), (batch,), generator=gen).numpy()
-                x = augment(silhouette(train.batch(idx)), gen)
-                loss = F.cross_entropy(net(x), torch.from_numpy(train.labels[idx, 0]))
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                opt.step()
-                sched.step()
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        torch.save(net.state_dict(), path)
-    net.eval()
-    for p in net.parameters():
-        p.requires_grad_(False)
-    return net
+    gen = torch.Generator().manual_seed(layer_seed(seed, "silhouette_judge_data"))
+    return frozen_classifier(judge_net(size, classes, seed), train, path, gen, steps, batch,
+                             inputs=lambda x, g: augment(silhouette(x), g), decay_at=steps * 3 // 4)
 
 
 @torch.no_grad()
