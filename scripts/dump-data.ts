@@ -13,14 +13,21 @@
  * Images are rendered in chunks of 1,000 with seed S·1,000,003 + chunk, so a dump is a pure function of
  * (source, S, N, P) and the renderer. (For shapes the files are byte-identical to those of the former
  * scripts/dump-shapes.ts.)
+ *
+ * `tsx scripts/dump-data.ts --source faces --size P --readings FILE.npy --out FILE_PREFIX` renders given faces
+ * instead of sampled ones: FILE.npy is float32 [N, 17], per row the hair and glasses class indices and the 15
+ * targets, as the probe reads an image (`faceFromReading` maps them back to factors). training/diagnose.py uses
+ * it to re-render what the probe reads in a generator's samples: the Fréchet distance of those renders is the
+ * part of a model's distance that its factor distribution alone causes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { SHAPE_CLASSES, FACTOR_TARGET_NAMES, factorTargets, shapesBatch, type ShapeFactors } from '../src/data/shapes';
 import {
-  FACE_CONTINUOUS, FACE_TARGET_NAMES, GLASSES, HAIR_STYLES, faceTargetMask, faceTargets, facesBatch, type FaceFactors,
+  FACE_CONTINUOUS, FACE_TARGET_NAMES, GLASSES, HAIR_STYLES, faceFromReading, faceTargetMask, faceTargets, facesBatch,
+  renderFace, type FaceFactors,
 } from '../src/data/faces';
-import { npyBytes } from '../src/util/npy';
+import { npyBytes, parseNpy } from '../src/util/npy';
 
 /** What a dump needs of a data set: its batch renderer and how one image's factors become rows. */
 interface Source<F> {
@@ -50,7 +57,12 @@ const faces: Source<FaceFactors> = {
 };
 
 const SOURCES = { shapes, faces } as const;
-const USAGE = 'usage: tsx scripts/dump-data.ts --source shapes|faces --count N --seed S --size P --out FILE_PREFIX';
+const USAGE = 'usage: tsx scripts/dump-data.ts --source shapes|faces --count N --seed S --size P --out FILE_PREFIX\n'
+  + '       tsx scripts/dump-data.ts --source faces --size P --readings FILE.npy --out FILE_PREFIX';
+
+function has(name: string): boolean {
+  return process.argv.includes(`--${name}`);
+}
 
 function arg(name: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -88,7 +100,37 @@ function dump<F>(name: string, src: Source<F>, count: number, seed: number, size
   console.log(`wrote ${count} ${name} images (${size}×${size}) to ${out}.*.npy`);
 }
 
+/** Renders the faces a file of readings describes (see the header). */
+function renderGiven(file: string, size: number, out: string): void {
+  const { data, shape } = parseNpy(new Uint8Array(fs.readFileSync(file)));
+  const K = 2 + FACE_TARGET_NAMES.length;
+  if (shape.length !== 2 || shape[1] !== K) {
+    console.error(`--readings must be a [N, ${K}] array (hair, glasses, the ${K - 2} targets); ${file} is [${shape.join(', ')}]`);
+    process.exit(2);
+  }
+  const count = shape[0], per = size * size * 3;
+  const images = new Uint8Array(count * per);
+  const pixels = new Float32Array(per);
+  for (let n = 0; n < count; n++) {
+    const row = data.subarray(n * K, (n + 1) * K);
+    renderFace(faceFromReading(row[0], row[1], row.subarray(2)), size, pixels);
+    for (let i = 0; i < per; i++) images[n * per + i] = Math.round((pixels[i] + 1) * 127.5);
+  }
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(`${out}.images.npy`, npyBytes(images, [count, size, size, 3]));
+  console.log(`rendered ${count} given faces (${size}×${size}) to ${out}.images.npy`);
+}
+
 const source = arg('source');
+if (has('readings')) {
+  const size = Number(arg('size'));
+  if (source !== 'faces' || !Number.isInteger(size) || size <= 0) {
+    console.error(`--readings renders faces only, at a positive integer --size\n${USAGE}`);
+    process.exit(2);
+  }
+  renderGiven(arg('readings'), size, arg('out'));
+  process.exit(0);
+}
 const count = Number(arg('count'));
 const seed = Number(arg('seed'));
 const size = Number(arg('size'));

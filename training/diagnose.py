@@ -14,6 +14,11 @@ Two questions a GAN's quality figures raise, answered on its data and (optionall
 3. **Which class is the distance in?** Samples and held-out images grouped by the probe's reading of the first
    categorical factor (shapes: the shape class): each group's share, the probe's confidence and its own Fréchet
    distance, and D's AUC within the group. With `--grids DIR`, 32 samples and 32 real images of each group as PNGs, to look at side by side.
+5. **How much of the distance is the factor distribution?** (faces) What the probe reads in 2,000 samples (hair,
+   glasses, the 15 targets) is rendered again by the TypeScript renderer (scripts/dump-data.ts --readings): clean
+   faces with the samples' factor mix. Their FD is what the mix alone costs; the same round trip through 2,000
+   training images is its control (what reading and re-rendering cost on a perfect mix). The rest of the samples'
+   FD is how they are drawn (texture, sharpness, mangled parts).
 4. **Is the class the probe reads really there?** (shapes) The same samples read by the silhouette judge
    (atlas_train/silhouette.py: a perceptron on the shape's outline, nothing shared with the probe but the labels):
    its class shares, how often it agrees with the probe, and the share it reads with confidence ≥ 0.9.
@@ -23,7 +28,9 @@ Prints one JSON object (numbers rounded) and nothing else on stdout.
 import argparse
 import json
 import os
+import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -34,6 +41,8 @@ import torch.nn.functional as F  # noqa: E402
 from atlas_train import data, quality, silhouette, train_gan  # noqa: E402
 from atlas_train.common import CHECKPOINTS_DIR, EVAL_COUNT, SHAPES_DATA_SEED, write_grid_png  # noqa: E402
 from atlas_train.train_probe import load_probe  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def separable_blur(x: torch.Tensor, taps: torch.Tensor) -> torch.Tensor:
@@ -176,6 +185,39 @@ def silhouette_reading(r: dict, train: data.Dataset, held: data.Dataset, real, f
     }
 
 
+@torch.no_grad()
+def factor_distribution(r: dict, train: data.Dataset, held: data.Dataset, checkpoint: str) -> dict:
+    """Section 5 (faces): the FD of the samples, of the samples re-rendered from the probe's reading of them, and
+    of training images re-rendered the same way (the control), all against the held-out set."""
+    src = data.SOURCES[r["data"]]
+    G, _, _ = load_networks(r, checkpoint)
+    probe = load_probe(r["probe"])
+    reference = quality.gaussian(quality.probe_outputs(probe, held.batch(np.arange(EVAL_COUNT)))[0])
+    z = torch.randn(EVAL_COUNT, r["z_dim"], generator=torch.Generator().manual_seed(3))
+    fake = torch.cat([G(z[i:i + 500]) for i in range(0, EVAL_COUNT, 500)])
+    real = train.batch(np.arange(EVAL_COUNT))
+    k = [len(classes) for _, classes in src.categoricals]
+
+    def fd(images):
+        return round(quality.frechet_distance(quality.gaussian(quality.probe_outputs(probe, images)[0]), reference), 2)
+
+    def rerendered(images, tag):
+        """The images drawn again by the renderer from the probe's reading of them."""
+        head = quality.probe_outputs(probe, images)[1]
+        readings = np.concatenate([head[:, :k[0]].argmax(axis=1)[:, None], head[:, k[0]:k[0] + k[1]].argmax(axis=1)[:, None],
+                                   head[:, k[0] + k[1]:]], axis=1).astype(np.float32)
+        with tempfile.TemporaryDirectory() as tmp:
+            np.save(os.path.join(tmp, f"{tag}.npy"), readings)
+            subprocess.run(["npx", "tsx", "scripts/dump-data.ts", "--source", "faces", "--size", str(r["size"]),
+                            "--readings", os.path.join(tmp, f"{tag}.npy"), "--out", os.path.join(tmp, tag)],
+                           cwd=REPO, check=True, stdout=subprocess.DEVNULL)
+            pixels = np.load(os.path.join(tmp, f"{tag}.images.npy"))
+        return torch.from_numpy(pixels).permute(0, 3, 1, 2).float() / 127.5 - 1
+
+    return {"samples": fd(fake), "samplesRerendered": fd(rerendered(fake, "samples")),
+            "trainingImages": fd(real), "trainingImagesRerendered": fd(rerendered(real, "training"))}
+
+
 def main() -> int:
     p = argparse.ArgumentParser(prog="training/diagnose.py", description=__doc__.split("\n\n")[1])
     p.add_argument("id", choices=sorted(train_gan.GANS))
@@ -193,6 +235,8 @@ def main() -> int:
     if os.path.exists(checkpoint):
         out["discriminatorCues"] = {"checkpoint": os.path.relpath(checkpoint), **discriminator_cues(r, held, checkpoint)}
         out["distanceByClass"] = distance_by_class(r, train, held, checkpoint, a.grids)
+        if r["data"] == "faces":
+            out["factorDistribution"] = factor_distribution(r, train, held, checkpoint)
     print(json.dumps(out, indent=2))
     return 0
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  FACE_CONTINUOUS, FACE_FACTORS, FACE_RANGES, FACE_TARGET_NAMES, GLASSES, HAIR_STYLES, faceTargetMask, faceTargets,
-  facesBatch, renderFace, renderFaceWithoutBoxes, sampleFaceFactors, type FaceFactors,
+  FACE_CONTINUOUS, FACE_FACTORS, FACE_RANGES, FACE_TARGET_NAMES, GLASSES, HAIR_STYLES, faceFromReading, faceTargetMask,
+  faceTargets, facesBatch, renderFace, renderFaceWithoutBoxes, sampleFaceFactors, type FaceFactors,
 } from './faces';
 import { Rng } from '../util/random';
 
@@ -351,6 +351,38 @@ describe('faces targets', () => {
     const q = faceTargets({ ...base, hairHue: 0.25 });
     expect(q[FACE_TARGET_NAMES.indexOf('hair_hue_cos')]).toBeCloseTo(0, 12);
     expect(q[FACE_TARGET_NAMES.indexOf('hair_hue_sin')]).toBeCloseTo(1, 12);
+  });
+
+  it('reads a face back from its targets: the same factors, and the same pixels rendered', () => {
+    const rng = new Rng(5);
+    for (let i = 0; i < 200; i++) {
+      const f = sampleFaceFactors(rng);
+      const g = faceFromReading(HAIR_STYLES.indexOf(f.hair), GLASSES.indexOf(f.glasses), faceTargets(f));
+      expect(g.hair).toBe(f.hair);
+      expect(g.glasses).toBe(f.glasses);
+      for (const k of FACE_CONTINUOUS) expect(g[k]).toBeCloseTo(f[k], 9);
+      if (i < 10) {
+        const [a, b] = [render(f), render(g)];
+        let worst = 0;
+        for (let j = 0; j < a.length; j++) worst = Math.max(worst, Math.abs(a[j] - b[j]));
+        expect(worst).toBeLessThan(1e-6);
+      }
+    }
+  });
+
+  it('reads a noisy reading as the nearest face: class indices rounded and clamped, targets clamped, hues from the angle', () => {
+    const t = faceTargets(base).map((v) => v);
+    t[FACE_TARGET_NAMES.indexOf('roll')] = 1.7; // beyond the range end
+    t[FACE_TARGET_NAMES.indexOf('smile')] = -3;
+    t[FACE_TARGET_NAMES.indexOf('bg_hue_cos')] = 0; // off the unit circle, pointing at hue 0.75
+    t[FACE_TARGET_NAMES.indexOf('bg_hue_sin')] = -0.3;
+    const g = faceFromReading(7.2, -1, t);
+    expect(g.hair).toBe('none');
+    expect(g.glasses).toBe('none');
+    expect(g.roll).toBe(FACE_RANGES.roll[1]);
+    expect(g.smile).toBe(FACE_RANGES.smile[0]);
+    expect(g.bgHue).toBeCloseTo(0.75, 12);
+    expect(() => faceFromReading(0, 0, t.slice(1))).toThrow(/targets/);
   });
 
   it('masks hair colour exactly when there is no hair', () => {

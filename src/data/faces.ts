@@ -497,6 +497,34 @@ export function faceTargets(f: FaceFactors): number[] {
 }
 
 /**
+ * A face from what a reader (the probe) reads in an image: hair and glasses as class indices, the targets in
+ * `faceTargets` order. The inverse of `faceTargets` on its range: linear targets are mapped back and clamped to
+ * their factor's range, hue pairs become an angle (a reading off the unit circle still has one). Used to
+ * re-render a generator's samples as the probe sees them (training/diagnose.py).
+ */
+export function faceFromReading(hair: number, glasses: number, targets: ArrayLike<number>): FaceFactors {
+  if (targets.length !== FACE_TARGET_NAMES.length) {
+    throw new Error(`faceFromReading: ${targets.length} targets, expected ${FACE_TARGET_NAMES.length}`);
+  }
+  const pick = <T>(values: readonly T[], v: number): T => values[Math.min(values.length - 1, Math.max(0, Math.round(v)))];
+  const f = { hair: pick(HAIR_STYLES, hair), glasses: pick(GLASSES, glasses) } as FaceFactors;
+  let j = 0;
+  for (const k of FACE_CONTINUOUS) {
+    if (HUE_FACTORS.has(k)) {
+      const turn = Math.atan2(targets[j + 1], targets[j]) / (2 * Math.PI);
+      f[k] = turn - Math.floor(turn);
+      j += 2;
+    } else {
+      const [lo, hi] = FACE_RANGES[k];
+      const t = Math.min(1, Math.max(-1, targets[j]));
+      f[k] = lo + ((t + 1) / 2) * (hi - lo);
+      j += 1;
+    }
+  }
+  return f;
+}
+
+/**
  * 1 where a target is visible in the image, 0 where it is not: without hair, hair hue and lightness are
  * not drawn, so their targets are noise. Train the probe with the loss of masked targets left out (and
  * score directions against hair colour only on faces that have hair).
