@@ -14,15 +14,18 @@
  * (source, S, N, P) and the renderer. (For shapes the files are byte-identical to those of the former
  * scripts/dump-shapes.ts.)
  *
- * `tsx scripts/dump-data.ts --source faces --size P --readings FILE.npy --out FILE_PREFIX` renders given faces
- * instead of sampled ones: FILE.npy is float32 [N, 17], per row the hair and glasses class indices and the 15
- * targets, as the probe reads an image (`faceFromReading` maps them back to factors). training/diagnose.py uses
- * it to re-render what the probe reads in a generator's samples: the Fréchet distance of those renders is the
- * part of a model's distance that its factor distribution alone causes.
+ * `tsx scripts/dump-data.ts --source shapes|faces --size P --readings FILE.npy --out FILE_PREFIX` renders given
+ * images instead of sampled ones: FILE.npy is float32 [N, C + T], per row the class index of each categorical
+ * factor (shapes: the shape; faces: hair, glasses) and the T targets, as the probe reads an image
+ * (`shapeFromReading` / `faceFromReading` map them back to factors). Only PREFIX.images.npy is written.
+ * training/diagnose.py uses it to re-render what the probe reads in a generator's samples: the Fréchet distance
+ * of those renders is the part of a model's distance that its factor distribution alone causes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { SHAPE_CLASSES, FACTOR_TARGET_NAMES, factorTargets, shapesBatch, type ShapeFactors } from '../src/data/shapes';
+import {
+  SHAPE_CLASSES, FACTOR_TARGET_NAMES, factorTargets, renderShape, shapeFromReading, shapesBatch, type ShapeFactors,
+} from '../src/data/shapes';
 import {
   FACE_CONTINUOUS, FACE_TARGET_NAMES, GLASSES, HAIR_STYLES, faceFromReading, faceTargetMask, faceTargets, facesBatch,
   renderFace, type FaceFactors,
@@ -37,6 +40,10 @@ interface Source<F> {
   factorCount: number;
   factors(f: F): number[];
   mask?(f: F): number[];
+  /** `--readings`: how many class indices lead a row, and one row back to factors and pixels. */
+  categoricalCount: number;
+  fromReading(row: Float32Array | Float64Array): F;
+  render(f: F, size: number, out: Float32Array): void;
 }
 
 const shapes: Source<ShapeFactors> = {
@@ -45,6 +52,9 @@ const shapes: Source<ShapeFactors> = {
   targets: factorTargets,
   factorCount: 7,
   factors: (f) => [SHAPE_CLASSES.indexOf(f.shape), f.x, f.y, f.scale, f.rotation, f.hue, f.background],
+  categoricalCount: 1,
+  fromReading: (row) => shapeFromReading(row[0], row.subarray(1)),
+  render: renderShape,
 };
 
 const faces: Source<FaceFactors> = {
@@ -54,11 +64,14 @@ const faces: Source<FaceFactors> = {
   factorCount: 2 + FACE_CONTINUOUS.length,
   factors: (f) => [HAIR_STYLES.indexOf(f.hair), GLASSES.indexOf(f.glasses), ...FACE_CONTINUOUS.map((k) => f[k])],
   mask: faceTargetMask,
+  categoricalCount: 2,
+  fromReading: (row) => faceFromReading(row[0], row[1], row.subarray(2)),
+  render: renderFace,
 };
 
 const SOURCES = { shapes, faces } as const;
 const USAGE = 'usage: tsx scripts/dump-data.ts --source shapes|faces --count N --seed S --size P --out FILE_PREFIX\n'
-  + '       tsx scripts/dump-data.ts --source faces --size P --readings FILE.npy --out FILE_PREFIX';
+  + '       tsx scripts/dump-data.ts --source shapes|faces --size P --readings FILE.npy --out FILE_PREFIX';
 
 function has(name: string): boolean {
   return process.argv.includes(`--${name}`);
@@ -100,35 +113,36 @@ function dump<F>(name: string, src: Source<F>, count: number, seed: number, size
   console.log(`wrote ${count} ${name} images (${size}×${size}) to ${out}.*.npy`);
 }
 
-/** Renders the faces a file of readings describes (see the header). */
-function renderGiven(file: string, size: number, out: string): void {
+/** Renders the images a file of readings describes (see the header). */
+function renderReadings<F>(src: Source<F>, file: string, size: number, out: string): void {
   const { data, shape } = parseNpy(new Uint8Array(fs.readFileSync(file)));
-  const K = 2 + FACE_TARGET_NAMES.length;
-  if (shape.length !== 2 || shape[1] !== K) {
-    console.error(`--readings must be a [N, ${K}] array (hair, glasses, the ${K - 2} targets); ${file} is [${shape.join(', ')}]`);
+  const K = src.categoricalCount + src.targetCount;
+  if (shape.length !== 2 || shape[1] !== K || !(data instanceof Float32Array || data instanceof Float64Array)) {
+    console.error(`--readings must be a float [N, ${K}] array (${src.categoricalCount} class indices, then the ${src.targetCount} targets); `
+      + `${file} is [${shape.join(', ')}]`);
     process.exit(2);
   }
   const count = shape[0], per = size * size * 3;
   const images = new Uint8Array(count * per);
   const pixels = new Float32Array(per);
   for (let n = 0; n < count; n++) {
-    const row = data.subarray(n * K, (n + 1) * K);
-    renderFace(faceFromReading(row[0], row[1], row.subarray(2)), size, pixels);
+    src.render(src.fromReading(data.subarray(n * K, (n + 1) * K)), size, pixels);
     for (let i = 0; i < per; i++) images[n * per + i] = Math.round((pixels[i] + 1) * 127.5);
   }
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(`${out}.images.npy`, npyBytes(images, [count, size, size, 3]));
-  console.log(`rendered ${count} given faces (${size}×${size}) to ${out}.images.npy`);
+  console.log(`rendered ${count} given images (${size}×${size}) to ${out}.images.npy`);
 }
 
 const source = arg('source');
 if (has('readings')) {
   const size = Number(arg('size'));
-  if (source !== 'faces' || !Number.isInteger(size) || size <= 0) {
-    console.error(`--readings renders faces only, at a positive integer --size\n${USAGE}`);
+  if ((source !== 'shapes' && source !== 'faces') || !Number.isInteger(size) || size <= 0) {
+    console.error(`--readings needs --source shapes|faces and a positive integer --size\n${USAGE}`);
     process.exit(2);
   }
-  renderGiven(arg('readings'), size, arg('out'));
+  if (source === 'shapes') renderReadings(SOURCES.shapes, arg('readings'), size, arg('out'));
+  else renderReadings(SOURCES.faces, arg('readings'), size, arg('out'));
   process.exit(0);
 }
 const count = Number(arg('count'));

@@ -14,9 +14,9 @@ Two questions a GAN's quality figures raise, answered on its data and (optionall
 3. **Which class is the distance in?** Samples and held-out images grouped by the probe's reading of the first
    categorical factor (shapes: the shape class): each group's share, the probe's confidence and its own Fréchet
    distance, and D's AUC within the group. With `--grids DIR`, 32 samples and 32 real images of each group as PNGs, to look at side by side.
-5. **How much of the distance is the factor distribution?** (faces) What the probe reads in 2,000 samples (hair,
-   glasses, the 15 targets) is rendered again by the TypeScript renderer (scripts/dump-data.ts --readings): clean
-   faces with the samples' factor mix. Their FD is what the mix alone costs; the same round trip through 2,000
+5. **How much of the distance is the factor distribution?** (shapes, faces) What the probe reads in 2,000 samples
+   (class indices and targets) is rendered again by the TypeScript renderer (scripts/dump-data.ts --readings): clean
+   images with the samples' factor mix. Their FD is what the mix alone costs; the same round trip through 2,000
    training images is its control (what reading and re-rendering cost on a perfect mix). The rest of the samples'
    FD is how they are drawn (texture, sharpness, mangled parts).
 4. **Is the class the probe reads really there?** (shapes) The same samples read by the silhouette judge
@@ -185,10 +185,25 @@ def silhouette_reading(r: dict, train: data.Dataset, held: data.Dataset, real, f
     }
 
 
+def factor_groups(src: data.Source):
+    """Each factor's columns in a readings row (class indices, then targets): a categorical's one index, a linear
+    target's one column, an angle's cos and sin together."""
+    groups, at = {}, 0
+    for name, _ in src.categoricals:
+        groups[name] = [at]
+        at += 1
+    for j, name in enumerate(src.targets):
+        groups.setdefault(name[:-4] if name.endswith(("_cos", "_sin")) else name, []).append(at + j)
+    return groups
+
+
 @torch.no_grad()
 def factor_distribution(r: dict, train: data.Dataset, held: data.Dataset, checkpoint: str) -> dict:
-    """Section 5 (faces): the FD of the samples, of the samples re-rendered from the probe's reading of them, and
-    of training images re-rendered the same way (the control), all against the held-out set."""
+    """Section 5 (the rendered sources): the FD of the samples, of the samples re-rendered from the probe's reading
+    of them, and of training images re-rendered the same way (the control), all against the held-out set; then,
+    factor by factor, the re-rendered samples' FD with that factor's readings taken from the training images
+    instead (the data's factors are independent, so this gives the factor its right distribution and leaves the
+    others as drawn): the drop from `samplesRerendered` is what that factor's distribution costs."""
     src = data.SOURCES[r["data"]]
     G, _, _ = load_networks(r, checkpoint)
     probe = load_probe(r["probe"])
@@ -201,21 +216,36 @@ def factor_distribution(r: dict, train: data.Dataset, held: data.Dataset, checkp
     def fd(images):
         return round(quality.frechet_distance(quality.gaussian(quality.probe_outputs(probe, images)[0]), reference), 2)
 
-    def rerendered(images, tag):
-        """The images drawn again by the renderer from the probe's reading of them."""
+    def reading(images):
+        """Per image: the class index of each categorical factor, then the targets, as the probe reads them."""
         head = quality.probe_outputs(probe, images)[1]
-        readings = np.concatenate([head[:, :k[0]].argmax(axis=1)[:, None], head[:, k[0]:k[0] + k[1]].argmax(axis=1)[:, None],
-                                   head[:, k[0] + k[1]:]], axis=1).astype(np.float32)
+        at = np.cumsum([0] + k)
+        classes = [head[:, at[i]:at[i + 1]].argmax(axis=1)[:, None] for i in range(len(k))]
+        return np.concatenate(classes + [head[:, at[-1]:]], axis=1).astype(np.float32)
+
+    def rendered(readings: np.ndarray) -> torch.Tensor:
+        """The renderer's images of the readings, in one call of scripts/dump-data.ts."""
         with tempfile.TemporaryDirectory() as tmp:
-            np.save(os.path.join(tmp, f"{tag}.npy"), readings)
-            subprocess.run(["npx", "tsx", "scripts/dump-data.ts", "--source", "faces", "--size", str(r["size"]),
-                            "--readings", os.path.join(tmp, f"{tag}.npy"), "--out", os.path.join(tmp, tag)],
+            np.save(os.path.join(tmp, "readings.npy"), readings)
+            subprocess.run(["npx", "tsx", "scripts/dump-data.ts", "--source", r["data"], "--size", str(r["size"]),
+                            "--readings", os.path.join(tmp, "readings.npy"), "--out", os.path.join(tmp, "again")],
                            cwd=REPO, check=True, stdout=subprocess.DEVNULL)
-            pixels = np.load(os.path.join(tmp, f"{tag}.images.npy"))
+            pixels = np.load(os.path.join(tmp, "again.images.npy"))
         return torch.from_numpy(pixels).permute(0, 3, 1, 2).float() / 127.5 - 1
 
-    return {"samples": fd(fake), "samplesRerendered": fd(rerendered(fake, "samples")),
-            "trainingImages": fd(real), "trainingImagesRerendered": fd(rerendered(real, "training"))}
+    fake_reading, real_reading = reading(fake), reading(real)
+    groups = factor_groups(src)
+    variants = [fake_reading, real_reading]
+    for columns in groups.values():
+        v = fake_reading.copy()
+        v[:, columns] = real_reading[:, columns]
+        variants.append(v)
+    images = rendered(np.concatenate(variants))
+    n = EVAL_COUNT
+    out = {"samples": fd(fake), "samplesRerendered": fd(images[:n]), "trainingImages": fd(real),
+           "trainingImagesRerendered": fd(images[n:2 * n])}
+    out["withTheDatasFactor"] = {name: fd(images[(2 + i) * n:(3 + i) * n]) for i, name in enumerate(groups)}
+    return out
 
 
 def main() -> int:
@@ -235,7 +265,7 @@ def main() -> int:
     if os.path.exists(checkpoint):
         out["discriminatorCues"] = {"checkpoint": os.path.relpath(checkpoint), **discriminator_cues(r, held, checkpoint)}
         out["distanceByClass"] = distance_by_class(r, train, held, checkpoint, a.grids)
-        if r["data"] == "faces":
+        if r["data"] in ("shapes", "faces"):
             out["factorDistribution"] = factor_distribution(r, train, held, checkpoint)
     print(json.dumps(out, indent=2))
     return 0

@@ -12,7 +12,13 @@ import { Rng } from '../util/random';
 export const SHAPE_CLASSES = ['square', 'ellipse', 'triangle', 'heart'] as const;
 export type ShapeClass = (typeof SHAPE_CLASSES)[number];
 
-/** Rotational symmetry order of each class: rotation is only defined modulo 2π / order. */
+/**
+ * Rotational symmetry order of each class: rotation is only defined modulo 2π / order. Not quite true of the
+ * triangle: it turns about a point 0.25 half-sizes above its centroid (the `+ 0.25` in `signedDistance`, which
+ * centres its height in the frame), so turning it by 2π/3 also moves it by 2.5–4 px at 32×32, and a triangle's
+ * (x, y, cos 3θ, sin 3θ) have three readings of one image. Fixing it changes the data every shapes model and the
+ * probe were trained on, so it waits for their next retraining (scripts/dump-data.test.ts shows it).
+ */
 export const SHAPE_SYMMETRY: Record<ShapeClass, number> = { square: 4, ellipse: 2, triangle: 3, heart: 1 };
 
 /** Factor names in the order the probe predicts and the manifests list them. */
@@ -204,3 +210,30 @@ export function factorTargets(f: ShapeFactors): number[] {
   ];
 }
 export const FACTOR_TARGET_NAMES = ['x', 'y', 'scale', 'rot_cos', 'rot_sin', 'hue_cos', 'hue_sin', 'background'];
+
+/**
+ * A shape from what a reader (the probe) reads in an image: the class index and the targets in `factorTargets`
+ * order. The inverse of `factorTargets` up to the class's symmetry (rotation comes back in [0, 2π/k), which draws
+ * the same shape): linear targets are mapped back and clamped to their range, angle pairs become angles (a
+ * reading off the unit circle still has one). Used to re-render a generator's samples as the probe sees them.
+ */
+export function shapeFromReading(shape: number, targets: ArrayLike<number>): ShapeFactors {
+  if (targets.length !== FACTOR_TARGET_NAMES.length) {
+    throw new Error(`shapeFromReading: ${targets.length} targets, expected ${FACTOR_TARGET_NAMES.length}`);
+  }
+  const cls = SHAPE_CLASSES[Math.min(SHAPE_CLASSES.length - 1, Math.max(0, Math.round(shape)))];
+  const linear = (t: number, [lo, hi]: readonly [number, number]) => lo + ((Math.min(1, Math.max(-1, t)) + 1) / 2) * (hi - lo);
+  const turn = (c: number, s: number) => {
+    const a = Math.atan2(s, c) / (2 * Math.PI);
+    return a - Math.floor(a);
+  };
+  return {
+    shape: cls,
+    x: linear(targets[0], FACTOR_RANGES.x),
+    y: linear(targets[1], FACTOR_RANGES.y),
+    scale: linear(targets[2], FACTOR_RANGES.scale),
+    rotation: (2 * Math.PI * turn(targets[3], targets[4])) / SHAPE_SYMMETRY[cls],
+    hue: turn(targets[5], targets[6]),
+    background: linear(targets[7], FACTOR_RANGES.background),
+  };
+}
