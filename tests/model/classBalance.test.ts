@@ -3,7 +3,8 @@
  * mix toward the data's shares. training/tests/class_balance_check.py (Debian's /usr/bin/python3 with
  * python3-torch) takes one gradient step of the loss on a batch's class logits and judges it by an independent
  * quantity: the float64 KL divergence of the running class history from the data's shares after the batch is
- * taken in. The check can fail: the same step with its sign flipped must raise that KL.
+ * taken in. The check can fail: the same step with its sign flipped must raise that KL. With two categorical
+ * factors (faces), each factor's KL is judged on its own.
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -30,5 +31,15 @@ describe('class-balance loss (PyTorch)', () => {
     expect(out.readerImageGrad).toBeGreaterThan(0);
     expect(out.readerParamGrads).toEqual([false, false]);
     expect(out.readerKeepsSlicedLogits).toEqual([8, 4]);
+    // Two categorical factors (faces: hair and glasses) read by one set of logits: each factor's shares are
+    // normalised on their own, and one descent step lowers each factor's KL while its mirror raises both.
+    for (const s of out.twoFactorSharesSumToOne) expect(s).toBeCloseTo(1, 6);
+    for (const f of [0, 1]) {
+      expect(out.twoFactorKlAfterDescent[f]).toBeLessThan(out.twoFactorKlBefore[f]);
+      expect(out.twoFactorKlAfterFlipped[f]).toBeGreaterThan(out.twoFactorKlBefore[f]);
+    }
+    // A head on D's features learns both factors' labels: a finite cross entropy summed over the two (> 0).
+    expect(out.twoFactorHeadLoss).toBeGreaterThan(0);
+    expect(Number.isFinite(out.twoFactorHeadLoss)).toBe(true);
   });
 });

@@ -35,52 +35,75 @@ FEATURES = "fc_act"
 class ClassBalance(nn.Module):
     """The balance loss, reading the class of a fake either with a linear head on D's features (`reader="head"`,
     trained with D on real labels) or with a separate classifier trained beforehand on the real data and then
-    frozen (`reader="classifier"`, Rangwani et al.'s setting: G cannot move what a fixed network reads)."""
+    frozen (`reader="classifier"`, Rangwani et al.'s setting: G cannot move what a fixed network reads).
 
-    def __init__(self, features: int, shares: torch.Tensor, seed: int, reader: str = "classifier", classifier=None,
+    A source may have several categorical factors (faces: hair style and glasses): `shares` is then one tensor of
+    counts per factor, the reader's logits hold each factor's classes in turn (as the probe's head does), and the
+    loss is the sum of each factor's balance loss. One factor (shapes, fashion) may be given as a single tensor."""
+
+    def __init__(self, features: int, shares, seed: int, reader: str = "classifier", classifier=None,
                  momentum: float = 0.99):
         super().__init__()
         if reader not in ("head", "classifier"):
             raise SystemExit(f"class_balance_reader must be 'head' or 'classifier', got {reader!r}")
+        groups = [shares] if torch.is_tensor(shares) else list(shares)
+        self.sizes = [len(g) for g in groups]
         self.classifier = classifier  # not a registered module: frozen, not saved with the run
-        self.head = nn.Linear(features, len(shares)) if reader == "head" else None
+        self.head = nn.Linear(features, sum(self.sizes)) if reader == "head" else None
         if self.head is not None:
             g = torch.Generator().manual_seed(layer_seed(seed, "class_head"))
             with torch.no_grad():
                 self.head.weight.copy_(torch.randn(self.head.weight.shape, generator=g) / features ** 0.5)
                 self.head.bias.zero_()
         self.momentum = momentum
-        self.register_buffer("shares", shares.float() / shares.sum())
+        # Each factor's shares normalised on their own, one after the other (one factor: as before, so older
+        # checkpoints load).
+        self.register_buffer("shares", torch.cat([g.float() / g.float().sum() for g in groups]))
         # Starts at the data's shares, so the first steps (an untrained head) push nowhere.
         self.register_buffer("history", self.shares.clone())
+
+    def slices(self):
+        at = 0
+        for k in self.sizes:
+            yield slice(at, at + k)
+            at += k
 
     def logits(self, images: torch.Tensor, d_features: torch.Tensor) -> torch.Tensor:
         return self.head(d_features) if self.head is not None else self.classifier(images)[:, :len(self.shares)]
 
     def d_loss(self, real_features: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        """Cross entropy of the head on real images' labels (the head never sees a fake's "label"); 0 with a
-        frozen classifier."""
-        return F.cross_entropy(self.head(real_features), labels) if self.head is not None else real_features.new_zeros(())
+        """Cross entropy of the head on real images' labels ([N, factors]; the head never sees a fake's "label");
+        0 with a frozen classifier."""
+        if self.head is None:
+            return real_features.new_zeros(())
+        out = self.head(real_features)
+        return sum(F.cross_entropy(out[:, sl], labels[:, i]) for i, sl in enumerate(self.slices()))
 
     def g_loss(self, logits: torch.Tensor) -> torch.Tensor:
-        """Σ_c p̄_c log(h_c / π_c), and h moves toward this batch's p̄."""
-        p = F.softmax(logits, dim=1).mean(dim=0)
+        """Σ over factors of Σ_c p̄_c log(h_c / π_c), and h moves toward this batch's p̄."""
+        p = torch.cat([F.softmax(logits[:, sl], dim=1).mean(dim=0) for sl in self.slices()])
         weights = (self.history.clamp_min(1e-4) / self.shares).log()
         with torch.no_grad():
             self.history.mul_(self.momentum).add_(p.detach(), alpha=1 - self.momentum)
         return (p * weights).sum()
 
-    @staticmethod
-    def entropy(logits: torch.Tensor) -> torch.Tensor:
-        """The mean entropy of each sample's class reading (nats): low when every sample reads as one class. With
-        the balance term (which raises the entropy of the *mean* reading toward the data's), minimising it maximises
-        the mutual information between image and class, as CatGAN's generator does (Springenberg 2016)."""
-        logp = F.log_softmax(logits, dim=1)
-        return -(logp.exp() * logp).sum(dim=1).mean()
+    def entropy(self, logits: torch.Tensor) -> torch.Tensor:
+        """The mean entropy of each sample's class reading (nats, summed over factors): low when every sample reads
+        as one class. With the balance term (which raises the entropy of the *mean* reading toward the data's),
+        minimising it maximises the mutual information between image and class, as CatGAN's generator does
+        (Springenberg 2016)."""
+        total = logits.new_zeros(())
+        for sl in self.slices():
+            logp = F.log_softmax(logits[:, sl], dim=1)
+            total = total - (logp.exp() * logp).sum(dim=1).mean()
+        return total
 
     @torch.no_grad()
     def accuracy(self, images: torch.Tensor, d_features: torch.Tensor, labels: torch.Tensor) -> float:
-        return float((self.logits(images, d_features).argmax(dim=1) == labels).float().mean())
+        """The reader's accuracy on real images ([N, factors] labels), averaged over the factors."""
+        out = self.logits(images, d_features)
+        return float(sum((out[:, sl].argmax(dim=1) == labels[:, i]).float().mean() for i, sl in enumerate(self.slices()))
+                     / len(self.sizes))
 
 
 def train_classifier(train, r: dict, path: str, steps: int = 1500, batch: int = 64):
@@ -89,7 +112,7 @@ def train_classifier(train, r: dict, path: str, steps: int = 1500, batch: int = 
     (other weights, other seed), but it learns the same labels, so the probe's figures can partly reward images
     that fool both. The independent check is the silhouette judge (silhouette.py, diagnose.py): on cb2's samples it
     reads the same class mix as the probe (hearts 34 % against the probe's 35 %; the shipped weights: 47 / 50 %)."""
-    k = int(train.labels[:, 0].max()) + 1
-    net = nets.probe(r["size"], r["channels"], k, layer_seed(r["seed"], "class_balance_classifier"))
+    sizes = [int(train.labels[:, i].max()) + 1 for i in range(train.labels.shape[1])]
+    net = nets.probe(r["size"], r["channels"], sum(sizes), layer_seed(r["seed"], "class_balance_classifier"))
     gen = torch.Generator().manual_seed(layer_seed(r["seed"], "class_balance_data"))
-    return frozen_classifier(net, train, path, gen, steps, batch, tag="class balance classifier")
+    return frozen_classifier(net, train, path, gen, steps, batch, tag="class balance classifier", sizes=sizes)

@@ -75,9 +75,11 @@ def write_grid_png(path: str, images, cols: int = 8, scale: int = 3) -> None:
 
 
 def frozen_classifier(net: torch.nn.Module, train, path: str, gen: torch.Generator, steps: int, batch: int,
-                      inputs=None, decay_at: int = None, tag: str = None) -> torch.nn.Module:
+                      inputs=None, decay_at: int = None, tag: str = None, sizes=None) -> torch.nn.Module:
     """`net` trained to read the first categorical label of `train` (Adam at 0.001, cross entropy; the rate ×0.1
-    from step `decay_at` on), then frozen in eval mode; cached at `path`, so only the first call trains.
+    from step `decay_at` on), then frozen in eval mode; cached at `path`, so only the first call trains. With
+    `sizes` (each categorical factor's class count), the net's outputs hold every factor's logits in turn and the
+    loss is the sum of their cross entropies.
     `inputs(images, gen)` turns a batch into what the net reads (default: the images as they are). `tag`: print
     the loss every 500 steps under it. Callers may be inside `torch.no_grad()`: training enables gradients itself."""
     if os.path.exists(path):
@@ -92,7 +94,12 @@ def frozen_classifier(net: torch.nn.Module, train, path: str, gen: torch.Generat
                 idx = torch.randint(len(train), (batch,), generator=gen).numpy()
                 x = train.batch(idx)
                 x = inputs(x, gen) if inputs else x
-                loss = torch.nn.functional.cross_entropy(net(x), torch.from_numpy(train.labels[idx, 0]))
+                out, labels = net(x), torch.from_numpy(train.labels[idx])
+                if sizes is None:
+                    loss = torch.nn.functional.cross_entropy(out, labels[:, 0])
+                else:
+                    at = [0] + list(np.cumsum(sizes))
+                    loss = sum(torch.nn.functional.cross_entropy(out[:, at[i]:at[i + 1]], labels[:, i]) for i in range(len(sizes)))
                 opt.zero_grad(set_to_none=True)
                 loss.backward()
                 opt.step()

@@ -329,8 +329,10 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
         reader = r.get("class_balance_reader", "classifier")
         classifier = train_classifier(train, r, os.path.join(CHECKPOINTS_DIR, "classifiers", f"{r['data']}-{r['seed']}.pt")) \
             if reader == "classifier" else None
-        balance = ClassBalance(r["d_width"][-1], torch.bincount(torch.from_numpy(train.labels[:, 0])), r["seed"] + 2000,
-                               reader, classifier)
+        # One share vector per categorical factor (faces: hair style and glasses), read by one classifier.
+        counts = [torch.bincount(torch.from_numpy(train.labels[:, i]), minlength=len(classes))
+                  for i, (_, classes) in enumerate(data.SOURCES[r["data"]].categoricals)]
+        balance = ClassBalance(r["d_width"][-1], counts, r["seed"] + 2000, reader, classifier)
     d_params = list(D.parameters()) + (list(balance.parameters()) if balance else [])
     g_opt = torch.optim.Adam(G.parameters(), lr=r["lr"], betas=(0.0, 0.99), eps=1e-8)
     d_opt = torch.optim.Adam(d_params, lr=r.get("d_lr", r["lr"]), betas=(0.0, 0.99), eps=1e-8)
@@ -423,7 +425,7 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
         d_real = seen["score"]
         d_loss = F.softplus(D(fake)).mean() + F.softplus(-d_real).mean()
         if balance:
-            d_loss = d_loss + r.get("class_head", 1.0) * balance.d_loss(seen[CLASS_FEATURES], torch.from_numpy(train.labels[idx, 0]))
+            d_loss = d_loss + r.get("class_head", 1.0) * balance.d_loss(seen[CLASS_FEATURES], torch.from_numpy(train.labels[idx]))
         r1 = torch.zeros(())
         if r1_now:
             grad, = torch.autograd.grad(d_real.sum(), real, create_graph=True)
@@ -462,7 +464,7 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
                 with torch.no_grad():
                     images = held.batch(np.arange(500))
                     feats = D.run(images, keep=[CLASS_FEATURES])[CLASS_FEATURES]
-                score["classHeadAccuracy"] = balance.accuracy(images, feats, torch.from_numpy(held.labels[:500, 0]))
+                score["classHeadAccuracy"] = balance.accuracy(images, feats, torch.from_numpy(held.labels[:500]))
                 score["classHistory"] = [round(float(v), 3) for v in balance.history]
             write_grid_png(os.path.join(ckdir, "samples-last.png"), imgs[:64], cols=8, scale=3)
             state["history"].append(score)

@@ -61,7 +61,41 @@ reader.history.copy_(skewed)
 images = torch.randn(8, 3, 4, 4, requires_grad=True)
 reader.g_loss(reader.logits(images, None)).backward()
 
+# Two categorical factors (as faces: hair style and glasses), one reader with both factors' logits in turn. Each
+# factor's KL, computed on its own in float64, must fall after a descent step; the mirrored step must raise both.
+GLASSES = torch.tensor([34.0, 35.0, 31.0])
+PI2 = (GLASSES / GLASSES.sum()).double()
+
+
+def kl_factor(history: torch.Tensor, logits: torch.Tensor, pi: torch.Tensor) -> float:
+    p = torch.softmax(logits.double(), dim=1).mean(dim=0)
+    h = MOMENTUM * history.double() + (1 - MOMENTUM) * p
+    return float((h * (h / pi).log()).sum())
+
+
+two = ClassBalance(8, [SHARES, GLASSES], seed=1, reader="classifier", classifier=None, momentum=MOMENTUM)
+skewed2 = torch.tensor([0.2, 0.2, 0.6])
+start = torch.cat([skewed, skewed2])
+two.history.copy_(start)
+logits2 = torch.randn(64, 7) * 2
+x2 = logits2.clone().requires_grad_(True)
+two.g_loss(x2).backward()
+descended2, mirrored2 = (logits2 - 0.5 * x2.grad).detach(), (logits2 + 0.5 * x2.grad).detach()
+
+
+def kls(lg: torch.Tensor):
+    return [kl_factor(skewed, lg[:, :4], PI), kl_factor(skewed2, lg[:, 4:], PI2)]
+
+
+head2 = ClassBalance(5, [SHARES, GLASSES], seed=1, reader="head", momentum=MOMENTUM)
+head_loss = head2.d_loss(torch.randn(10, 5), torch.stack([torch.randint(4, (10,)), torch.randint(3, (10,))], dim=1))
+
 print(json.dumps({
+    "twoFactorSharesSumToOne": [float(two.shares[:4].sum()), float(two.shares[4:].sum())],
+    "twoFactorKlBefore": kls(logits2),
+    "twoFactorKlAfterDescent": kls(descended2),
+    "twoFactorKlAfterFlipped": kls(mirrored2),
+    "twoFactorHeadLoss": float(head_loss),
     "klBefore": kl_after(skewed, logits),
     "klAfterDescent": kl_after(skewed, stepped),
     "klAfterFlipped": kl_after(skewed, flipped),
