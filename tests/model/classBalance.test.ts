@@ -41,5 +41,7 @@ describe('class-balance loss (PyTorch)', () => {
     // A head on D's features learns both factors' labels: a finite cross entropy summed over the two (> 0).
     expect(out.twoFactorHeadLoss).toBeGreaterThan(0);
     expect(Number.isFinite(out.twoFactorHeadLoss)).toBe(true);
+    // An ensemble of readers reads each factor as its members' mean class probability.
+    expect(out.ensembleError).toBeLessThan(1e-6);
   });
 });

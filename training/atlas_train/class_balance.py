@@ -20,6 +20,8 @@ nothing with either, confirms the balance: training/README).
 """
 from __future__ import annotations
 
+import os
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -48,7 +50,9 @@ class ClassBalance(nn.Module):
             raise SystemExit(f"class_balance_reader must be 'head' or 'classifier', got {reader!r}")
         groups = [shares] if torch.is_tensor(shares) else list(shares)
         self.sizes = [len(g) for g in groups]
-        self.classifier = classifier  # not a registered module: frozen, not saved with the run
+        # Not a registered submodule: frozen, cached on its own, not saved with the run (a plain assignment would
+        # register it, and checkpoints would then depend on which reader — one classifier or an ensemble — ran).
+        object.__setattr__(self, "classifier", classifier)
         self.head = nn.Linear(features, sum(self.sizes)) if reader == "head" else None
         if self.head is not None:
             g = torch.Generator().manual_seed(layer_seed(seed, "class_head"))
@@ -106,13 +110,47 @@ class ClassBalance(nn.Module):
                      / len(self.sizes))
 
 
-def train_classifier(train, r: dict, path: str, steps: int = 1500, batch: int = 64):
-    """A shape classifier for `reader="classifier"`: the probe's architecture with the class logits only, its own
-    seed, trained on the GAN's training images and cached at `path`. It is not the probe that scores the models
-    (other weights, other seed), but it learns the same labels, so the probe's figures can partly reward images
-    that fool both. The independent check is the silhouette judge (silhouette.py, diagnose.py): on cb2's samples it
-    reads the same class mix as the probe (hearts 34 % against the probe's 35 %; the shipped weights: 47 / 50 %)."""
+class Ensemble(nn.Module):
+    """Several frozen readers as one: per categorical factor, the log of their mean class probabilities (so a
+    softmax of its output is that mean). Why: G learns to draw shapes that one fixed classifier misreads — run cb4's
+    classifier read 26 % hearts where the probe read 33 % and the silhouette judge 31 % (training/README) — and
+    an image that fools several independently seeded readers at once is much harder to find."""
+
+    def __init__(self, members, sizes):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+        self.sizes = list(sizes)
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        outs = [m(images) for m in self.members]
+        parts, at = [], 0
+        for k in self.sizes:
+            p = torch.stack([F.softmax(o[:, at:at + k], dim=1) for o in outs]).mean(dim=0)
+            parts.append(p.clamp_min(1e-12).log())
+            at += k
+        return torch.cat(parts, dim=1)
+
+
+def train_classifier(train, r: dict, path: str, steps: int = 1500, batch: int = 64, member: int = 0):
+    """A class reader for `reader="classifier"`: the probe's architecture with every categorical factor's logits,
+    its own seed (`member` > 0: another seed, for an ensemble), trained on the GAN's training images and cached at
+    `path`. It is not the probe that scores the models (other weights, other seed), but it learns the same labels,
+    so the probe's figures can partly reward images that fool both. The independent check is the silhouette judge
+    (silhouette.py, diagnose.py): on cb2's samples it reads the same class mix as the probe (hearts 34 % against
+    the probe's 35 %; the shipped weights: 47 / 50 %)."""
+    tag = "" if member == 0 else str(member)
     sizes = [int(train.labels[:, i].max()) + 1 for i in range(train.labels.shape[1])]
-    net = nets.probe(r["size"], r["channels"], sum(sizes), layer_seed(r["seed"], "class_balance_classifier"))
-    gen = torch.Generator().manual_seed(layer_seed(r["seed"], "class_balance_data"))
-    return frozen_classifier(net, train, path, gen, steps, batch, tag="class balance classifier", sizes=sizes)
+    net = nets.probe(r["size"], r["channels"], sum(sizes), layer_seed(r["seed"], "class_balance_classifier" + tag))
+    gen = torch.Generator().manual_seed(layer_seed(r["seed"], "class_balance_data" + tag))
+    return frozen_classifier(net, train, path, gen, steps, batch, tag=f"class balance classifier{tag}", sizes=sizes)
+
+
+def class_reader(train, r: dict, directory: str) -> nn.Module:
+    """The recipe's frozen reader: one classifier (cached as `<data>-<seed>.pt`), or with `class_balance_readers`
+    n > 1 an `Ensemble` of n (the others cached as `<data>-<seed>-<i>.pt`)."""
+    n = r.get("class_balance_readers", 1)
+    members = [train_classifier(train, r, os.path.join(directory, f"{r['data']}-{r['seed']}" + (f"-{i}" if i else "") + ".pt"),
+                                member=i) for i in range(n)]
+    if n == 1:
+        return members[0]
+    return Ensemble(members, [int(train.labels[:, i].max()) + 1 for i in range(train.labels.shape[1])])

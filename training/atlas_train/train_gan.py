@@ -23,7 +23,7 @@ import torch.nn.functional as F
 from . import data, nets, quality
 from .common import (CHECKPOINTS_DIR, EVAL_COUNT, MODELS_DIR, SHAPES_DATA_SEED, progress, save_atomic, seed_everything,
                      write_grid_png, write_json)
-from .class_balance import FEATURES as CLASS_FEATURES, ClassBalance, train_classifier
+from .class_balance import FEATURES as CLASS_FEATURES, ClassBalance, class_reader
 from .export import export_graph
 from .recipes import GANS
 from .train_probe import load_probe
@@ -327,8 +327,7 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
     balance = None
     if any(st.get("class_balance", 0) > 0 for st in [r] + r.get("stages", [])):
         reader = r.get("class_balance_reader", "classifier")
-        classifier = train_classifier(train, r, os.path.join(CHECKPOINTS_DIR, "classifiers", f"{r['data']}-{r['seed']}.pt")) \
-            if reader == "classifier" else None
+        classifier = class_reader(train, r, os.path.join(CHECKPOINTS_DIR, "classifiers")) if reader == "classifier" else None
         # One share vector per categorical factor (faces: hair style and glasses), read by one classifier.
         counts = [torch.bincount(torch.from_numpy(train.labels[:, i]), minlength=len(classes))
                   for i, (_, classes) in enumerate(data.SOURCES[r["data"]].categoricals)]
@@ -342,7 +341,8 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
     def restore_balance(ck: dict) -> None:
         """The balance's running class history (and head), where the checkpoint has them (slim ones do not)."""
         if balance and "class_balance" in ck:
-            balance.load_state_dict(ck["class_balance"])
+            # Checkpoints written before the reader was unregistered also hold the frozen classifier's weights.
+            balance.load_state_dict({k: v for k, v in ck["class_balance"].items() if not k.startswith("classifier.")})
 
     last, slim = os.path.join(ckdir, "last.pt"), os.path.join(ckdir, "resume.pt")
     if os.path.exists(last) or os.path.exists(slim):

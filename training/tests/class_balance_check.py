@@ -11,7 +11,7 @@ import sys
 sys.path.insert(0, "training")
 import torch  # noqa: E402
 
-from atlas_train.class_balance import ClassBalance  # noqa: E402
+from atlas_train.class_balance import ClassBalance, Ensemble  # noqa: E402
 
 torch.manual_seed(0)
 SHARES = torch.tensor([240.0, 240.0, 264.0, 256.0])  # unnormalised, as counted from data
@@ -90,7 +90,16 @@ def kls(lg: torch.Tensor):
 head2 = ClassBalance(5, [SHARES, GLASSES], seed=1, reader="head", momentum=MOMENTUM)
 head_loss = head2.d_loss(torch.randn(10, 5), torch.stack([torch.randint(4, (10,)), torch.randint(3, (10,))], dim=1))
 
+# An ensemble of readers: per factor, its softmax is the members' mean probability (computed here member by member).
+members = [torch.nn.Linear(6, 7) for _ in range(3)]
+ens = Ensemble(members, [4, 3])
+probe_in = torch.randn(5, 6)
+by_hand = torch.cat([torch.stack([torch.softmax(m(probe_in)[:, a:b], 1) for m in members]).mean(0) for a, b in ((0, 4), (4, 7))], 1)
+with torch.no_grad():
+    got = torch.cat([torch.softmax(ens(probe_in)[:, a:b], 1) for a, b in ((0, 4), (4, 7))], 1)
+
 print(json.dumps({
+    "ensembleError": float((got - by_hand).abs().max()),
     "twoFactorSharesSumToOne": [float(two.shares[:4].sum()), float(two.shares[4:].sum())],
     "twoFactorKlBefore": kls(logits2),
     "twoFactorKlAfterDescent": kls(descended2),
