@@ -203,7 +203,8 @@ def factor_distribution(r: dict, train: data.Dataset, held: data.Dataset, checkp
     of them, and of training images re-rendered the same way (the control), all against the held-out set; then,
     factor by factor, the re-rendered samples' FD with that factor's readings taken from the training images
     instead (the data's factors are independent, so this gives the factor its right distribution and leaves the
-    others as drawn): the drop from `samplesRerendered` is what that factor's distribution costs."""
+    others as drawn): the drop from `samplesRerendered` is what that factor's distribution costs; and with the
+    samples' own readings of that factor shuffled across samples (the same marginal, no dependence on the others)."""
     src = data.SOURCES[r["data"]]
     G, _, _ = load_networks(r, checkpoint)
     probe = load_probe(r["probe"])
@@ -235,16 +236,22 @@ def factor_distribution(r: dict, train: data.Dataset, held: data.Dataset, checkp
 
     fake_reading, real_reading = reading(fake), reading(real)
     groups = factor_groups(src)
+    shuffle = np.random.default_rng(0).permutation(EVAL_COUNT)
     variants = [fake_reading, real_reading]
     for columns in groups.values():
-        v = fake_reading.copy()
-        v[:, columns] = real_reading[:, columns]
-        variants.append(v)
+        from_data, shuffled = fake_reading.copy(), fake_reading.copy()
+        from_data[:, columns] = real_reading[:, columns]
+        shuffled[:, columns] = fake_reading[shuffle][:, columns]
+        variants += [from_data, shuffled]
     images = rendered(np.concatenate(variants))
     n = EVAL_COUNT
     out = {"samples": fd(fake), "samplesRerendered": fd(images[:n]), "trainingImages": fd(real),
            "trainingImagesRerendered": fd(images[n:2 * n])}
-    out["withTheDatasFactor"] = {name: fd(images[(2 + i) * n:(3 + i) * n]) for i, name in enumerate(groups)}
+    # `withTheDatasFactor` fixes the factor's distribution *and* its independence of the other factors (the data's
+    # factors are independent); `withItsOwnShuffled` — the samples' own readings of it, shuffled across samples —
+    # fixes only the independence. Their difference is what the factor's marginal distribution costs.
+    out["withTheDatasFactor"] = {name: fd(images[(2 + 2 * i) * n:(3 + 2 * i) * n]) for i, name in enumerate(groups)}
+    out["withItsOwnShuffled"] = {name: fd(images[(3 + 2 * i) * n:(4 + 2 * i) * n]) for i, name in enumerate(groups)}
     return out
 
 
