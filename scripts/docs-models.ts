@@ -28,7 +28,7 @@ interface Recipe {
   kind: 'style' | 'dcgan'; data: DataSource; batch: number; lr: number; r1_gamma: number; r1_every: number;
   ema_half_life: number; mixing?: number; mapping_lr_mul?: number; g_channels: number[]; d_width: number[];
   d_full_res?: boolean; d_lr?: number; upsample?: 'nearest' | 'bilinear';
-  class_balance?: number; class_confidence?: number;
+  class_balance?: number; class_confidence?: number; class_balance_readers?: number;
   stages?: { until?: number; lr: number; d_lr?: number; r1_gamma: number; from_best?: boolean; class_balance?: number; class_confidence?: number }[];
 }
 
@@ -37,7 +37,9 @@ function balanceClause(st: { class_balance?: number; class_confidence?: number }
   const weight = st.class_balance ?? r.class_balance ?? 0;
   const confidence = st.class_confidence ?? r.class_confidence ?? 0;
   if (weight <= 0) return '';
-  return `, class balance ${weight} (a frozen classifier reads each sample's class; G is pushed toward the data's class shares)` +
+  const readers = r.class_balance_readers ?? 1;
+  const reader = readers > 1 ? `an ensemble of ${readers} frozen classifiers reads` : 'a frozen classifier reads';
+  return `, class balance ${weight} (${reader} each sample's class; G is pushed toward the data's class shares)` +
     (confidence > 0 ? ` and class confidence ${confidence}` : '');
 }
 
