@@ -31,14 +31,19 @@ function readingsOf(prefix: string, classes: number): { file: string; n: number 
   return { file, n };
 }
 
+/** Dumps `count` images of `source`, renders them again from their own labels as readings, and reads both. */
+function redraw(source: 'shapes' | 'faces', count: number, seed: number, classes: number) {
+  const prefix = path.join(dir, source);
+  dump('--source', source, '--count', String(count), '--seed', String(seed), '--size', '32', '--out', prefix);
+  const { file, n } = readingsOf(prefix, classes);
+  dump('--source', source, '--size', '32', '--readings', file, '--out', `${prefix}-again`);
+  return { prefix, n, original: read(`${prefix}.images.npy`), again: read(`${prefix}-again.images.npy`) };
+}
+
 describe('scripts/dump-data.ts --readings', () => {
   // The round trip training/diagnose.py relies on: a dump's own labels, written as a reading, render the same pixels.
   it('renders a dump again, byte for byte, from its class indices and targets', () => {
-    const prefix = path.join(dir, 'faces');
-    dump('--source', 'faces', '--count', '6', '--seed', '7', '--size', '32', '--out', prefix);
-    const { file, n } = readingsOf(prefix, 2);
-    dump('--source', 'faces', '--size', '32', '--readings', file, '--out', path.join(dir, 'again'));
-    const original = read(`${prefix}.images.npy`), again = read(path.join(dir, 'again.images.npy'));
+    const { n, original, again } = redraw('faces', 6, 7, 2);
     expect(again.shape).toEqual([n, 32, 32, 3]);
     // Targets pass through float32 and back through faceFromReading; at this seed no pixel moves by a grey level.
     expect(Buffer.from(again.data.buffer, again.data.byteOffset, again.data.byteLength)
@@ -46,11 +51,7 @@ describe('scripts/dump-data.ts --readings', () => {
   });
 
   it('renders squares, ellipses and hearts again from their readings; triangles only up to their offset centre', () => {
-    const prefix = path.join(dir, 'shapes');
-    dump('--source', 'shapes', '--count', '60', '--seed', '3', '--size', '32', '--out', prefix);
-    const { file, n } = readingsOf(prefix, 1);
-    dump('--source', 'shapes', '--size', '32', '--readings', file, '--out', path.join(dir, 'shapes-again'));
-    const original = read(`${prefix}.images.npy`), again = read(path.join(dir, 'shapes-again.images.npy'));
+    const { prefix, n, original, again } = redraw('shapes', 60, 3, 1);
     const classes = read(`${prefix}.factors.npy`);
     expect(again.shape).toEqual([n, 32, 32, 3]);
     const per = 32 * 32 * 3;

@@ -14,14 +14,14 @@ Two questions a GAN's quality figures raise, answered on its data and (optionall
 3. **Which class is the distance in?** Samples and held-out images grouped by the probe's reading of the first
    categorical factor (shapes: the shape class): each group's share, the probe's confidence and its own Fréchet
    distance, and D's AUC within the group. With `--grids DIR`, 32 samples and 32 real images of each group as PNGs, to look at side by side.
+4. **Is the class the probe reads really there?** (shapes) The same samples read by the silhouette judge
+   (atlas_train/silhouette.py: a perceptron on the shape's outline, nothing shared with the probe but the labels):
+   its class shares, how often it agrees with the probe, and the share it reads with confidence ≥ 0.9.
 5. **How much of the distance is the factor distribution?** (shapes, faces) What the probe reads in 2,000 samples
    (class indices and targets) is rendered again by the TypeScript renderer (scripts/dump-data.ts --readings): clean
    images with the samples' factor mix. Their FD is what the mix alone costs; the same round trip through 2,000
    training images is its control (what reading and re-rendering cost on a perfect mix). The rest of the samples'
    FD is how they are drawn (texture, sharpness, mangled parts).
-4. **Is the class the probe reads really there?** (shapes) The same samples read by the silhouette judge
-   (atlas_train/silhouette.py: a perceptron on the shape's outline, nothing shared with the probe but the labels):
-   its class shares, how often it agrees with the probe, and the share it reads with confidence ≥ 0.9.
 
 Prints one JSON object (numbers rounded) and nothing else on stdout.
 """
@@ -40,7 +40,7 @@ import torch.nn.functional as F  # noqa: E402
 
 from atlas_train import data, quality, silhouette, train_gan  # noqa: E402
 from atlas_train.common import CHECKPOINTS_DIR, EVAL_COUNT, SHAPES_DATA_SEED, write_grid_png  # noqa: E402
-from atlas_train.train_probe import load_probe  # noqa: E402
+from atlas_train.train_probe import load_probe, split_head  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -212,17 +212,14 @@ def factor_distribution(r: dict, train: data.Dataset, held: data.Dataset, checkp
     z = torch.randn(EVAL_COUNT, r["z_dim"], generator=torch.Generator().manual_seed(3))
     fake = torch.cat([G(z[i:i + 500]) for i in range(0, EVAL_COUNT, 500)])
     real = train.batch(np.arange(EVAL_COUNT))
-    k = [len(classes) for _, classes in src.categoricals]
 
     def fd(images):
         return round(quality.frechet_distance(quality.gaussian(quality.probe_outputs(probe, images)[0]), reference), 2)
 
     def reading(images):
         """Per image: the class index of each categorical factor, then the targets, as the probe reads them."""
-        head = quality.probe_outputs(probe, images)[1]
-        at = np.cumsum([0] + k)
-        classes = [head[:, at[i]:at[i + 1]].argmax(axis=1)[:, None] for i in range(len(k))]
-        return np.concatenate(classes + [head[:, at[-1]:]], axis=1).astype(np.float32)
+        groups, targets = split_head(torch.from_numpy(quality.probe_outputs(probe, images)[1]), src)
+        return torch.cat([g.argmax(dim=1, keepdim=True).float() for g in groups] + [targets], dim=1).numpy()
 
     def rendered(readings: np.ndarray) -> torch.Tensor:
         """The renderer's images of the readings, in one call of scripts/dump-data.ts."""

@@ -26,8 +26,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from . import nets
-from .common import frozen_classifier
+from . import data, nets
+from .common import class_slices, frozen_classifier
 from .layers import layer_seed
 
 # D's layer the head reads: the penultimate dense layer's activation (nets.discriminator).
@@ -67,10 +67,7 @@ class ClassBalance(nn.Module):
         self.register_buffer("history", self.shares.clone())
 
     def slices(self):
-        at = 0
-        for k in self.sizes:
-            yield slice(at, at + k)
-            at += k
+        return class_slices(self.sizes)
 
     def logits(self, images: torch.Tensor, d_features: torch.Tensor) -> torch.Tensor:
         return self.head(d_features) if self.head is not None else self.classifier(images)[:, :len(self.shares)]
@@ -123,12 +120,14 @@ class Ensemble(nn.Module):
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         outs = [m(images) for m in self.members]
-        parts, at = [], 0
-        for k in self.sizes:
-            p = torch.stack([F.softmax(o[:, at:at + k], dim=1) for o in outs]).mean(dim=0)
-            parts.append(p.clamp_min(1e-12).log())
-            at += k
+        parts = [torch.stack([F.softmax(o[:, sl], dim=1) for o in outs]).mean(dim=0).clamp_min(1e-12).log()
+                 for sl in class_slices(self.sizes)]
         return torch.cat(parts, dim=1)
+
+
+def class_sizes(r: dict):
+    """Each categorical factor's class count, as the recipe's data source declares them."""
+    return [len(classes) for _, classes in data.SOURCES[r["data"]].categoricals]
 
 
 def train_classifier(train, r: dict, path: str, steps: int = 1500, batch: int = 64, member: int = 0):
@@ -139,7 +138,7 @@ def train_classifier(train, r: dict, path: str, steps: int = 1500, batch: int = 
     (silhouette.py, diagnose.py): on cb2's samples it reads the same class mix as the probe (hearts 34 % against
     the probe's 35 %; the shipped weights: 47 / 50 %)."""
     tag = "" if member == 0 else str(member)
-    sizes = [int(train.labels[:, i].max()) + 1 for i in range(train.labels.shape[1])]
+    sizes = class_sizes(r)
     net = nets.probe(r["size"], r["channels"], sum(sizes), layer_seed(r["seed"], "class_balance_classifier" + tag))
     gen = torch.Generator().manual_seed(layer_seed(r["seed"], "class_balance_data" + tag))
     return frozen_classifier(net, train, path, gen, steps, batch, tag=f"class balance classifier{tag}", sizes=sizes)
@@ -153,4 +152,4 @@ def class_reader(train, r: dict, directory: str) -> nn.Module:
                                 member=i) for i in range(n)]
     if n == 1:
         return members[0]
-    return Ensemble(members, [int(train.labels[:, i].max()) + 1 for i in range(train.labels.shape[1])])
+    return Ensemble(members, class_sizes(r))

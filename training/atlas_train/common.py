@@ -74,6 +74,13 @@ def write_grid_png(path: str, images, cols: int = 8, scale: int = 3) -> None:
         f.write(png)
 
 
+def class_slices(sizes):
+    """Where each categorical factor's logits sit in a head that holds them in turn (the probe's, a class reader's):
+    one slice per factor, of its class count."""
+    at = np.cumsum([0] + list(sizes))
+    return [slice(int(at[i]), int(at[i + 1])) for i in range(len(sizes))]
+
+
 def frozen_classifier(net: torch.nn.Module, train, path: str, gen: torch.Generator, steps: int, batch: int,
                       inputs=None, decay_at: int = None, tag: str = None, sizes=None) -> torch.nn.Module:
     """`net` trained to read the first categorical label of `train` (Adam at 0.001, cross entropy; the rate ×0.1
@@ -98,8 +105,7 @@ def frozen_classifier(net: torch.nn.Module, train, path: str, gen: torch.Generat
                 if sizes is None:
                     loss = torch.nn.functional.cross_entropy(out, labels[:, 0])
                 else:
-                    at = [0] + list(np.cumsum(sizes))
-                    loss = sum(torch.nn.functional.cross_entropy(out[:, at[i]:at[i + 1]], labels[:, i]) for i in range(len(sizes)))
+                    loss = sum(torch.nn.functional.cross_entropy(out[:, sl], labels[:, i]) for i, sl in enumerate(class_slices(sizes)))
                 opt.zero_grad(set_to_none=True)
                 loss.backward()
                 opt.step()

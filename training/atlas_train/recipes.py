@@ -51,11 +51,11 @@ GANS = {
         data="fashion", size=28, channels=1, z_dim=64, base=7, g_channels=[96, 64, 32],
         d_width=[16, 32, 64, 96], batch=16, r1_gamma=1.0, r1_every=4, ema_half_life=500,
         # Stage 1 (lr 0.002) gave training FD 8.4 at 16k steps; a second stage at a quarter of the rates with the
-        # class balance took it to 4.6–6.5 on fresh samples by 43k (training/README, 2026-12-03). The balance reads
-        # the class with an ensemble of three frozen classifiers: with one (run fb1, 16.5k–36k) G drew fewer shirts
-        # (4.3 % by the probe) while that classifier still read 10 %; with three (run fb2, from fb1's 36k) 7–8 %.
-        # The shipped weights are fb2's step 43k, reached through fb1 (`init_from`, `lr_warmup=500`, Adam
-        # restarting at each); from scratch this recipe runs the same stages with the ensemble throughout.
+        # class balance took it to 3.95 by 50k (5.8 on docs-models' fresh samples; training/README, 2026-12-03). The
+        # balance reads the class with an ensemble of three frozen classifiers: with one (run fb1, 16.5k–36k) G drew
+        # fewer shirts (4.3 % by the probe) while that classifier still read 10 %; with three (run fb2, from fb1's
+        # 36k) 7–8 %. The shipped weights are fb2's step 50k, reached through fb1 (`init_from`, `lr_warmup=500`,
+        # Adam restarting at each); from scratch this recipe runs the same stages with the ensemble throughout.
         lr=0.0005, d_lr=0.0005, class_balance=1.0, class_balance_reader="classifier", class_balance_readers=3,
         stages=[dict(until=16_000, lr=0.002, d_lr=0.002, r1_gamma=1.0, class_balance=0.0),
                 dict(lr=0.0005, d_lr=0.0005, r1_gamma=1.0, class_balance=1.0)],

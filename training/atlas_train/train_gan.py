@@ -23,7 +23,7 @@ import torch.nn.functional as F
 from . import data, nets, quality
 from .common import (CHECKPOINTS_DIR, EVAL_COUNT, MODELS_DIR, SHAPES_DATA_SEED, progress, save_atomic, seed_everything,
                      write_grid_png, write_json)
-from .class_balance import FEATURES as CLASS_FEATURES, ClassBalance, class_reader
+from .class_balance import FEATURES as CLASS_FEATURES, ClassBalance, class_reader, class_sizes
 from .export import export_graph
 from .recipes import GANS
 from .train_probe import load_probe
@@ -329,8 +329,7 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
         reader = r.get("class_balance_reader", "classifier")
         classifier = class_reader(train, r, os.path.join(CHECKPOINTS_DIR, "classifiers")) if reader == "classifier" else None
         # One share vector per categorical factor (faces: hair style and glasses), read by one classifier.
-        counts = [torch.bincount(torch.from_numpy(train.labels[:, i]), minlength=len(classes))
-                  for i, (_, classes) in enumerate(data.SOURCES[r["data"]].categoricals)]
+        counts = [torch.bincount(torch.from_numpy(train.labels[:, i]), minlength=k) for i, k in enumerate(class_sizes(r))]
         balance = ClassBalance(r["d_width"][-1], counts, r["seed"] + 2000, reader, classifier)
     d_params = list(D.parameters()) + (list(balance.parameters()) if balance else [])
     g_opt = torch.optim.Adam(G.parameters(), lr=r["lr"], betas=(0.0, 0.99), eps=1e-8)
