@@ -63,6 +63,7 @@ export function realImages(source: DataSource, seed: number, count: number, size
     return { images, labels: Int32Array.from(factors, (f) => SHAPE_CLASSES.indexOf(f.shape)), targets };
   }
   const split = loadFashion('t10k');
+  if (count > split.count) throw new Error(`realImages: Fashion-MNIST's test split holds ${split.count} images, ${count} asked for`);
   const order = Int32Array.from({ length: split.count }, (_, i) => i);
   new Rng(seed).shuffle(order);
   const per = 28 * 28;
