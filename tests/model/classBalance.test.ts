@@ -33,6 +33,12 @@ describe('class-balance loss (PyTorch)', () => {
     expect(out.readerKeepsSlicedLogits).toEqual([8, 4]);
     // Two categorical factors (faces: hair and glasses) read by one set of logits: each factor's shares are
     // normalised on their own, and one descent step lowers each factor's KL while its mirror raises both.
+    // The recipe's reader (two members, 3 steps of batch 4): cached under names that carry the shorter training,
+    // and loaded, not retrained, by a second call (same outputs, files untouched).
+    expect(out.readerCacheFiles).toEqual(['shapes-5-3x4-1.pt', 'shapes-5-3x4.pt']);
+    expect(out.readerIsEnsemble).toBe(true);
+    expect(out.readerReloadedError).toBe(0);
+    expect(out.readerRetrainedOnSecondCall).toBe(false);
     for (const s of out.twoFactorSharesSumToOne) expect(s).toBeCloseTo(1, 6);
     for (const f of [0, 1]) {
       expect(out.twoFactorKlAfterDescent[f]).toBeLessThan(out.twoFactorKlBefore[f]);

@@ -11,7 +11,13 @@ import sys
 sys.path.insert(0, "training")
 import torch  # noqa: E402
 
-from atlas_train.class_balance import ClassBalance, Ensemble  # noqa: E402
+import os  # noqa: E402
+import tempfile  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from atlas_train import data  # noqa: E402
+from atlas_train.class_balance import ClassBalance, Ensemble, class_reader  # noqa: E402
 
 torch.manual_seed(0)
 SHARES = torch.tensor([240.0, 240.0, 264.0, 256.0])  # unnormalised, as counted from data
@@ -98,7 +104,27 @@ by_hand = torch.cat([torch.stack([torch.softmax(m(probe_in)[:, a:b], 1) for m in
 with torch.no_grad():
     got = torch.cat([torch.softmax(ens(probe_in)[:, a:b], 1) for a, b in ((0, 4), (4, 7))], 1)
 
+# The recipe's reader: n members trained for the recipe's steps and batch, cached under names that say so (a cache
+# of the default 1500 × 64 must not stand in for a shorter training); a second call loads them instead of training.
+tiny = data.Dataset(images=np.random.default_rng(0).integers(0, 255, (16, 32, 32, 3), dtype=np.uint8),
+                    labels=np.arange(16, dtype=np.int64).reshape(16, 1) % 4)
+short = {"data": "shapes", "seed": 5, "size": 32, "channels": 3, "class_balance_readers": 2,
+         "class_balance_reader_steps": 3, "class_balance_reader_batch": 4}
+with tempfile.TemporaryDirectory() as cache:
+    first = class_reader(tiny, short, cache)
+    files = sorted(os.listdir(cache))
+    stamps = [os.stat(os.path.join(cache, f)).st_mtime_ns for f in files]
+    again = class_reader(tiny, short, cache)
+    x = tiny.batch(np.arange(4))
+    with torch.no_grad():
+        reloaded_error = float((first(x) - again(x)).abs().max())
+    retrained = [os.stat(os.path.join(cache, f)).st_mtime_ns for f in files] != stamps
+
 print(json.dumps({
+    "readerCacheFiles": files,
+    "readerIsEnsemble": isinstance(first, Ensemble),
+    "readerReloadedError": reloaded_error,
+    "readerRetrainedOnSecondCall": retrained,
     "ensembleError": float((got - by_hand).abs().max()),
     "twoFactorSharesSumToOne": [float(two.shares[:4].sum()), float(two.shares[4:].sum())],
     "twoFactorKlBefore": kls(logits2),
