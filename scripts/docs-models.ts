@@ -5,9 +5,9 @@
  * fresh samples. 5,000 rather than the trainer's 2,000: at 2,000 a Fréchet distance in a 64-d feature space is too
  * noisy to judge a bar by (fashion-dcgan's shipped weights read 3.7–8.0 across draws of 2,000 samples and 2,000
  * real images, 3.9–5.2 across draws of 5,000; training/README) and biased upward by ~1/N. The 2,000-sample figure
- * is still given beside it, on the first 2,000 of each set, so earlier pages stay comparable. The measured Fréchet distance and probe reading are written back into each manifest
- * (`training.probeFrechetDistance`, `training.quality`), so the manifest, this page and the README quote
- * one figure.
+ * is still given beside it, on the first 2,000 of each set, so earlier pages stay comparable. The measured Fréchet
+ * distance and probe reading are written back into each manifest (`training.probeFrechetDistance`,
+ * `training.quality`), so the manifest, this page and the README quote one figure.
  *
  * For each model: FD of real vs real (two disjoint real sets: the floor), generated vs real, and the
  * untrained generator of the same recipe (exported by the trainer to checkpoints/<id>/untrained) vs real.
