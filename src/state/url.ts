@@ -11,8 +11,6 @@
  */
 import { isModelId } from '../util/modelId';
 import { decodeFloats, encodeFloats, MAX_LATENT_FLOATS } from './floats';
-
-export { decodeFloats, encodeFloats };
 import { tourOf, type TourPosition } from './tours';
 import { STEER_EDITS, type SteerEdit } from '../methods/steerEdits';
 import { linkable, type ImportedDirections } from './importedBasis';
@@ -22,7 +20,7 @@ import {
   type AscentSettings, type DistanceName, type LatentSpace, type LayerRangeName, type PanelName, type SliderBasisKind,
 } from './vocabulary';
 
-export { MAX_TRUNCATION, PANELS, type PanelName };
+export { decodeFloats, encodeFloats, MAX_TRUNCATION, PANELS, type PanelName };
 
 export const URL_VERSION = 1;
 
@@ -253,12 +251,16 @@ export const VIEW_FIELDS = [
   }),
 ];
 
+/** A decimal number as a link writes it (JS's shortest round-trip text), with an optional sign or exponent. */
+const SIGNED_DECIMAL = /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d{1,3})?$/i;
+const UNSIGNED_DECIMAL = /^(\d+\.?\d*|\.\d+)(e[-+]?\d{1,3})?$/i;
+
 function parseSteerLink(raw: string): SteerLink | undefined {
   const parts = raw.split(',');
   if (parts.length !== 4) return undefined;
   const edit = STEER_EDITS.find((e) => e === parts[0] && e !== 'color') as SteerLink['edit'] | undefined;
   const space = parts[1] === 'z' || parts[1] === 'w' ? parts[1] : undefined;
-  const alpha = /^-?(\d+\.?\d*|\.\d+)(e[-+]?\d{1,3})?$/i.test(parts[2]) ? Number(parts[2]) : NaN;
+  const alpha = SIGNED_DECIMAL.test(parts[2]) ? Number(parts[2]) : NaN;
   const direction = decodeFloats(parts[3]);
   if (!edit || !space || !Number.isFinite(alpha) || Math.abs(alpha) > 1e6 || (edit === 'zoom' && !(alpha > 0))) return undefined;
   if (!direction || direction.length === 0 || direction.length > MAX_Z) return undefined;
@@ -281,7 +283,7 @@ function parseImportedLink(raw: string): ImportedDirections | undefined {
 function parseAscent(raw: string): AscentSettings | undefined {
   const parts = raw.split(',');
   if (parts.length !== 5) return undefined;
-  const [steps, lr, eps] = parts.slice(0, 3).map((p) => (/^(\d+\.?\d*|\.\d+)(e[-+]?\d{1,3})?$/i.test(p) ? Number(p) : NaN));
+  const [steps, lr, eps] = parts.slice(0, 3).map((p) => (UNSIGNED_DECIMAL.test(p) ? Number(p) : NaN));
   const floor = LOGDET_FLOORS.find((f) => f === parts[3]);
   const gradient = (['exact', 'estimator'] as const).find((m) => m === parts[4]);
   if (!(Number.isInteger(steps) && steps >= 1 && steps <= MAX_ASCENT_STEPS)) return undefined;
@@ -294,7 +296,7 @@ function parseNumberList(raw: string): number[] | undefined {
   if (parts.length === 0 || parts.length > MAX_DIRECTIONS) return undefined;
   const out: number[] = [];
   for (const p of parts) {
-    if (!/^-?(\d+\.?\d*|\.\d+)(e[-+]?\d{1,3})?$/i.test(p)) return undefined;
+    if (!SIGNED_DECIMAL.test(p)) return undefined;
     const v = Number(p);
     if (!Number.isFinite(v) || Math.abs(v) > 1e6) return undefined;
     out.push(v);
