@@ -82,11 +82,11 @@ def class_slices(sizes):
 
 
 def frozen_classifier(net: torch.nn.Module, train, path: str, gen: torch.Generator, steps: int, batch: int,
-                      inputs=None, decay_at: int = None, tag: str = None, sizes=None) -> torch.nn.Module:
+                      inputs=None, decay_at: int = None, tag: str = None, sizes=None, loss=None) -> torch.nn.Module:
     """`net` trained to read the first categorical label of `train` (Adam at 0.001, cross entropy; the rate ×0.1
     from step `decay_at` on), then frozen in eval mode; cached at `path`, so only the first call trains. With
     `sizes` (each categorical factor's class count), the net's outputs hold every factor's logits in turn and the
-    loss is the sum of their cross entropies.
+    loss is the sum of their cross entropies. `loss(out, idx)` replaces that loss (a reader of the regression targets).
     `inputs(images, gen)` turns a batch into what the net reads (default: the images as they are). `tag`: print
     the loss every 500 steps under it. Callers may be inside `torch.no_grad()`: training enables gradients itself."""
     if os.path.exists(path):
@@ -102,15 +102,17 @@ def frozen_classifier(net: torch.nn.Module, train, path: str, gen: torch.Generat
                 x = train.batch(idx)
                 x = inputs(x, gen) if inputs else x
                 out, labels = net(x), torch.from_numpy(train.labels[idx])
-                if sizes is None:
-                    loss = torch.nn.functional.cross_entropy(out, labels[:, 0])
+                if loss is not None:
+                    value = loss(out, idx)
+                elif sizes is None:
+                    value = torch.nn.functional.cross_entropy(out, labels[:, 0])
                 else:
-                    loss = sum(torch.nn.functional.cross_entropy(out[:, sl], labels[:, i]) for i, sl in enumerate(class_slices(sizes)))
+                    value = sum(torch.nn.functional.cross_entropy(out[:, sl], labels[:, i]) for i, sl in enumerate(class_slices(sizes)))
                 opt.zero_grad(set_to_none=True)
-                loss.backward()
+                value.backward()
                 opt.step()
                 if tag and step % 500 == 0:
-                    print(f"[{tag}] step {step}/{steps}: loss {loss.item():.4f}", flush=True)
+                    print(f"[{tag}] step {step}/{steps}: loss {value.item():.4f}", flush=True)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         torch.save(net.state_dict(), path)
     net.eval()

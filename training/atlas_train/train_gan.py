@@ -25,6 +25,7 @@ from .common import (CHECKPOINTS_DIR, EVAL_COUNT, MODELS_DIR, SHAPES_DATA_SEED, 
                      write_grid_png, write_json)
 from .class_balance import FEATURES as CLASS_FEATURES, ClassBalance, class_reader, class_sizes
 from .export import export_graph
+from .factor_spread import factor_spread
 from .recipes import GANS
 from .train_probe import load_probe
 from .widen import load_widened
@@ -268,9 +269,11 @@ def write_slim_checkpoint(ckdir: str) -> None:
 
 def stage_of(r: dict, step: int) -> dict:
     """The recipe's settings at `step` (1-based): a recipe with `stages` (a list of {until, lr, d_lr, r1_gamma,
-    class_balance, class_confidence, from_best}, the last without `until`) runs each stage's values up to and including its `until` step."""
+    class_balance, class_confidence, factor_spread, from_best}, the last without `until`) runs each stage's values up to and
+    including its `until` step."""
     base = {"lr": r["lr"], "d_lr": r.get("d_lr", r["lr"]), "r1_gamma": r["r1_gamma"], "from_best": False, "index": 0,
-            "class_balance": r.get("class_balance", 0), "class_confidence": r.get("class_confidence", 0)}
+            "class_balance": r.get("class_balance", 0), "class_confidence": r.get("class_confidence", 0),
+            "factor_spread": r.get("factor_spread", 0)}
     for i, st in enumerate(r.get("stages", [])):
         if st.get("until") is None or step <= st["until"]:
             return {**base, **{k: v for k, v in st.items() if k != "until"}, "index": i}
@@ -331,6 +334,11 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
         # One share vector per categorical factor (faces: hair style and glasses), read by one classifier.
         counts = [torch.bincount(torch.from_numpy(train.labels[:, i]), minlength=k) for i, k in enumerate(class_sizes(r))]
         balance = ClassBalance(r["d_width"][-1], counts, r["seed"] + 2000, reader, classifier)
+    # `factor_spread` (a weight; 0 = off): G gets a loss matching each continuous factor's batch mean and spread, as
+    # frozen regressors read them, to the data's (factor_spread.py).
+    spread = None
+    if any(st.get("factor_spread", 0) > 0 for st in [r] + r.get("stages", [])):
+        spread = factor_spread(train, r, os.path.join(CHECKPOINTS_DIR, "classifiers"))
     d_params = list(D.parameters()) + (list(balance.parameters()) if balance else [])
     g_opt = torch.optim.Adam(G.parameters(), lr=r["lr"], betas=(0.0, 0.99), eps=1e-8)
     d_opt = torch.optim.Adam(d_params, lr=r.get("d_lr", r["lr"]), betas=(0.0, 0.99), eps=1e-8)
@@ -443,6 +451,8 @@ def train_gan(gid: str, minutes: float, max_steps: int, eval_every: int, run: st
             g_loss = g_loss + stage["class_balance"] * balance.g_loss(logits)
             if stage["class_confidence"] > 0:
                 g_loss = g_loss + stage["class_confidence"] * balance.entropy(logits)
+        if spread is not None and stage["factor_spread"] > 0:
+            g_loss = g_loss + stage["factor_spread"] * spread.g_loss(fake)
         g_opt.zero_grad(set_to_none=True)
         g_loss.backward()
         g_opt.step()
