@@ -34,6 +34,11 @@ from .train_probe import probe_loss
 REAL_COUNT = 4096  # training images read once for μ and σ (a target's σ to ~1 %)
 
 
+def mean_targets(readers, logits: int, images: torch.Tensor) -> torch.Tensor:
+    """The readers' mean continuous targets (the outputs after the `logits` class logits), [N, targets]."""
+    return torch.stack([r(images)[:, logits:] for r in readers]).mean(dim=0)
+
+
 class FactorSpread(nn.Module):
     """The spread loss for one source: `readers` map NCHW images in [-1, 1] to the probe's head (the categorical
     logits, then `targets` continuous targets); `real` holds their mean reading of the data's images, per target."""
@@ -46,8 +51,7 @@ class FactorSpread(nn.Module):
         self.register_buffer("sd", real.std(dim=0))
 
     def read(self, images: torch.Tensor) -> torch.Tensor:
-        """The readers' mean continuous targets, [N, targets]."""
-        return torch.stack([r(images)[:, self.logits:] for r in self.readers]).mean(dim=0)
+        return mean_targets(self.readers, self.logits, images)
 
     def moments(self, targets: torch.Tensor):
         """Per target: the batch's standardised mean offset (m − μ) / σ and its log sd ratio ln(s / σ)."""
@@ -84,7 +88,6 @@ def factor_spread(train: data.Dataset, r: dict, directory: str) -> FactorSpread:
     readers = [train_reader(train, r, os.path.join(directory, f"{r['data']}-{r['seed']}-targets-{steps}x{batch}" + (f"-{i}" if i else "") + ".pt"),
                             steps, batch, member=i) for i in range(n)]
     idx = np.random.default_rng(layer_seed(r["seed"], "factor_spread_real")).choice(len(train), min(REAL_COUNT, len(train)), replace=False)
-    spread = FactorSpread(readers, src.logits, torch.zeros(2, len(src.targets)))
     with torch.no_grad():
-        real = torch.cat([spread.read(train.batch(np.sort(idx[i:i + 256]))) for i in range(0, len(idx), 256)])
+        real = torch.cat([mean_targets(readers, src.logits, train.batch(np.sort(idx[i:i + 256]))) for i in range(0, len(idx), 256)])
     return FactorSpread(readers, src.logits, real)
